@@ -1,0 +1,403 @@
+"""Load a plan file: YAML text to plain data, with the line and column of every key and value.
+
+Safe by construction: we read libyaml's event stream (no Python objects are ever constructed from
+tags), so nothing is expanded before we have counted it. Limits on file size, nesting depth, alias
+use and total node count refuse hostile files (a billion-laughs bomb) at once. A duplicate key in a
+mapping is an error, not a silent overwrite.
+
+Scalars follow YAML 1.1 as PyYAML resolves them, with three differences chosen for plan authors:
+dates stay text (2015-03-31 is a plan date, not a datetime), `.nan`/`.inf` stay text (no plan
+wants them), and a float remembers the digits the author wrote (88.10 keeps its trailing zero).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+
+from opgen.diagnostics import ERROR, Diagnostic, format_yaml_path
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIASES = 1000
+MAX_NODES = 2_000_000
+
+try:  # libyaml's C parser when present; the pure-Python one otherwise (same events, slower).
+    _Parser = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Parser = yaml.SafeLoader
+
+_resolver = yaml.resolver.Resolver()
+_constructor = SafeConstructor()
+
+
+class Number(float):
+    """A float that keeps the text it was written as, so 88.10 is shown as 88.10."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str):
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+    def __reduce__(self):
+        return (Number, (float(self), self.text))
+
+
+Position = tuple[int, int]  # 1-based line, column
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded plan: its data and where each piece of it was written."""
+
+    path: str
+    data: Any
+    text: str
+    value_positions: dict[tuple, Position] = field(default_factory=dict)
+    key_positions: dict[tuple, Position] = field(default_factory=dict)
+
+    def position(self, path: tuple | list, *, key: bool = False) -> Position:
+        """Best position for a data path: the key (if asked and known), else the value, else the
+        nearest ancestor's."""
+        path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while True:
+            if path in self.value_positions:
+                return self.value_positions[path]
+            if path in self.key_positions:
+                return self.key_positions[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+class LoadError(Exception):
+    """The file could not be read as a plan at all. Carries one located diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _fail(path: str, message: str, hint: str, line: int = 0, column: int = 0, code: str = "load",
+          yaml_path: tuple = ()) -> LoadError:
+    return LoadError(Diagnostic(path, line, column, ERROR, code, message, hint,
+                                format_yaml_path(yaml_path)))
+
+
+def load_file(path: str | os.PathLike) -> Document:
+    """Read and parse a plan file. Raises LoadError with a located, plain-English diagnostic."""
+    name = str(path)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise _fail(name, "this is a folder, not a plan file", "name a .yaml file, e.g. plans/my-plan.yaml",
+                        code="not-a-file")
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise _fail(name, "file not found", "check the path and spelling", code="not-found") from None
+    except OSError as e:
+        raise _fail(name, f"cannot read the file: {e.strerror}", "check the path and its permissions",
+                    code="io") from None
+    if size > MAX_BYTES:
+        raise _fail(name, f"file is too large to be a plan ({size / 1048576:.1f} MB; the limit is "
+                    f"{MAX_BYTES // 1048576} MB)", "check this is the right file; a plan is a few hundred KB at most",
+                    code="too-large")
+    try:
+        with open(p, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise _fail(name, f"cannot read the file: {e.strerror}", "check the path and its permissions",
+                    code="io") from None
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str = "<plan>") -> Document:
+    """Parse plan YAML from bytes (see load_file)."""
+    if len(raw) > MAX_BYTES:
+        raise _fail(name, f"file is too large to be a plan (limit {MAX_BYTES // 1048576} MB)",
+                    "check this is the right file", code="too-large")
+    text = _decode(raw, name)
+    return load_text(text, name)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(name, "the file is saved as UTF-16; opgen reads UTF-8",
+                    "save it as UTF-8 (in your editor: Save As > Encoding > UTF-8)", 1, 1, "encoding")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw[:8192] or _looks_binary(raw[:8192]):
+        raise _fail(name, "this is a binary file, not a YAML plan", "open the plan's .yaml file, not a Word, Excel or PDF file",
+                    code="binary")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        bad = raw[e.start:e.start + 1]
+        try:
+            guess = raw[max(0, e.start - 20):e.start + 20].decode("cp1252").strip()
+            hint = (f"the text near it reads \"{guess}\" in Windows/Latin-1 encoding: save the file as UTF-8 "
+                    "(in your editor: Save As > Encoding > UTF-8)")
+        except UnicodeDecodeError:
+            hint = "save the file as UTF-8 (in your editor: Save As > Encoding > UTF-8)"
+        raise _fail(name, f"the file is not UTF-8 text (byte 0x{bad.hex()} cannot be read)", hint, line, column,
+                    "encoding") from None
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    return control / len(head) > 0.05
+
+
+def load_text(text: str, name: str = "<plan>") -> Document:
+    """Parse plan YAML from text (see load_file)."""
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise _fail(name, "the file is empty", "start from a template: opgen new plans/my-plan.yaml",
+                    code="empty")
+    _check_tabs(text, name)
+    builder = _Builder(name, text)
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as e:
+        raise _yaml_error(e, name) from None
+    except yaml.YAMLError as e:
+        raise _fail(name, f"not valid YAML: {e}", "check the structure near the start of the file", code="yaml") from None
+    except RecursionError:
+        raise _fail(name, "the file is nested too deeply", f"a plan needs at most {MAX_DEPTH} levels",
+                    code="too-deep") from None
+    if builder.documents > 1:
+        raise _fail(name, "the file holds more than one YAML document (a second '---')",
+                    "keep one plan per file: remove the extra '---' line", *builder.second_document_at, "yaml")
+    if builder.result is None:
+        raise _fail(name, "the file is empty", "start from a template: opgen new plans/my-plan.yaml",
+                    code="empty")
+    return Document(name, builder.result, text, builder.value_positions, builder.key_positions)
+
+
+def _check_tabs(text: str, name: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            column = len(line) - len(stripped) + 1
+            raise _fail(name, "a tab is used for indentation; YAML allows only spaces",
+                        "replace the tab with spaces (set your editor to 'indent using spaces')",
+                        number, column, "tab")
+
+
+def _yaml_error(e: yaml.MarkedYAMLError, name: str) -> LoadError:
+    mark = e.problem_mark or e.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = (e.problem or "").strip()
+    context = (e.context or "").strip()
+    hint = "check the indentation and punctuation on this line and the one before it"
+    message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
+    if "found unexpected end of stream" in problem or ("quoted scalar" in context and "end of stream" in problem):
+        message = "a quoted text is never closed"
+        hint = "add the closing quote mark"
+        if e.context_mark:
+            line, column = e.context_mark.line + 1, e.context_mark.column + 1
+    elif "could not find expected ':'" in problem:
+        hint = "each line inside a mapping needs 'key: value'; a text that runs onto the next line must be quoted or indented"
+    elif "mapping values are not allowed here" in problem:
+        hint = "a value containing ': ' must be put in quotes"
+    elif "found character '\\t'" in problem or "found character '\t'" in problem:
+        hint = "replace the tab with spaces"
+    elif "found undefined alias" in problem:
+        hint = "define the anchor (&name) before using it (*name), or remove the '*'"
+    return _fail(name, message, hint, line, column, "yaml")
+
+
+class _Frame:
+    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor")
+
+    def __init__(self, container, path, start_nodes, anchor):
+        self.container = container
+        self.path = path
+        self.pending_key = _NO_KEY
+        self.start_nodes = start_nodes
+        self.anchor = anchor
+
+
+_NO_KEY = object()
+
+
+class _Builder:
+    """Builds plain dicts/lists from parser events, recording positions and enforcing limits."""
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.stack: list[_Frame] = []
+        self.result: Any = None
+        self.documents = 0
+        self.second_document_at = (0, 0)
+        self.value_positions: dict[tuple, Position] = {}
+        self.key_positions: dict[tuple, Position] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.aliases = 0
+
+    def feed(self, event) -> None:
+        if isinstance(event, events.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, events.MappingStartEvent):
+            self._start(event, {})
+        elif isinstance(event, events.SequenceStartEvent):
+            self._start(event, [])
+        elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
+            self._end(event)
+        elif isinstance(event, events.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, events.DocumentStartEvent):
+            self.documents += 1
+            if self.documents == 2:
+                self.second_document_at = (event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def _count(self, n: int, mark) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise _fail(self.name, "the file expands to too much data (aliases repeated inside aliases?)",
+                        "remove the '*' aliases and write the values out; a plan never needs this many",
+                        mark.line + 1, mark.column + 1, "too-large")
+
+    def _child_path(self, mark) -> tuple | None:
+        """The data path the next value will occupy, or None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return top.path + (len(top.container),)
+        if top.pending_key is _NO_KEY:
+            return None
+        return top.path + (top.pending_key,)
+
+    def _place(self, value, mark, anchor: str | None, size: int) -> None:
+        if not self.stack:
+            if self.documents <= 1:
+                self.result = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+            return
+        if top.pending_key is _NO_KEY:
+            raise _fail(self.name, "a mapping key must be plain text, not a list or mapping",
+                        "write the key as a single word followed by ':'", mark.line + 1, mark.column + 1, "yaml")
+        key = top.pending_key
+        top.pending_key = _NO_KEY
+        if key == "<<" and isinstance(value, (dict, list)):
+            self._merge(top, value, mark)
+            return
+        top.container[key] = value
+
+    def _merge(self, frame: _Frame, value, mark) -> None:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise _fail(self.name, "'<<' must merge a mapping", "point '<<' at an anchored mapping",
+                            mark.line + 1, mark.column + 1, "yaml")
+            for k, v in source.items():
+                frame.container.setdefault(k, v)
+
+    def _scalar(self, event: events.ScalarEvent) -> None:
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _fail(self.name, "the file is nested too deeply", f"a plan needs at most {MAX_DEPTH} levels",
+                        *position, "too-deep")
+        self._count(1, mark)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, dict) and top.pending_key is _NO_KEY:
+            key = event.value
+            if key in top.container and key != "<<":
+                first = self.key_positions.get(top.path + (key,), (0, 0))
+                raise _fail(self.name, f"the key '{key}' appears twice in the same mapping (first at line {first[0]})",
+                            "keep one of them: YAML would silently drop the first and its value would be lost",
+                            *position, "duplicate-key", top.path + (key,))
+            top.pending_key = key
+            self.key_positions[top.path + (key,)] = position
+            return
+        value = _resolve_scalar(event)
+        path = self._child_path(mark)
+        if path is not None:
+            self.value_positions[path] = position
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._place(value, mark, event.anchor, 1)
+
+    def _start(self, event, container) -> None:
+        mark = event.start_mark
+        if len(self.stack) >= MAX_DEPTH:
+            raise _fail(self.name, "the file is nested too deeply", f"a plan needs at most {MAX_DEPTH} levels",
+                        mark.line + 1, mark.column + 1, "too-deep")
+        self._count(1, mark)
+        path = self._child_path(mark)
+        if path is None:
+            raise _fail(self.name, "a mapping key must be plain text, not a list or mapping",
+                        "write the key as a single word followed by ':'", mark.line + 1, mark.column + 1, "yaml")
+        self.value_positions[path] = (mark.line + 1, mark.column + 1)
+        self.stack.append(_Frame(container, path, self.nodes, event.anchor))
+
+    def _end(self, event) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start_nodes + 1)
+        self._place(frame.container, event.start_mark, None, 0)
+
+    def _alias(self, event: events.AliasEvent) -> None:
+        mark = event.start_mark
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            raise _fail(self.name, f"the file uses more than {MAX_ALIASES} aliases ('*name')",
+                        "write the values out instead of repeating aliases", mark.line + 1, mark.column + 1, "too-large")
+        if event.anchor not in self.anchors:
+            raise _fail(self.name, f"the alias '*{event.anchor}' refers to an anchor that is not defined above it",
+                        "define '&" + str(event.anchor) + "' before using it, or remove the '*'",
+                        mark.line + 1, mark.column + 1, "yaml")
+        value, size = self.anchors[event.anchor]
+        self._count(size, mark)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, dict) and top.pending_key is _NO_KEY:
+            raise _fail(self.name, "an alias cannot be used as a mapping key", "write the key out",
+                        mark.line + 1, mark.column + 1, "yaml")
+        path = self._child_path(mark)
+        if path is not None:
+            self.value_positions[path] = (mark.line + 1, mark.column + 1)
+        self._place(value, mark, None, size)
+
+
+def _resolve_scalar(event: events.ScalarEvent) -> Any:
+    value = event.value
+    # Only untagged plain scalars are resolved; quoted text and explicitly tagged values
+    # (including !!python/... tags) stay text.
+    plain = event.implicit[0] and not event.style and event.tag is None
+    if not plain:
+        return value
+    tag = _resolver.resolve(ScalarNode, value, (True, False))
+    node = ScalarNode(tag, value)
+    if tag == "tag:yaml.org,2002:int":
+        return _constructor.construct_yaml_int(node)
+    if tag == "tag:yaml.org,2002:float":
+        number = _constructor.construct_yaml_float(node)
+        if number != number or number in (float("inf"), float("-inf")):
+            return value
+        return Number(number, value)
+    if tag == "tag:yaml.org,2002:bool":
+        return _constructor.construct_yaml_bool(node)
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    return value

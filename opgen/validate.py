@@ -1,0 +1,190 @@
+"""Validate a loaded plan: JSON Schema errors turned into plain-English located diagnostics, then the
+semantic rules of plan-model.md (ids, references, periods, totals, TBCs, unmitigated red items).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from opgen import periods, rules
+from opgen.diagnostics import ERROR, Diagnostic, Report, did_you_mean, format_yaml_path
+from opgen.load import Document, LoadError, load_file
+from opgen.schema import resolve, subschema_at, validator
+
+_TYPE_WORDS = {
+    "object": "a mapping (key: value lines)",
+    "array": "a list ('- ' items)",
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false; put text in quotes)"
+    if isinstance(value, (int, float)):
+        return f"the number {getattr(value, 'text', value)}"
+    text = str(value)
+    return f"'{text[:60]}{'...' if len(text) > 60 else ''}'"
+
+
+def validate_document(doc: Document) -> list[Diagnostic]:
+    """All diagnostics for a loaded plan: schema errors first; semantic rules once the shape is right."""
+    diagnostics = list(schema_diagnostics(doc))
+    if not any(d.severity == ERROR for d in diagnostics):
+        diagnostics.extend(rules.check(doc))
+    return diagnostics
+
+
+def validate_file(path: str) -> tuple[Report, Document | None]:
+    """Load and validate one plan file. Never raises for bad input: problems become diagnostics."""
+    report = Report(str(path))
+    try:
+        doc = load_file(path)
+    except LoadError as e:
+        report.diagnostics.append(e.diagnostic)
+        return report, None
+    report.diagnostics.extend(validate_document(doc))
+    return report, doc
+
+
+def schema_diagnostics(doc: Document) -> Iterator[Diagnostic]:
+    seen: set[tuple] = set()
+    for error in validator().iter_errors(doc.data):
+        for diag in _explain(doc, error):
+            key = (diag.line, diag.column, diag.message)
+            if key not in seen:
+                seen.add(key)
+                yield diag
+
+
+def _diag(doc: Document, path: tuple, message: str, hint: str, code: str, key: bool = False) -> Diagnostic:
+    line, column = doc.position(path, key=key)
+    return Diagnostic(doc.path, line, column, ERROR, code, message, hint, format_yaml_path(path))
+
+
+def _explain(doc: Document, error) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+    where = format_yaml_path(path) or "the top level"
+    in_property_names = "propertyNames" in error.relative_schema_path or "propertyNames" in error.schema_path
+
+    if in_property_names:
+        name = error.instance
+        key_path = path + (name,)
+        yield _diag(doc, key_path, *_explain_value(name, schema, kind, error, is_key=True), key=True)
+        return
+
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        for name in error.instance:
+            if name in schema.get("properties", {}):
+                continue
+            guess = did_you_mean(name, allowed)
+            hint = (f"did you mean '{guess}'?" if guess else
+                    f"allowed keys here: {', '.join(allowed)}")
+            yield _diag(doc, path + (name,), f"unknown key '{name}' in {where}", hint, "unknown-key", key=True)
+        return
+
+    if kind == "required":
+        missing = error.validator_value
+        for name in missing:
+            if isinstance(error.instance, dict) and name in error.instance:
+                continue
+            field_schema = resolve(schema.get("properties", {}).get(name, {}))
+            description = field_schema.get("description", "")
+            hint = f"add '{name}:'" + (f" ({description})" if description else "")
+            yield _diag(doc, path, f"missing required field '{name}' in {where}", hint, "missing-field", key=True)
+        return
+
+    if kind == "dependentRequired":
+        for trigger, needs in error.validator_value.items():
+            if trigger in error.instance:
+                for name in needs:
+                    if name not in error.instance:
+                        yield _diag(doc, path + (trigger,), f"'{trigger}' is given without '{name}' in {where}",
+                                    f"add '{name}:' too: the risk score is likelihood x impact", "missing-field",
+                                    key=True)
+        return
+
+    message, hint, code = _explain_value(error.instance, schema, kind, error)
+    yield _diag(doc, path, f"{message} at {where}" if where != "the top level" else message, hint, code)
+
+
+def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = False) -> tuple[str, str, str]:
+    """Message, hint and code for a value (or mapping key) that does not fit its schema node."""
+    what = "key" if is_key else "value"
+    x_kind = schema.get("x-kind")
+    description = schema.get("description", "")
+
+    if x_kind == "financial_year" or (kind == "pattern" and x_kind is None and "/" in schema.get("pattern", "")
+                                      and "Q" not in schema.get("pattern", "")):
+        return f"{describe_value(value)} is not a financial year", periods.suggest_financial_year(value), "financial-year"
+    if x_kind == "quarter":
+        return f"{describe_value(value)} is not a quarter", periods.suggest_quarter(value), "quarter"
+    if x_kind == "iso_date":
+        return f"{describe_value(value)} is not a date", "write a date as YYYY-MM-DD, e.g. 2015-03-31", "date"
+    if x_kind == "plan_date":
+        return (f"{describe_value(value)} is not a date this plan understands",
+                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16" or tbc', "date")
+    if x_kind == "number_or_unknown":
+        hint = "write a plain number, or tbc (to be confirmed) or n/a (not applicable)"
+        if isinstance(value, str) and any(c in value for c in ",£%"):
+            hint = "write the number without commas, £ or % signs (the unit is set once for the section), e.g. 1774.9"
+        elif isinstance(value, str) and did_you_mean(value, ["tbc", "n/a"]):
+            hint = f"did you mean '{did_you_mean(value, ['tbc', 'n/a'])}'?"
+        return f"expected a number, tbc or n/a, but found {describe_value(value)}", hint, "type"
+
+    if kind == "enum" or kind == "const":
+        allowed = [str(v) for v in (schema.get("enum") or [schema.get("const")])]
+        guess = did_you_mean(str(value), allowed)
+        if guess and guess.lower() == str(value).lower():
+            hint = f"did you mean '{guess}'? (write it in lowercase)"
+        elif guess:
+            hint = f"did you mean '{guess}'? allowed: {', '.join(allowed)}"
+        else:
+            hint = f"allowed: {', '.join(allowed)}"
+        if kind == "const":
+            return f"{describe_value(value)} is not supported here", f"write {allowed[0]}", "bad-value"
+        noun = "quarter" if allowed == ["q1", "q2", "q3", "q4"] else what
+        if noun == "quarter":
+            hint = "quarters are q1 (Apr-Jun), q2 (Jul-Sep), q3 (Oct-Dec) and q4 (Jan-Mar)"
+        return f"{describe_value(value)} is not an allowed {noun}", hint, "bad-value"
+
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, list) else [expected]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        hint = description or f"write {words}"
+        if "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
+            hint = f"put it in quotes: \"{getattr(value, 'text', value)}\""
+        elif "number" in expected and isinstance(value, str):
+            hint = "write the number without commas, £ or % signs, e.g. 1774.9"
+        elif "array" in expected and isinstance(value, (str, dict)):
+            hint = "write each item on its own line starting with '- '" + (f" ({description})" if description else "")
+        elif "object" in expected and isinstance(value, list):
+            hint = "write 'key: value' lines here, not '- ' items" + (f" ({description})" if description else "")
+        return f"expected {words}, but found {describe_value(value)}", hint, "type"
+
+    if kind in ("minimum", "maximum"):
+        hint = schema.get("x-hint") or f"use a value from {schema.get('minimum')} to {schema.get('maximum')}"
+        return (f"{describe_value(value)} is out of range ({schema.get('minimum')} to {schema.get('maximum')})",
+                hint, "out-of-range")
+    if kind == "minLength":
+        return "this text is empty", "write the text, or remove the line", "empty"
+    if kind == "minItems":
+        return "this list is empty", "add at least one item" + (f" ({description})" if description else ""), "empty"
+    if kind == "pattern":
+        hint = schema.get("x-hint") or description or f"it must match {schema.get('pattern')}"
+        return f"{describe_value(value)} is not a valid {what} here", hint, "bad-value"
+    return error.message, description or "see the schema: opgen schema", "schema"
