@@ -1,0 +1,57 @@
+"""HTML to PDF with WeasyPrint: fetches only opgen's own templates and assets, tags the PDF for
+screen readers, and gives the same bytes for the same input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from opgen.resources import ASSETS_DIR, TEMPLATES_DIR
+
+ALLOWED_ROOTS = (TEMPLATES_DIR.resolve(), ASSETS_DIR.resolve())
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class FetchRefused(ValueError):
+    """A resource outside opgen's own templates and assets was asked for."""
+
+
+class AssetFetcher(URLFetcher):
+    """A URL fetcher that serves file: URLs inside templates/ and assets/ and refuses everything else
+    (http, https, data, other files), so plan content can never make the renderer fetch anything."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file"})
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if not is_allowed(url):
+            self.refused.append(url)
+            raise FetchRefused(f"opgen renders only its own templates and assets; refused {url[:200]}")
+        return super().fetch(url, headers)
+
+
+def is_allowed(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parsed.path)).resolve()
+    return any(path.is_relative_to(root) for root in ALLOWED_ROOTS)
+
+
+def html_to_pdf(html: str, *, timestamp: dt.datetime, identifier_seed: str = "") -> bytes:
+    """Render HTML (whose relative URLs resolve against templates/) to tagged, reproducible PDF bytes."""
+    document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=AssetFetcher()).render()
+    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
+    return document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
