@@ -84,7 +84,7 @@ def command_new(args) -> int:
     if target.suffix not in (".yaml", ".yml"):
         print(f"opgen: {target}: a plan file should end in .yaml", file=sys.stderr)
         return EXIT_TROUBLE
-    schema_ref = os.path.relpath(SCHEMA_PATH, target.resolve().parent)
+    schema_ref = _schema_reference(target.resolve().parent, SCHEMA_PATH)
     text = (TEMPLATES_DIR / "new-plan.yaml").read_text(encoding="utf-8").replace("{{SCHEMA}}", schema_ref)
     try:
         write_atomic(target, text.encode("utf-8"))
@@ -93,6 +93,16 @@ def command_new(args) -> int:
         return EXIT_TROUBLE
     print(f"wrote {target}: edit it, then run: opgen validate {target}")
     return EXIT_OK
+
+
+def _schema_reference(folder: Path, installed: Path) -> str:
+    """The schema path for the editor modeline: a schemas/plan.schema.json in the plan's repository
+    (relative, so it works for everyone who clones it), else opgen's own copy (absolute)."""
+    for parent in [folder, *folder.parents]:
+        candidate = parent / "schemas" / "plan.schema.json"
+        if candidate.is_file():
+            return os.path.relpath(candidate, folder)
+    return str(installed)
 
 
 def command_build(args) -> int:

@@ -74,7 +74,7 @@ def format_yaml_path(path: Iterable) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif str(part).replace("_", "").replace("-", "").isalnum():
+        elif str(part)[:1].isalpha() and str(part).replace("_", "").replace("-", "").isalnum():
             out += ("." if out else "") + str(part)
         else:
             out += f'["{part}"]'

@@ -13,6 +13,7 @@ wants them), and a float remembers the digits the author wrote (88.10 keeps its 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,8 @@ def load_file(path: str | os.PathLike) -> Document:
     p = Path(path)
     try:
         if p.is_dir():
-            raise _fail(name, "this is a folder, not a plan file", "name a .yaml file, e.g. plans/my-plan.yaml",
+            raise _fail(name, "this is a folder, not a plan file",
+                        f"name the plan files, e.g. {name.rstrip('/')}/*.yaml",
                         code="not-a-file")
         size = p.stat().st_size
     except FileNotFoundError:
@@ -174,7 +176,7 @@ def load_text(text: str, name: str = "<plan>") -> Document:
         for event in yaml.parse(text, Loader=_Parser):
             builder.feed(event)
     except yaml.MarkedYAMLError as e:
-        raise _yaml_error(e, name) from None
+        raise _yaml_error(e, name, text) from None
     except yaml.YAMLError as e:
         raise _fail(name, f"not valid YAML: {e}", "check the structure near the start of the file", code="yaml") from None
     except RecursionError:
@@ -199,9 +201,31 @@ def _check_tabs(text: str, name: str) -> None:
                         number, column, "tab")
 
 
-def _yaml_error(e: yaml.MarkedYAMLError, name: str) -> LoadError:
+_QUOTE_OPEN = re.compile(r"""(?:^|:\s|-\s|[\[{,]\s*)(["'])""")
+
+
+def _unclosed_quote(text: str, upto_line: int) -> tuple[int, int] | None:
+    """The last line (1-based) at or before `upto_line` where a quoted value opens but does not close."""
+    found = None
+    for number, line in enumerate(text.splitlines()[:upto_line], 1):
+        stripped = line.split(" #")[0] if '"' not in line.split(" #")[0] and "'" not in line else line
+        for m in _QUOTE_OPEN.finditer(stripped):
+            quote = m.group(1)
+            rest = stripped[m.end():]
+            closed = rest.replace(quote * 2, "") if quote == "'" else rest.replace('\\"', "")
+            if quote not in closed:
+                found = (number, m.start(1) + 1)
+                break
+    return found
+
+
+def _yaml_error(e: yaml.MarkedYAMLError, name: str, text: str = "") -> LoadError:
     mark = e.problem_mark or e.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    opened = _unclosed_quote(text, line) if text else None
+    if opened and "quoted scalar" not in (e.context or ""):
+        return _fail(name, f"a quoted text that opens on line {opened[0]} is never closed",
+                     "add the closing quote mark at the end of that text", *opened, "yaml")
     problem = (e.problem or "").strip()
     context = (e.context or "").strip()
     hint = "check the indentation and punctuation on this line and the one before it"
@@ -223,9 +247,10 @@ def _yaml_error(e: yaml.MarkedYAMLError, name: str) -> LoadError:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor")
+    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor", "merged")
 
     def __init__(self, container, path, start_nodes, anchor):
+        self.merged: set = set()  # keys that came from '<<' and may be overridden
         self.container = container
         self.path = path
         self.pending_key = _NO_KEY
@@ -311,7 +336,9 @@ class _Builder:
                 raise _fail(self.name, "'<<' must merge a mapping", "point '<<' at an anchored mapping",
                             mark.line + 1, mark.column + 1, "yaml")
             for k, v in source.items():
-                frame.container.setdefault(k, v)
+                if k not in frame.container:
+                    frame.container[k] = v
+                    frame.merged.add(k)
 
     def _scalar(self, event: events.ScalarEvent) -> None:
         mark = event.start_mark
@@ -323,7 +350,9 @@ class _Builder:
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, dict) and top.pending_key is _NO_KEY:
             key = event.value
-            if key in top.container and key != "<<":
+            if key in top.merged:
+                top.merged.discard(key)
+            elif key in top.container and key != "<<":
                 first = self.key_positions.get(top.path + (key,), (0, 0))
                 raise _fail(self.name, f"the key '{key}' appears twice in the same mapping (first at line {first[0]})",
                             "keep one of them: YAML would silently drop the first and its value would be lost",

@@ -226,12 +226,14 @@ def _parse_date(c: _Checker, text: str | None, path: tuple) -> PlanDate | None:
 
 
 def _compare_total(c: _Checker, path: tuple, what: str, stated: Value, computed: Total, unit: str) -> None:
-    if not stated.is_number or computed.parts == 0:
+    if not stated.is_number:
         return
     if computed.incomplete:
         c.warning(path, "total-incomplete",
                   f"{what}: stated {stated.display()} {unit}, but the rows include TBC values, so the sum "
                   f"({computed.display()}) cannot be checked", "confirm the TBC values")
+        return
+    if computed.parts == 0:
         return
     difference = computed.value - stated.number
     if abs(difference) > total_tolerance(stated.number):

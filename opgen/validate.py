@@ -118,7 +118,7 @@ def _explain(doc: Document, error) -> Iterator[Diagnostic]:
         return
 
     message, hint, code = _explain_value(error.instance, schema, kind, error)
-    yield _diag(doc, path, f"{message} at {where}" if where != "the top level" else message, hint, code)
+    yield _diag(doc, path, message, hint, code)
 
 
 def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = False) -> tuple[str, str, str]:
