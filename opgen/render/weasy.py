@@ -55,3 +55,18 @@ def html_to_pdf(html: str, *, timestamp: dt.datetime, identifier_seed: str = "")
     document.metadata.modified = stamp
     identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
     return document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
+
+
+def render_document(html: str):
+    """Lay out HTML (relative URLs against templates/, same asset-only fetcher as html_to_pdf) and
+    return the WeasyPrint Document, so a caller can count pages before writing the PDF."""
+    return HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=AssetFetcher()).render()
+
+
+def document_to_pdf(document, *, html: str, timestamp: dt.datetime, identifier_seed: str = "") -> bytes:
+    """Write a Document from render_document exactly as html_to_pdf would have written it."""
+    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = stamp
+    document.metadata.modified = stamp
+    identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
+    return document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
