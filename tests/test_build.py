@@ -1,0 +1,123 @@
+"""`opgen build` as a batch tool: incremental, atomic, one broken plan does not stop the others."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from opgen import build as build_module
+from opgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SKC = ROOT / "plans" / "south-kent-coast-2014-16.yaml"
+REDDITCH = ROOT / "plans" / "redditch-bromsgrove-2012-13.yaml"
+
+
+@pytest.fixture
+def plans(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(SKC, folder / "skc.yaml")
+    shutil.copy(REDDITCH, folder / "rb.yaml")
+    return folder
+
+
+def test_builds_every_plan_in_a_folder(plans, tmp_path, capsys):
+    out = tmp_path / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
+    for stem in ("skc", "rb"):
+        assert (out / stem / "plan-on-a-page.html").read_text().startswith("<!DOCTYPE html>")
+        assert (out / stem / "operational-plan.html").exists()
+    assert "2 of 2 plans built" in capsys.readouterr().out
+
+
+def test_rebuild_with_nothing_changed_renders_nothing(plans, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("annex.docx")}
+    calls = []
+    monkeypatch.setattr(build_module, "render_output", lambda *a: calls.append(a))
+    assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0
+    assert calls == []
+    assert before == {p: p.stat().st_mtime_ns for p in out.rglob("annex.docx")}
+    assert "2 plans already up to date" in capsys.readouterr().out
+
+
+def test_changed_plan_is_rebuilt_and_force_rebuilds_all(plans, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
+    (plans / "rb.yaml").write_text((plans / "rb.yaml").read_text() + "\n# a comment\n")
+    rendered = []
+    real = build_module.render_output
+    monkeypatch.setattr(build_module, "render_output", lambda p, o: rendered.append((Path(p).name, o)) or real(p, o))
+    assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
+    assert {name for name, _ in rendered} == {"rb.yaml"}
+    rendered.clear()
+    assert main(["build", str(plans), "--out", str(out), "--format", "html", "--force"]) == 0
+    assert {name for name, _ in rendered} == {"rb.yaml", "skc.yaml"}
+
+
+def test_output_edited_by_hand_is_rebuilt(plans, tmp_path):
+    out = tmp_path / "build"
+    assert main(["build", str(plans / "rb.yaml"), "--out", str(out), "--format", "html"]) == 0
+    page = out / "rb" / "plan-on-a-page.html"
+    good = page.read_bytes()
+    page.write_text("truncated")
+    assert main(["build", str(plans / "rb.yaml"), "--out", str(out), "--format", "html"]) == 0
+    assert page.read_bytes() == good
+
+
+def test_broken_plan_fails_alone_and_is_named(plans, tmp_path, capsys):
+    (plans / "broken.yaml").write_text((plans / "rb.yaml").read_text().replace("schema_version: 1", "schema_version: 1\nbogus: 1"))
+    out = tmp_path / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 1
+    captured = capsys.readouterr().out
+    assert "unknown key 'bogus'" in captured and "FAILED" in captured and "broken.yaml" in captured
+    assert (out / "skc" / "plan-on-a-page.html").exists() and (out / "rb" / "plan-on-a-page.html").exists()
+    assert not (out / "broken").exists()
+
+
+def test_failed_render_keeps_the_previous_good_file(plans, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    target = plans / "rb.yaml"
+    assert main(["build", str(target), "--out", str(out), "--format", "html"]) == 0
+    good = (out / "rb" / "operational-plan.html").read_bytes()
+    target.write_text(target.read_text() + "\n# changed\n")
+
+    def explode(plan, diagnostics):
+        raise RuntimeError("renderer crashed half way")
+
+    from opgen.render import html
+    monkeypatch.setattr(html, "operational_plan_html", explode)
+    assert main(["build", str(target), "--out", str(out), "--format", "html"]) == 1
+    assert (out / "rb" / "operational-plan.html").read_bytes() == good
+    assert not [p for p in (out / "rb").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_write_atomic_leaves_no_partial_file(tmp_path, monkeypatch):
+    from opgen.write import write_atomic
+
+    target = tmp_path / "a.pdf"
+    write_atomic(target, b"good")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, b"bad and half written")
+    assert target.read_bytes() == b"good"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_missing_path_and_empty_folder(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "b")]) == 2
+    (tmp_path / "empty").mkdir()
+    assert main(["build", str(tmp_path / "empty"), "--out", str(tmp_path / "b")]) == 2
+    assert "no plan files" in capsys.readouterr().err
+
+
+def test_strict_refuses_plans_with_warnings(plans, tmp_path, capsys):
+    assert main(["build", str(plans / "rb.yaml"), "--out", str(tmp_path / "b"), "--format", "html", "--strict"]) == 1
+    assert "--strict" in capsys.readouterr().out
