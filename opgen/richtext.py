@@ -4,6 +4,7 @@ http(s) and mailto targets (no javascript:, file: or data:)."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 
@@ -13,6 +14,8 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+_LIST_ITEM = re.compile(r"^( {0,9})(?:[-*+]|(\d{1,9})[.)])[ \t]+\S")
 
 
 class _SafeLinks(Treeprocessor):
@@ -42,13 +45,42 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_Safe(), "sane_lists"], output_format="html")
 
 
+def normalise_markdown(text: str) -> str:
+    """Lists the way authors write them in YAML, for Python-Markdown: a list may start straight
+    after a paragraph line ("System change:" then "- Revised pathway"), as in CommonMark, and a
+    nested item may be indented by two spaces. Python-Markdown needs a blank line before the list
+    and four spaces of indent, so without this the bullets would print as literal "- " text."""
+    lines = text.split("\n")
+    out: list[str] = []
+    in_list = False
+    previous_blank = True
+    for line in lines:
+        blank = not line.strip()
+        m = _LIST_ITEM.match(line)
+        if m and (in_list or len(m.group(1)) <= 3):
+            if not in_list and not previous_blank and m.group(2) not in (None, "1"):
+                m = None  # CommonMark: only "1." may interrupt a paragraph (a year like "2014. " does not)
+        if m and (in_list or len(m.group(1)) <= 3):
+            if not in_list and not previous_blank:
+                out.append("")
+            indent = len(m.group(1))
+            if in_list and 0 < indent:
+                line = " " * (4 if indent < 6 else 8) + line[indent:]
+            in_list = True
+        elif blank:
+            in_list = False
+        out.append(line)
+        previous_blank = blank
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=4096)
 def to_html(text: str | None) -> Markup:
     """Markdown to safe HTML (a Markup, so Jinja's autoescape leaves it alone)."""
     if not text:
         return Markup("")
     md = _converter()
-    return Markup(md.convert(str(text)))
+    return Markup(md.convert(normalise_markdown(str(text))))
 
 
 def to_inline_html(text: str | None) -> Markup:
