@@ -147,6 +147,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "markdown", "json", "html", "pdf"], default="text")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (required for pdf)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("--textconv", action="store_true",
+                   help="print one plan as normalised text, for git's diff.opgen.textconv (see docs/git-diff.md)")
     p.set_defaults(func=command_diff)
 
     p = sub.add_parser("new", help="write a commented starter plan")

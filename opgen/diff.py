@@ -278,6 +278,8 @@ def field_label(name: str | None) -> str:
         return special[name]
     if name.startswith("rag "):
         return "RAG " + name[4:]
+    if name.startswith("stated total "):
+        return "stated net total " + name[len("stated total "):]
     return name.replace("_", " ")
 
 
@@ -489,10 +491,10 @@ class _Differ:
                 detail = f"{'slipped' if days > 0 else 'brought forward'} {_plural(abs(days), 'day')}"
                 if od.precision in ("quarter", "year") and nd.precision in ("quarter", "year"):
                     quarters = abs(nd.quarter.index - od.quarter.index)
-                    detail += f" ({_plural(quarters, 'quarter')})"
+                    detail += f", {_plural(quarters, 'quarter')}"
                 elif od.precision == "month" and nd.precision == "month":
                     months = abs((nd.end.year * 12 + nd.end.month) - (od.end.year * 12 + od.end.month))
-                    detail += f" ({_plural(months, 'month')})"
+                    detail += f", {_plural(months, 'month')}"
         self.add(section, kind, id, name, old=old_text, new=new_text, direction=direction, title=title,
                  old_text=_date_display(old_text), new_text=_date_display(new_text), detail=detail,
                  key=(id, name))
@@ -539,7 +541,7 @@ class _Differ:
             if new.number != reference.number:
                 better = (new.number > reference.number) == (polarity == "higher_is_better")
                 direction = "better" if better else "worse"
-                detail = f"{'better' if better else 'worse'} than {label} ({show(reference)})"
+                detail = f"{'better' if better else 'worse'} than {label}, {show(reference)}"
             else:
                 detail = f"the same as {label}"
         return self.add(section, kind, id, name, old=_vjson(old), new=_vjson(new), direction=direction,
@@ -664,8 +666,10 @@ class _Differ:
     def actions(self) -> None:
         old, new = self.old, self.new
 
+        old_ids = {a.id for a in old.actions}
+
         def describe(a) -> str:
-            plan = new if any(x is a for x in new.actions) else old
+            plan = old if a.id in old_ids else new
             parts = [f"in {plan.domain_title(a.domain_id)}"]
             if a.current_rag:
                 parts.append(f"{_rag_label(a.current_rag)} at {plan.meta.as_at}")
@@ -697,6 +701,8 @@ class _Differ:
         """RAG per quarter, and the move in the RAG at the as-at quarter (what the plan on a page
         shows). A new quarter's rating is reported once, against the rating the old version showed."""
         old_as_at, new_as_at = self.old.meta.as_at, self.new.meta.as_at
+        if o.rag == n.rag and (old_as_at == new_as_at or o.rag_as_at(old_as_at) == n.rag_as_at(new_as_at)):
+            return
         quarters = sorted(set(o.rag) | set(n.rag))
         moved = {q: (o.rag.get(q), n.rag.get(q)) for q in quarters if o.rag.get(q) != n.rag.get(q)}
         cur_old, cur_new = o.rag_as_at(old_as_at), n.rag_as_at(new_as_at)
@@ -803,8 +809,10 @@ class _Differ:
             self.field(s, None, "unit", oq.unit.header, nq.unit.header,
                        detail="old figures converted to the new unit")
 
+        old_ids = {x.id for x in oq.schemes} if oq else set()
+
         def describe(x) -> str:
-            plan_q = nq if nq and any(y is x for y in nq.schemes) else oq
+            plan_q = oq if x.id in old_ids else nq
             parts = []
             for year in sorted(set(x.savings) | set(x.investment)):
                 net = x.net(year)
@@ -886,7 +894,7 @@ class _Differ:
                     up = None
                 if up is not None:
                     kind, direction = ("rose", "worsened") if up else ("fell", "improved")
-                detail = f"{ob} \u2192 {nb}" if ob and nb and ob != nb else ""
+                detail = f"{ob} \u2192 {nb}" if name == "score" and ob and nb and ob != nb else ""
                 self.add(s, kind, n.id, name, old=os_ if name == "score" else ob, new=ns if name == "score" else nb,
                          direction=direction, title=n.title, old_text=score_text(o), new_text=score_text(n),
                          detail=detail, key=(n.id, name))
@@ -932,7 +940,7 @@ class _Differ:
                 if previous:
                     compare_to = (f"{max(previous)}", n.actuals[max(previous)])
                 elif n.baseline is not None and n.baseline.is_number:
-                    compare_to = ("baseline", n.baseline)
+                    compare_to = ("the baseline", n.baseline)
                 else:
                     compare_to = None
                 self.value(s, n.id, f"actual {quarter.label}", o.actuals.get(quarter), n.actuals.get(quarter),
@@ -1058,7 +1066,7 @@ def semantic_key(path: tuple, paths: dict[tuple, str]) -> tuple:
     return tuple(str(p) for p in path)
 
 
-def _tbc_inventory(plan: Plan) -> dict[tuple, str]:
+def tbc_inventory(plan: Plan) -> dict[tuple, str]:
     paths = item_paths(plan)
     return {semantic_key(t.path, paths): t.label for t in plan.tbcs}
 
@@ -1069,12 +1077,13 @@ def _is_covered(key: tuple, covered: set[tuple]) -> bool:
 
 def _warning_subject(d: Diagnostic, paths: dict[str, str]) -> str | None:
     """The id of the item a warning is about, from its yaml_path (e.g. 'actions[3].rag...' -> 'OOH-04')."""
-    best = None
-    for prefix, item in paths.items():
-        if d.yaml_path.startswith(prefix) and (len(d.yaml_path) == len(prefix) or d.yaml_path[len(prefix)] in ".["):
-            if best is None or len(prefix) > len(best[0]):
-                best = (prefix, item)
-    return best[1] if best else None
+    text = d.yaml_path
+    cuts = [i for i, ch in enumerate(text) if ch in ".["] + [len(text)]
+    for cut in reversed(cuts):
+        item = paths.get(text[:cut])
+        if item is not None:
+            return item
+    return None
 
 
 def _warning_paths(plan: Plan) -> dict[str, str]:
@@ -1082,17 +1091,15 @@ def _warning_paths(plan: Plan) -> dict[str, str]:
 
 
 def _compare_warnings(differ: _Differ, old_warnings: Iterable[Diagnostic], new_warnings: Iterable[Diagnostic]) -> None:
-    old_paths, new_paths = _warning_paths(differ.old), _warning_paths(differ.new)
-
-    def keyed(warnings, paths):
+    def keyed(warnings, plan):
+        shown = [d for d in warnings if d.code != "tbc"]  # the TBC inventory reports TBC warnings
+        paths = _warning_paths(plan) if shown else {}
         out: dict[tuple, tuple[Diagnostic, str | None]] = {}
-        for d in warnings:
-            if d.code == "tbc":  # the TBC inventory reports these
-                continue
+        for d in shown:
             out.setdefault((d.code, d.message), (d, _warning_subject(d, paths)))
         return out
 
-    old_w, new_w = keyed(old_warnings, old_paths), keyed(new_warnings, new_paths)
+    old_w, new_w = keyed(old_warnings, differ.old), keyed(new_warnings, differ.new)
     gone = {k: v for k, v in old_w.items() if k not in new_w}
     came = {k: v for k, v in new_w.items() if k not in old_w}
     mask = lambda text: re.sub(r"[\d.,+\u2212-]+", "#", text)
@@ -1114,13 +1121,13 @@ def _compare_warnings(differ: _Differ, old_warnings: Iterable[Diagnostic], new_w
 
 
 def _compare_tbcs(differ: _Differ) -> TbcSummary:
-    old_t, new_t = _tbc_inventory(differ.old), _tbc_inventory(differ.new)
+    old_t, new_t = tbc_inventory(differ.old), tbc_inventory(differ.new)
     summary = TbcSummary(
-        resolved=[old_t[k] for k in sorted(old_t, key=_tbc_sort) if k not in new_t],
-        introduced=[new_t[k] for k in sorted(new_t, key=_tbc_sort) if k not in old_t],
-        open=[new_t[k] for k in sorted(new_t, key=_tbc_sort)],
+        resolved=[old_t[k] for k in sorted(old_t, key=tbc_sort_key) if k not in new_t],
+        introduced=[new_t[k] for k in sorted(new_t, key=tbc_sort_key) if k not in old_t],
+        open=[new_t[k] for k in sorted(new_t, key=tbc_sort_key)],
     )
-    for key in sorted(set(old_t) ^ set(new_t), key=_tbc_sort):
+    for key in sorted(set(old_t) ^ set(new_t), key=tbc_sort_key):
         if _is_covered(key, differ.covered):
             continue
         resolved = key in old_t
@@ -1131,7 +1138,7 @@ def _compare_tbcs(differ: _Differ) -> TbcSummary:
     return summary
 
 
-def _tbc_sort(key: tuple) -> tuple:
+def tbc_sort_key(key: tuple) -> tuple:
     return tuple(natural_key(p) for p in key)
 
 
@@ -1153,8 +1160,9 @@ def _sort_key(c: Change) -> tuple:
                  "period", "date", "signatories", "risk_bands", "history"]
         return (SECTION_ORDER[c.section], order.index(c.field) if c.field in order else 99, natural_key(c.id), 0, ())
     added_removed = 0 if c.kind in ("added", "removed") else 1
-    return (SECTION_ORDER[c.section], added_removed, KIND_ORDER.get(c.kind, 99) if not added_removed else 0,
-            natural_key(c.id), _field_rank(c.field))
+    plan_level = 1 if c.id is None and c.section in ("qipp", "finance", "bcf") else 0
+    return (SECTION_ORDER[c.section], plan_level, added_removed,
+            KIND_ORDER.get(c.kind, 99) if not added_removed else 0, natural_key(c.id), _field_rank(c.field))
 
 
 def headline(cs: ChangeSet) -> str:
@@ -1187,7 +1195,8 @@ def headline(cs: ChangeSet) -> str:
     for t in cs.totals:
         if t.section == "qipp" and t.label == "net" and t.delta != 0:
             parts.append(f"QIPP {t.year} {'up' if t.delta > 0 else 'down'} {t.unit.short(abs(t.delta))}")
-    is_extreme = lambda c: c.detail.endswith("\u2192 extreme")
+    extreme = lambda text: text == "extreme" or text.endswith("(extreme)")
+    is_extreme = lambda c: extreme(c.new_text) and not extreme(c.old_text)
     added_extreme = lambda c: c.new == "extreme"
     new_extreme = n("risks", "added", where=added_extreme) + n("risks", "rose", where=is_extreme)
     if new_extreme:
@@ -1198,9 +1207,11 @@ def headline(cs: ChangeSet) -> str:
     rose = n("risks", "rose", where=lambda c: not is_extreme(c))
     if rose:
         parts.append(f"{_plural(rose, 'risk')} rose")
-    closed = n("risks", "closed", "removed")
+    closed, gone = n("risks", "closed"), n("risks", "removed")
     if closed:
         parts.append(f"{_plural(closed, 'risk')} closed")
+    if gone:
+        parts.append(f"{_plural(gone, 'risk')} removed")
     added, removed = n("actions", "added"), n("actions", "removed")
     if added:
         parts.append(f"{_plural(added, 'action')} added")

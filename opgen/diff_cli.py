@@ -1,0 +1,245 @@
+"""`opgen diff`: read the two versions (files or git revisions), compare, format, write.
+
+    opgen diff OLD.yaml NEW.yaml
+    opgen diff plans/x.yaml --from HEAD~1            # old from git, new from the working tree
+    opgen diff plans/x.yaml --from v1.0 --to v1.1     # both from git
+    opgen diff --textconv plans/x.yaml                # normalised text, for git's diff.opgen.textconv
+
+Exit codes as diff(1): 0 no changes, 1 changes, 2 trouble (a side missing or invalid, a bad revision,
+a file outside git, an unwritable output). Trouble is one clear line on stderr naming which side,
+followed by that side's located diagnostics; never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_SAME, EXIT_CHANGED, EXIT_TROUBLE = 0, 1, 2
+FORMATS = ("text", "markdown", "json", "html", "pdf")
+GIT_TIMEOUT = 60
+
+
+class Trouble(Exception):
+    """Something the user can fix: one line of text, exit 2."""
+
+
+@dataclass(slots=True)
+class Source:
+    """Where one side comes from: a file, or a path at a git revision."""
+
+    side: str                 # "old" | "new"
+    path: str                 # as the user wrote it
+    rev: str | None = None    # None: the file (working tree)
+    repo: str | None = None   # the repository's top level, for git sources
+    relpath: str | None = None
+
+    @property
+    def where(self) -> str:
+        if self.rev is None:
+            return f"{self.path}, working tree" if self.repo else self.path
+        return f"{self.relpath or self.path} at {self.rev}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.side} version ({self.where})"
+
+    @property
+    def name(self) -> str:
+        """The file name diagnostics are reported against."""
+        return f"{self.rev}:{self.relpath}" if self.rev is not None else self.path
+
+
+def _err(message: str) -> None:
+    print(f"opgen: {message}", file=sys.stderr)
+
+
+def _git(repo: str, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", "-C", repo, *args], capture_output=True, timeout=GIT_TIMEOUT,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    except FileNotFoundError:
+        raise Trouble("git is not installed (or not on PATH); --from/--to read plans from git") from None
+    except subprocess.TimeoutExpired:
+        raise Trouble(f"git did not answer within {GIT_TIMEOUT} s in {repo}") from None
+
+
+def _repository(path: str) -> tuple[str, str]:
+    """(top level of the repository holding `path`, path relative to it, with '/')."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise Trouble(f"{path}: the folder {folder} does not exist")
+    result = _git(str(folder), "rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        raise Trouble(f"{path} is not in a git repository, so --from/--to cannot read it "
+                      f"(compare two files instead: opgen diff OLD.yaml NEW.yaml)")
+    top = os.path.realpath(result.stdout.decode("utf-8", "replace").strip())
+    full = os.path.join(os.path.realpath(folder), target.name)
+    rel = os.path.relpath(full, top)
+    if rel.startswith(".."):
+        raise Trouble(f"{path} is outside its git repository {top}")
+    return top, rel.replace(os.sep, "/")
+
+
+def _check_revision(repo: str, rev: str) -> None:
+    if not rev or rev.startswith("-"):
+        raise Trouble(f"'{rev}' is not a git revision")
+    result = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if result.returncode != 0:
+        raise Trouble(f"unknown git revision '{rev}' in {repo} (try a commit, a branch, a tag or HEAD~1)")
+
+
+def sources(args) -> tuple[Source, Source]:
+    """The two sides the arguments name."""
+    from_rev, to_rev = getattr(args, "from_rev", None), getattr(args, "to_rev", None)
+    if from_rev is None and to_rev is None:
+        if not args.new:
+            raise Trouble("name two plan files (opgen diff OLD.yaml NEW.yaml), or one plan and a git revision "
+                          "(opgen diff PLAN.yaml --from HEAD~1)")
+        return Source("old", args.old), Source("new", args.new)
+    if args.new:
+        raise Trouble("with --from/--to name one plan, e.g. opgen diff plans/x.yaml --from HEAD~1")
+    if from_rev is None:
+        raise Trouble("--to needs --from: opgen diff PLAN.yaml --from REV --to REV")
+    repo, rel = _repository(args.old)
+    _check_revision(repo, from_rev)
+    if to_rev is not None:
+        _check_revision(repo, to_rev)
+    old = Source("old", args.old, from_rev, repo, rel)
+    new = Source("new", args.old, to_rev, repo, rel) if to_rev is not None else Source("new", args.old, None, repo, rel)
+    return old, new
+
+
+def load(source: Source):
+    """The side's PlanResult. Missing-at-revision becomes Trouble naming the side."""
+    from opgen.pipeline import plan_from_bytes, plan_from_file
+
+    if source.rev is None:
+        return plan_from_file(source.path)
+    result = _git(source.repo, "show", f"{source.rev}:{source.relpath}")
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = "the file does not exist in that revision" if any(
+            "does not exist" in m or "exists on disk, but not in" in m for m in message) else (
+            message[-1].removeprefix("fatal: ") if message else "git show failed")
+        raise Trouble(f"{source.label}: {reason}")
+    return plan_from_bytes(result.stdout, source.name)
+
+
+def _report_invalid(source: Source, result) -> None:
+    from opgen.cli import print_diagnostics
+
+    errors = result.report.errors
+    codes = {d.code for d in errors}
+    if codes & {"not-found"}:
+        _err(f"{source.label}: file not found")
+    elif codes & {"not-a-file", "io"}:
+        _err(f"{source.label}: cannot be read")
+    else:
+        _err(f"{source.label} is not a valid plan ({len(errors)} error{'s' * (len(errors) != 1)}); "
+             f"fix it, or check with: opgen validate")
+    print_diagnostics(errors, stream=sys.stderr)
+
+
+def _use_colour(args) -> bool:
+    choice = getattr(args, "color", "auto") or "auto"
+    if choice == "always":
+        return True
+    if choice == "never" or getattr(args, "output", None):
+        return False
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def render(changes, fmt: str, *, colour: bool = False, timestamp=None) -> bytes:
+    from opgen.render import diff_report
+
+    if fmt == "text":
+        return diff_report.render_text(changes, color=colour).encode("utf-8")
+    if fmt == "markdown":
+        return diff_report.render_markdown(changes).encode("utf-8")
+    if fmt == "json":
+        return diff_report.render_json(changes).encode("utf-8")
+    if fmt == "html":
+        return diff_report.render_html(changes).encode("utf-8")
+    if fmt == "pdf":
+        return diff_report.render_pdf(changes, timestamp)
+    raise Trouble(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+
+
+def _emit(data: bytes, args, fmt: str) -> None:
+    from opgen.write import write_atomic
+
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        try:
+            write_atomic(output, data)
+        except OSError as e:
+            raise Trouble(f"cannot write {output}: {e.strerror or e}") from None
+        return
+    if fmt == "pdf" and sys.stdout.isatty():
+        raise Trouble("a PDF is binary: write it with --output FILE (or redirect stdout to a file)")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def run_textconv(args) -> int:
+    """Print one plan as normalised text (for git's textconv). An invalid plan is shown as written,
+    after a note, so `git diff` and `git log -p` never fail on a broken revision."""
+    from opgen.pipeline import plan_from_file
+    from opgen.render.diff_report import render_textconv
+
+    if args.new or getattr(args, "from_rev", None) or getattr(args, "to_rev", None):
+        raise Trouble("--textconv takes one plan file and no --from/--to")
+    result = plan_from_file(args.old)
+    if result.plan is not None:
+        text = render_textconv(result.plan, result.report.warnings)
+    else:
+        codes = {d.code for d in result.report.errors}
+        if codes & {"not-found", "not-a-file", "io"}:
+            _err(f"{args.old}: {result.report.errors[0].message}")
+            return EXIT_TROUBLE
+        try:
+            raw = Path(args.old).read_bytes().decode("utf-8", "replace")
+        except OSError as e:
+            raise Trouble(f"cannot read {args.old}: {e.strerror}") from None
+        errors = result.report.errors
+        text = (f"# opgen textconv: this version is not a valid plan ({len(errors)} error"
+                f"{'s' * (len(errors) != 1)}); shown as written\n"
+                + "".join(f"# {d.message}\n" for d in errors[:5]) + raw)
+    _emit(text.encode("utf-8"), args, "text")
+    return EXIT_SAME
+
+
+def run_diff(args) -> int:
+    from opgen.diff import diff_plans
+    from opgen.render import document_timestamp
+
+    try:
+        if getattr(args, "textconv", False):
+            return run_textconv(args)
+        fmt = getattr(args, "format", "text") or "text"
+        if fmt == "pdf" and not getattr(args, "output", None) and sys.stdout.isatty():
+            raise Trouble("a PDF is binary: write it with --output FILE (or redirect stdout to a file)")
+        old_src, new_src = sources(args)
+        results = []
+        for source in (old_src, new_src):
+            result = load(source)
+            if result.plan is None:
+                _report_invalid(source, result)
+                return EXIT_TROUBLE
+            results.append(result)
+        old, new = results
+        changes = diff_plans(old.plan, new.plan, old_warnings=old.report.warnings,
+                             new_warnings=new.report.warnings, old_label=old_src.where, new_label=new_src.where)
+        data = render(changes, fmt, colour=_use_colour(args) if fmt == "text" else False,
+                      timestamp=document_timestamp(new.plan.meta.date))
+        _emit(data, args, fmt)
+    except Trouble as e:
+        _err(str(e))
+        return EXIT_TROUBLE
+    return EXIT_CHANGED if changes else EXIT_SAME
