@@ -277,17 +277,18 @@ class _Builder:
         self.aliases = 0
 
     def feed(self, event) -> None:
-        if isinstance(event, events.ScalarEvent):
+        kind = type(event)
+        if kind is events.ScalarEvent:
             self._scalar(event)
-        elif isinstance(event, events.MappingStartEvent):
+        elif kind is events.MappingStartEvent:
             self._start(event, {})
-        elif isinstance(event, events.SequenceStartEvent):
+        elif kind is events.SequenceStartEvent:
             self._start(event, [])
-        elif isinstance(event, (events.MappingEndEvent, events.SequenceEndEvent)):
+        elif kind is events.MappingEndEvent or kind is events.SequenceEndEvent:
             self._end(event)
-        elif isinstance(event, events.AliasEvent):
+        elif kind is events.AliasEvent:
             self._alias(event)
-        elif isinstance(event, events.DocumentStartEvent):
+        elif kind is events.DocumentStartEvent:
             self.documents += 1
             if self.documents == 2:
                 self.second_document_at = (event.start_mark.line + 1, event.start_mark.column + 1)

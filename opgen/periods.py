@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 QUARTER_MONTHS = {1: "Apr-Jun", 2: "Jul-Sep", 3: "Oct-Dec", 4: "Jan-Mar"}
 
@@ -40,6 +40,7 @@ class FinancialYear:
     start_year: int
 
     @classmethod
+    @lru_cache(maxsize=4096)
     def parse(cls, text: str) -> "FinancialYear":
         m = _FY.match(text)
         if not m:
@@ -85,6 +86,7 @@ class Quarter:
     number: int
 
     @classmethod
+    @lru_cache(maxsize=4096)
     def parse(cls, text: str) -> "Quarter":
         m = _QUARTER.match(text)
         if not m:
@@ -138,6 +140,7 @@ class PlanDate:
     end: dt.date
 
     @classmethod
+    @lru_cache(maxsize=4096)
     def parse(cls, text: str) -> "PlanDate":
         if m := _DATE.match(text):
             try:

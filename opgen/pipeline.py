@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from opgen.diagnostics import Report
 from opgen.load import Document, LoadError, load_bytes, load_file
-from opgen.model import Plan, build
-from opgen.validate import validate_document
+from opgen.model import Plan
+from opgen.validate import validate_and_build
 
 
 @dataclass(slots=True)
@@ -30,8 +30,8 @@ def _finish(name: str, loader) -> PlanResult:
     except LoadError as e:
         report.diagnostics.append(e.diagnostic)
         return PlanResult(report, None, None)
-    report.diagnostics.extend(validate_document(doc))
-    plan = None if report.errors else build(doc.data, name)
+    diagnostics, plan = validate_and_build(doc)
+    report.diagnostics.extend(diagnostics)
     return PlanResult(report, doc, plan)
 
 

@@ -63,13 +63,13 @@ class _Checker:
         self.add(WARNING, *args, **kwargs)
 
 
-def check(doc: Document) -> list[Diagnostic]:
-    """Run every semantic rule on a schema-valid document."""
+def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
+    """Run every semantic rule on a schema-valid document (and its model, if already built)."""
     c = _Checker(doc)
     data = doc.data
     _check_ids(c, data)
     period = _check_periods(c, data)
-    plan = build(data, doc.path)
+    plan = plan or build(data, doc.path)
     if period:
         _check_years_in_period(c, data, period, plan.meta.as_at)
     _check_dates(c, plan)

@@ -9,7 +9,8 @@ from typing import Any, Iterator
 from opgen import periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, Report, did_you_mean, format_yaml_path
 from opgen.load import Document, LoadError, load_file
-from opgen.schema import resolve, subschema_at, validator
+from opgen.model import Plan, build
+from opgen.schema import fast_check, resolve, subschema_at, validator
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
@@ -39,10 +40,18 @@ def describe_value(value: Any) -> str:
 
 def validate_document(doc: Document) -> list[Diagnostic]:
     """All diagnostics for a loaded plan: schema errors first; semantic rules once the shape is right."""
+    return validate_and_build(doc)[0]
+
+
+def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
+    """Diagnostics for a loaded plan, and its model when it has no errors (built once, shared with
+    the rules)."""
     diagnostics = list(schema_diagnostics(doc))
-    if not any(d.severity == ERROR for d in diagnostics):
-        diagnostics.extend(rules.check(doc))
-    return diagnostics
+    if any(d.severity == ERROR for d in diagnostics):
+        return diagnostics, None
+    plan = build(doc.data, doc.path)
+    diagnostics.extend(rules.check(doc, plan))
+    return diagnostics, (None if any(d.severity == ERROR for d in diagnostics) else plan)
 
 
 def validate_file(path: str) -> tuple[Report, Document | None]:
@@ -58,6 +67,13 @@ def validate_file(path: str) -> tuple[Report, Document | None]:
 
 
 def schema_diagnostics(doc: Document) -> Iterator[Diagnostic]:
+    check = fast_check()
+    if check is not None:
+        try:
+            check(doc.data)
+            return
+        except Exception:  # noqa: BLE001 - invalid (or unsure): let jsonschema explain
+            pass
     seen: set[tuple] = set()
     for error in validator().iter_errors(doc.data):
         for diag in _explain(doc, error):
