@@ -3,8 +3,8 @@
 Incremental: every output records a content hash of what made it (the plan file, templates, assets,
 opgen's own code and version, SOURCE_DATE_EPOCH) in build/<stem>/.opgen-cache.json, and is rebuilt
 only when that changes (or with --force). A rebuild with nothing changed re-reads the plan and the
-cache and never imports a renderer. Work is split into one task per output, so `-j N` worker
-processes keep busy even with few plans. Writes are atomic; a broken plan fails only its own outputs.
+cache and never imports a renderer. Work is split into one task per document (plan on a page, full
+plan, annex), so `-j N` worker processes keep busy even with few plans. Writes are atomic; a broken plan fails only its own outputs.
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from opgen.resources import ASSETS_DIR, ROOT, TEMPLATES_DIR
 from opgen.write import write_atomic
 
 CACHE_NAME = ".opgen-cache.json"
-OUTPUTS = {
-    # name: (format, renderer key, relative cost used to schedule the slowest first)
-    "operational-plan.pdf": ("pdf", "operational_plan_pdf", 10),
-    "plan-on-a-page.pdf": ("pdf", "plan_on_a_page_pdf", 4),
-    "annex.docx": ("docx", "annex_docx", 2),
-    "operational-plan.html": ("html", "operational_plan_html", 1),
-    "plan-on-a-page.html": ("html", "plan_on_a_page_html", 1),
+# One task per document: it renders the document once and yields whichever of its outputs are wanted
+# (the plan on a page's HTML is the one its one-page fit settled on). Cost orders the slowest first.
+DOCUMENTS = {
+    "operational-plan": ({"pdf": "operational-plan.pdf", "html": "operational-plan.html"}, 10),
+    "plan-on-a-page": ({"pdf": "plan-on-a-page.pdf", "html": "plan-on-a-page.html"}, 4),
+    "annex": ({"docx": "annex.docx"}, 2),
 }
 FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "html": {"html"}, "all": {"pdf", "docx", "html"}}
 
@@ -101,31 +100,35 @@ def _up_to_date(job: PlanJob, output: str) -> bool:
         entry.get("sha256") == _file_hash(job.out_dir / output)
 
 
-def render_output(plan_path: str, output: str) -> tuple[str, bytes, float]:
-    """Worker task: build the model and render one output; returns (output, bytes, seconds)."""
+def render_document(plan_path: str, document: str, outputs: list[str]) -> tuple[dict[str, bytes], float]:
+    """Worker task: build the model and render one document; returns ({output: bytes}, seconds)."""
     started = time.perf_counter()
     from opgen.pipeline import plan_from_file
 
     result = plan_from_file(plan_path)
     if not result.ok:
         raise RuntimeError("the plan has errors")
-    kind, renderer, _ = OUTPUTS[output]
-    data = _renderer(renderer)(result.plan, result.report.diagnostics)
-    if isinstance(data, tuple):  # PDF renderers return (html, pdf)
-        data = data[1]
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return output, data, time.perf_counter() - started
+    plan, diagnostics = result.plan, result.report.diagnostics
+    wants_pdf = any(o.endswith(".pdf") for o in outputs)
+    if document == "annex":
+        from opgen.render.docx import annex_docx
 
+        rendered = {"annex.docx": annex_docx(plan, diagnostics)}
+    elif document == "plan-on-a-page":
+        from opgen.render.pdf import plan_on_a_page_pdf
 
-def _renderer(name: str):
-    if name.endswith("_html"):
-        from opgen.render import html as module
-    elif name.endswith("_pdf"):
-        from opgen.render import pdf as module
+        html, pdf = plan_on_a_page_pdf(plan, diagnostics)  # the HTML is only known once it fits
+        rendered = {"plan-on-a-page.html": html.encode("utf-8"), "plan-on-a-page.pdf": pdf}
+    elif wants_pdf:
+        from opgen.render.pdf import operational_plan_pdf
+
+        html, pdf = operational_plan_pdf(plan, diagnostics)
+        rendered = {"operational-plan.html": html.encode("utf-8"), "operational-plan.pdf": pdf}
     else:
-        from opgen.render import docx as module
-    return getattr(module, name)
+        from opgen.render.html import operational_plan_html
+
+        rendered = {"operational-plan.html": operational_plan_html(plan, diagnostics).encode("utf-8")}
+    return {o: rendered[o] for o in outputs}, time.perf_counter() - started
 
 
 class Progress:
@@ -164,7 +167,8 @@ def run_build(args) -> int:
     if not plans and not missing:
         print(f"opgen: no plan files (*.yaml) in {', '.join(args.plans or ['plans'])}", file=sys.stderr)
         return 2
-    wanted = [o for o, (kind, _, _) in OUTPUTS.items() if kind in FORMATS[args.format]]
+    kinds = FORMATS[args.format]
+    wanted = [o for outputs, _ in DOCUMENTS.values() for kind, o in outputs.items() if kind in kinds]
     out_root = Path(args.out)
     started = time.perf_counter()
 
@@ -193,41 +197,49 @@ def run_build(args) -> int:
         print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
         jobs.append(job)
 
-    tasks = [(job, output) for job in jobs if not job.failed for output in job.pending]
-    tasks.sort(key=lambda t: -OUTPUTS[t[1]][2])
+    tasks = []  # (job, document, outputs of it to write)
+    for job in jobs:
+        if job.failed:
+            continue
+        for document, (outputs, _) in DOCUMENTS.items():
+            pending = [o for o in outputs.values() if o in job.pending]
+            if pending:
+                tasks.append((job, document, pending))
+    tasks.sort(key=lambda t: -DOCUMENTS[t[1]][1])
     progress = Progress(len(tasks))
     built: dict[Path, dict[str, str]] = {}
     errors: dict[Path, list[str]] = {}
 
-    def finish(job: PlanJob, output: str, data: bytes, seconds: float) -> None:
-        target = job.out_dir / output
-        write_atomic(target, data)
-        built.setdefault(job.path, {})[output] = hashlib.sha256(data).hexdigest()
-        progress.step(f"built {target} ({seconds:.1f}s)")
+    def finish(job: PlanJob, rendered: dict[str, bytes], seconds: float) -> None:
+        for output, data in rendered.items():
+            write_atomic(job.out_dir / output, data)
+            built.setdefault(job.path, {})[output] = hashlib.sha256(data).hexdigest()
+        progress.step(f"built {', '.join(str(job.out_dir / o) for o in rendered)} ({seconds:.1f}s)")
 
-    def fail(job: PlanJob, output: str, error: BaseException) -> None:
+    def fail(job: PlanJob, outputs: list[str], error: BaseException) -> None:
         job.failed = True
-        errors.setdefault(job.path, []).append(output)
-        progress.note(f"{job.path}: error: could not build {output}: {type(error).__name__}: {error}")
+        errors.setdefault(job.path, []).extend(outputs)
+        progress.note(f"{job.path}: error: could not build {', '.join(outputs)}: {type(error).__name__}: {error}")
 
     if tasks and args.jobs > 1:
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=min(args.jobs, len(tasks)), mp_context=context) as pool:
-            futures = {pool.submit(render_output, str(job.path), output): (job, output) for job, output in tasks}
+            futures = {pool.submit(render_document, str(job.path), document, outputs): (job, outputs)
+                       for job, document, outputs in tasks}
             for future in as_completed(futures):
-                job, output = futures[future]
+                job, outputs = futures[future]
                 try:
                     finish(job, *future.result())
-                except Exception as e:  # noqa: BLE001 - one output's failure must not stop the others
-                    fail(job, output, e)
+                except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
+                    fail(job, outputs, e)
     else:
-        for job, output in tasks:
+        for job, document, outputs in tasks:
             try:
-                finish(job, *render_output(str(job.path), output))
+                finish(job, *render_document(str(job.path), document, outputs))
             except Exception as e:  # noqa: BLE001
-                fail(job, output, e)
+                fail(job, outputs, e)
 
     for job in jobs:
         if job.path in built or (not job.failed and not job.pending):

@@ -37,7 +37,7 @@ def test_rebuild_with_nothing_changed_renders_nothing(plans, tmp_path, monkeypat
     assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0
     before = {p: p.stat().st_mtime_ns for p in out.rglob("annex.docx")}
     calls = []
-    monkeypatch.setattr(build_module, "render_output", lambda *a: calls.append(a))
+    monkeypatch.setattr(build_module, "render_document", lambda *a: calls.append(a))
     assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0
     assert calls == []
     assert before == {p: p.stat().st_mtime_ns for p in out.rglob("annex.docx")}
@@ -49,8 +49,9 @@ def test_changed_plan_is_rebuilt_and_force_rebuilds_all(plans, tmp_path, monkeyp
     assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
     (plans / "rb.yaml").write_text((plans / "rb.yaml").read_text() + "\n# a comment\n")
     rendered = []
-    real = build_module.render_output
-    monkeypatch.setattr(build_module, "render_output", lambda p, o: rendered.append((Path(p).name, o)) or real(p, o))
+    real = build_module.render_document
+    monkeypatch.setattr(build_module, "render_document",
+                        lambda p, d, o: rendered.append((Path(p).name, d)) or real(p, d, o))
     assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
     assert {name for name, _ in rendered} == {"rb.yaml"}
     rendered.clear()

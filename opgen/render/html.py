@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -23,8 +22,7 @@ from markupsafe import Markup
 
 from opgen import richtext
 from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
-from opgen.model import (BAND_ORDER, RAG_LABELS, Action, Domain, Indicator, Plan, QippScheme, Risk, Total,
-                         Value, format_decimal)
+from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Total, Value, format_decimal
 from opgen.periods import FinancialYear
 from opgen.resources import TEMPLATES_DIR
 
@@ -51,6 +49,8 @@ def environment() -> Environment:
     )
     env.filters["md"] = richtext.to_html
     env.filters["md_inline"] = richtext.to_inline_html
+    env.filters["plural"] = plural      # {{ 1000|plural("action") }} -> "1,000 actions"
+    env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 
 
@@ -202,8 +202,10 @@ class _Geometry:
         page_w, page_h = (420.0, 297.0) if a3 else (297.0, 210.0)
         self.content_w = page_w - (24.0 if a3 else 18.0)
         self.content_h = page_h - (26.0 if a3 else 20.0)
+        has_side = bool((plan.qipp and plan.qipp.schemes) or plan.risks_in_bands("extreme", "high")
+                        or plan.headline_indicators)
         self.side_w = 96.0 if a3 else 78.0
-        self.main_w = self.content_w - self.side_w - 8.0
+        self.main_w = self.content_w - (self.side_w + 8.0 if has_side else 0.0)
         shown = min(len(plan.domains), limits.domains)
         self.per_row = max_columns(shown, limits.page)
         self.rows = max(1, math.ceil(shown / self.per_row)) if shown else 1
@@ -268,7 +270,7 @@ def estimate_side_limits(plan: Plan, limits: PopLimits) -> PopLimits:
     """Shorten the side panels' lists (risks, indicators, QIPP programmes) until they fit beside
     the programme columns, taking one item at a time from the longest list."""
     g = _Geometry(plan, limits)
-    while _side_height(plan, limits, g) > g.body_h:
+    while _side_height(plan, limits, g) * 0.95 + 2.0 > g.body_h:
         sizes = {"risks": min(limits.risks, len(plan.risks_in_bands("extreme", "high"))),
                  "indicators": min(limits.indicators, len(plan.headline_indicators)),
                  "qipp_domains": min(limits.qipp_domains, len(plan.qipp.grouped("domain_id")) if plan.qipp else 0)}
@@ -308,7 +310,8 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
     columns = []
     for domain in shown_domains:
         actions = domain.actions
-        shown = actions[: limits.actions]
+        # "+ 1 more action" takes the line the action would: show the action instead
+        shown = actions if len(actions) <= limits.actions + 1 else actions[: limits.actions]
         counts = domain.rag_counts()
         columns.append({
             "title": domain.title,
@@ -380,12 +383,14 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
     warnings = [d for d in diagnostics if d.severity == WARNING]
     return {
         "lang": "en-GB",
+        "has_side": bool(qipp or risks or indicators),
         "limits": limits,
         "page_class": "a3" if limits.page == "A3" else "a4",
         "per_row": per_row,
         "org": plan.organisation.name,
         "org_short": plan.organisation.display_short,
         "title": meta.title,
+        "title_period": "" if meta.period_label in meta.title else meta.period_label,
         "subtitle": meta.subtitle or "",
         "period": meta.period_label,
         "version": display_version(meta.version),
@@ -394,6 +399,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         "as_at": meta.as_at.label,
         "date": long_date(meta.date),
         "mission": short_rich(plan.vision.mission, limits.mission_chars),
+        "mission_long": len(plain(plan.vision.mission)) > 120,
         "statements": statements,
         "rows": rows,
         "more_domains": len(plan.domains) - len(shown_domains),
@@ -561,6 +567,7 @@ def _qipp_view(plan: Plan) -> dict[str, Any] | None:
         "unit": q.unit.header,
         "years": [y.label for y in years],
         "wide": len(years) >= 2,
+        "narrow": len(years) <= 2,
         "totals": totals,
         "stated": stated,
         "by_domain": group_rows("domain_id", lambda v: plan.domain_title(v) if v else "Not assigned to a domain"),
@@ -612,7 +619,7 @@ def _risk_view(plan: Plan) -> dict[str, Any] | None:
             ids = cells.get((likelihood, impact), [])
             band = probe.band_of(likelihood * impact)
             row.append({"score": likelihood * impact, "band": band, "count": len(ids),
-                        "ids": ", ".join(ids[:4]) + (f" +{len(ids) - 4}" if len(ids) > 4 else "")})
+                        "ids": ids[:4], "more": len(ids) - 4 if len(ids) > 4 else 0})
         grid.append({"likelihood": likelihood, "label": LIKELIHOOD_LABELS[likelihood], "cells": row})
     unplaced = [{"id": r.id, "title": r.title, "band": band_pill(r.band)}
                 for r in plan.open_risks if r.current is None]
@@ -684,6 +691,7 @@ def _finance_view(plan: Plan) -> dict[str, Any] | None:
     return {
         "unit": f.unit.header,
         "years": [y.label for y in years],
+        "narrow": len(years) <= 3,
         "allocation": (_money_table(f.allocation, f.allocation_stated_total, years, f.allocation_total)
                        if f.allocation or f.allocation_stated_total else None),
         "expenditure": (_money_table(f.expenditure, f.expenditure_stated_total, years, f.expenditure_total)
@@ -742,6 +750,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             "counts": _rag_counts(domain.actions),
             "actions": actions,
             "milestone_count": sum(len(a.milestones) for a in domain.actions),
+            "has_lead": any(a["lead"] for a in actions),
+            "has_due": any(a["due"] for a in actions),
             "id": domain.id,
         })
 
@@ -780,13 +790,21 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         inventory_section = add("Items to be confirmed and warnings")
 
     milestones_total = len(plan.milestones)
+    qipp_headline = ""
+    if plan.qipp and plan.qipp.schemes:
+        year = (plan.qipp.years or meta.years)[0]
+        net = plan.qipp.net(year)
+        qipp_headline = f"QIPP net saving {year.label}: {plan.qipp.unit.short(net)}" + (" + TBC" if net.incomplete else "")
     summary = {
-        "domains": plural(len(plan.domains), "domain"),
+        "qipp": qipp_headline,
+        "domains": plural(len(plan.domains), "programme"),
         "actions": plural(len(plan.actions), "action"),
         "milestones": plural(milestones_total, "milestone"),
         "risks": plural(len(plan.open_risks), "open risk"),
         "indicators": plural(len(plan.indicators), "indicator"),
         "counts": _rag_counts(plan.actions),
+        "action_count": f"{len(plan.actions):,}",
+        "milestone_count": f"{milestones_total:,}",
         "tbcs": len(tbcs),
         "warnings": len(warnings),
     }
@@ -796,6 +814,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "org_short": plan.organisation.display_short,
         "org_code": plan.organisation.code or "",
         "title": meta.title,
+        "title_period": "" if meta.period_label in meta.title else meta.period_label,
         "subtitle": meta.subtitle or "",
         "period": meta.period_label,
         "version": display_version(meta.version),

@@ -84,7 +84,10 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
     first = default_pop_limits(plan)
     short = dict(risks=min(first.risks, 4), indicators=min(first.indicators, 4),
                  qipp_domains=min(first.qipp_domains, 4), title_chars=70, statement_chars=200, mission_chars=150)
+    fewer = dict(risks=max(2, first.risks - 2), indicators=max(2, first.indicators - 2),
+                 qipp_domains=max(2, first.qipp_domains - 2))
     ladder = [first,
+              reestimated(first.with_(**fewer)),
               reestimated(first.with_(compact=True)),
               reestimated(first.with_(compact=True, **short))]
     if first.page == "A4":
