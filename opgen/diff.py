@@ -949,16 +949,22 @@ class _Differ:
 
         self.items(s, old_items, new_items, describe=describe, compare=compare)
 
+    def unit_change(self, section: str, old, new) -> tuple:
+        """The section's money unit and the factor that converts old figures into it (reporting a
+        change of unit once)."""
+        unit = (new or old).unit
+        if old and new and old.unit.key != new.unit.key:
+            self.field(section, None, "unit", old.unit.header, new.unit.header,
+                       detail="old figures converted to the new unit")
+            return unit, MONEY_SCALE[old.unit.key] / MONEY_SCALE[new.unit.key]
+        return unit, Decimal(1)
+
     def finance(self) -> None:
         s = "finance"
         of, nf = self.old.finance, self.new.finance
         if of is None and nf is None:
             return
-        unit = (nf or of).unit
-        factor = Decimal(1)
-        if of and nf and of.unit.key != nf.unit.key:
-            factor = MONEY_SCALE[of.unit.key] / MONEY_SCALE[nf.unit.key]
-            self.field(s, None, "unit", of.unit.header, nf.unit.header, detail="old figures converted to the new unit")
+        unit, factor = self.unit_change(s, of, nf)
         for group, label in (("allocation", "allocation"), ("expenditure", "budget")):
             def describe(line, group=group) -> str:
                 return "; ".join(f"{y}: {v.display()}" for y, v in sorted(line.amounts.items()))
@@ -988,11 +994,7 @@ class _Differ:
         ob, nb = self.old.bcf, self.new.bcf
         if ob is None and nb is None:
             return
-        unit = (nb or ob).unit
-        factor = Decimal(1)
-        if ob and nb and ob.unit.key != nb.unit.key:
-            factor = MONEY_SCALE[ob.unit.key] / MONEY_SCALE[nb.unit.key]
-            self.field(s, None, "unit", ob.unit.header, nb.unit.header, detail="old figures converted to the new unit")
+        unit, factor = self.unit_change(s, ob, nb)
 
         def describe(x) -> str:
             return "; ".join(f"{y}: {v.display()}" for y, v in sorted(x.funding.items()))

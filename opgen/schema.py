@@ -55,24 +55,6 @@ def resolve(node: dict) -> dict:
     return resolve(merged) if "$ref" in target else merged
 
 
-def subschema_at(path: tuple) -> dict | None:
-    """The schema node describing the data at `path` (used for descriptions in messages)."""
-    node = plan_schema()
-    for part in path:
-        node = resolve(node)
-        if isinstance(part, int):
-            node = node.get("items")
-        elif "properties" in node and part in node["properties"]:
-            node = node["properties"][part]
-        elif isinstance(node.get("additionalProperties"), dict):
-            node = node["additionalProperties"]
-        else:
-            return None
-        if node is None:
-            return None
-    return resolve(node)
-
-
 def _as_draft7(node):
     """The inlined schema in draft-07 terms for fastjsonschema (dependentRequired is draft-07's
     `dependencies` with lists); same rules, checked by a property test."""

@@ -10,7 +10,7 @@ from opgen import periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, Report, did_you_mean, format_yaml_path
 from opgen.load import Document, LoadError, load_file
 from opgen.model import Plan, build
-from opgen.schema import fast_check, resolve, subschema_at, validator
+from opgen.schema import fast_check, resolve, validator
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",

@@ -177,6 +177,25 @@ class PopLimits:
         return replace(self, **changes)
 
 
+def identity(plan: Plan) -> dict[str, Any]:
+    """What both PDFs say about the document itself: organisation, title, period, version, status."""
+    meta = plan.meta
+    return {
+        "lang": "en-GB",
+        "org": plan.organisation.name,
+        "org_short": plan.organisation.display_short,
+        "title": meta.title,
+        "title_period": "" if meta.period_label in meta.title else meta.period_label,
+        "subtitle": meta.subtitle or "",
+        "period": meta.period_label,
+        "version": display_version(meta.version),
+        "status": STATUS_LABELS.get(meta.status, meta.status.title()),
+        "is_draft": meta.is_draft,
+        "as_at": meta.as_at.label,
+        "date": long_date(meta.date),
+    }
+
+
 def default_pop_limits(plan: Plan) -> PopLimits:
     """A first guess that fits most plans in one layout: the page size from the number of
     programmes, the side panels' list lengths and the actions per programme column from an
@@ -382,22 +401,11 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
                   for s in plan.vision.statements]
     warnings = [d for d in diagnostics if d.severity == WARNING]
     return {
-        "lang": "en-GB",
+        **identity(plan),
         "has_side": bool(qipp or risks or indicators),
         "limits": limits,
         "page_class": "a3" if limits.page == "A3" else "a4",
         "per_row": per_row,
-        "org": plan.organisation.name,
-        "org_short": plan.organisation.display_short,
-        "title": meta.title,
-        "title_period": "" if meta.period_label in meta.title else meta.period_label,
-        "subtitle": meta.subtitle or "",
-        "period": meta.period_label,
-        "version": display_version(meta.version),
-        "status": STATUS_LABELS.get(meta.status, meta.status.title()),
-        "is_draft": meta.is_draft,
-        "as_at": meta.as_at.label,
-        "date": long_date(meta.date),
         "mission": short_rich(plan.vision.mission, limits.mission_chars),
         "mission_long": len(plain(plan.vision.mission)) > 120,
         "statements": statements,
@@ -809,19 +817,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "warnings": len(warnings),
     }
     return {
-        "lang": "en-GB",
-        "org": plan.organisation.name,
-        "org_short": plan.organisation.display_short,
+        **identity(plan),
         "org_code": plan.organisation.code or "",
-        "title": meta.title,
-        "title_period": "" if meta.period_label in meta.title else meta.period_label,
-        "subtitle": meta.subtitle or "",
-        "period": meta.period_label,
-        "version": display_version(meta.version),
-        "status": STATUS_LABELS.get(meta.status, meta.status.title()),
-        "is_draft": meta.is_draft,
-        "as_at": meta.as_at.label,
-        "date": long_date(meta.date),
         "years": [y.label for y in meta.years],
         "signatories": [{"name": s.name, "role": s.role, "date": long_date(s.date)} for s in meta.signatories],
         "history": [{"version": display_version(h.version), "date": long_date(h.date), "author": h.author or "",
