@@ -841,13 +841,8 @@ class _Differ:
                             ("stated_investment_total", "stated investment total")):
             self.money_map(s, None, label, getattr(oq, name) if oq else {}, getattr(nq, name) if nq else {},
                            key_prefix=("qipp", name), unit=unit, factor=factor)
-        years = sorted(set(oq.years if oq else []) | set(nq.years if nq else []))
-        for year in years:
-            for label, fn in (("savings", "savings"), ("investment", "investment"), ("net", "net")):
-                before = _scale_total(getattr(oq, fn)(year), factor) if oq else None
-                after = getattr(nq, fn)(year) if nq else None
-                if not _same_total(before, after):
-                    self.totals.append(TotalChange(s, label, year.label, before, after, unit))
+        self.year_totals(s, oq, nq, (("savings", "savings"), ("investment", "investment"), ("net", "net")),
+                         unit, factor)
 
     def risks(self) -> None:
         s = "risks"
@@ -949,6 +944,16 @@ class _Differ:
 
         self.items(s, old_items, new_items, describe=describe, compare=compare)
 
+    def year_totals(self, section: str, old, new, totals: tuple, unit, factor: Decimal) -> None:
+        """Each (label, method) total per year, old (in the new unit) against new, where it moved."""
+        years = sorted(set(old.years if old else []) | set(new.years if new else []))
+        for year in years:
+            for label, method in totals:
+                before = _scale_total(getattr(old, method)(year), factor) if old else None
+                after = getattr(new, method)(year) if new else None
+                if not _same_total(before, after):
+                    self.totals.append(TotalChange(section, label, year.label, before, after, unit))
+
     def unit_change(self, section: str, old, new) -> tuple:
         """The section's money unit and the factor that converts old figures into it (reporting a
         change of unit once)."""
@@ -981,13 +986,8 @@ class _Differ:
             self.money_map(s, None, label, getattr(of, name) if of else {}, getattr(nf, name) if nf else {},
                            key_prefix=("finance", name), unit=unit, factor=factor)
         self.text(s, None, "note", of.note if of else None, nf.note if nf else None)
-        years = sorted(set(of.years if of else []) | set(nf.years if nf else []))
-        for year in years:
-            for label, fn in (("allocation", "allocation_total"), ("budget", "expenditure_total")):
-                before = _scale_total(getattr(of, fn)(year), factor) if of else None
-                after = getattr(nf, fn)(year) if nf else None
-                if not _same_total(before, after):
-                    self.totals.append(TotalChange(s, label, year.label, before, after, unit))
+        self.year_totals(s, of, nf, (("allocation", "allocation_total"), ("budget", "expenditure_total")),
+                         unit, factor)
 
     def bcf(self) -> None:
         s = "bcf"
@@ -1012,12 +1012,7 @@ class _Differ:
             self.money_map(s, None, label, getattr(ob, name) if ob else {}, getattr(nb, name) if nb else {},
                            key_prefix=("bcf", name), unit=unit, factor=factor)
         self.indicators(s, ob.metrics if ob else [], nb.metrics if nb else [])
-        years = sorted(set(ob.years if ob else []) | set(nb.years if nb else []))
-        for year in years:
-            before = _scale_total(ob.funding_total(year), factor) if ob else None
-            after = nb.funding_total(year) if nb else None
-            if not _same_total(before, after):
-                self.totals.append(TotalChange(s, "scheme funding", year.label, before, after, unit))
+        self.year_totals(s, ob, nb, (("scheme funding", "funding_total"),), unit, factor)
 
 
 def _rescale(value: Value | None, factor: Decimal) -> Value | None:
