@@ -261,7 +261,7 @@ def _summary(jobs, built, errors, missing, seconds, args) -> int:
     ok = [j for j in jobs if not j.failed]
     failed = [j for j in jobs if j.failed]
     fresh = sum(len(v) for v in built.values())
-    skipped = sum(1 for j in ok for _ in [None] if not j.pending)
+    skipped = sum(1 for j in ok if not j.pending)
     print(f"opgen build: {len(ok)} of {len(jobs)} plan{'s' * (len(jobs) != 1)} built "
           f"({fresh} output{'s' * (fresh != 1)} written, {skipped} plan{'s' * (skipped != 1)} already up to date) "
           f"in {seconds:.1f}s into {args.out}/")

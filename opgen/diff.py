@@ -1172,23 +1172,20 @@ def headline(cs: ChangeSet) -> str:
     def n(section: str, *kinds: str, where=lambda c: True) -> int:
         return sum(1 for c in changes if c.section == section and c.kind in kinds and where(c))
 
+    def add(count: int, noun: str, verb: str = "") -> None:
+        if count:
+            parts.append(_plural(count, noun) + (f" {verb}" if verb else ""))
+
     status = next((c for c in changes if c.section == "metadata" and c.field == "status"), None)
     if status and status.new:
         parts.append(f"status now {status.new}")
-    worse, better, done = n("rag", "worsened"), n("rag", "improved"), n("rag", "completed")
-    rag_parts = []
-    if worse:
-        rag_parts.append(f"{_plural(worse, 'RAG rating')} worsened")
-    if better:
-        rag_parts.append(f"{better} improved" if rag_parts else f"{_plural(better, 'RAG rating')} improved")
-    parts.extend(rag_parts)
-    if done:
-        parts.append(f"{_plural(done, 'action')} completed")
-    slipped, forward = n("milestones", "slipped"), n("milestones", "brought-forward")
-    if slipped:
-        parts.append(f"{_plural(slipped, 'milestone')} slipped")
-    if forward:
-        parts.append(f"{_plural(forward, 'milestone')} brought forward")
+    worse, better = n("rag", "worsened"), n("rag", "improved")
+    add(worse, "RAG rating", "worsened")
+    if better:  # "3 RAG ratings worsened, 1 improved"
+        parts.append(f"{better} improved" if worse else f"{_plural(better, 'RAG rating')} improved")
+    add(n("rag", "completed"), "action", "completed")
+    add(n("milestones", "slipped"), "milestone", "slipped")
+    add(n("milestones", "brought-forward"), "milestone", "brought forward")
     for t in cs.totals:
         if t.section == "qipp" and t.label == "net" and t.delta != 0:
             parts.append(f"QIPP {t.year} {'up' if t.delta > 0 else 'down'} {t.unit.short(abs(t.delta))}")
@@ -1196,31 +1193,16 @@ def headline(cs: ChangeSet) -> str:
     is_extreme = lambda c: extreme(c.new_text) and not extreme(c.old_text)
     added_extreme = lambda c: c.new == "extreme"
     new_extreme = n("risks", "added", where=added_extreme) + n("risks", "rose", where=is_extreme)
-    if new_extreme:
-        parts.append(f"{new_extreme} new extreme risk{'s' * (new_extreme != 1)}")
-    other_new = n("risks", "added", where=lambda c: not added_extreme(c))
-    if other_new:
-        parts.append(f"{other_new} {'other ' if new_extreme else ''}new risk{'s' * (other_new != 1)}")
-    rose = n("risks", "rose", where=lambda c: not is_extreme(c))
-    if rose:
-        parts.append(f"{_plural(rose, 'risk')} rose")
-    closed, gone = n("risks", "closed"), n("risks", "removed")
-    if closed:
-        parts.append(f"{_plural(closed, 'risk')} closed")
-    if gone:
-        parts.append(f"{_plural(gone, 'risk')} removed")
-    added, removed = n("actions", "added"), n("actions", "removed")
-    if added:
-        parts.append(f"{_plural(added, 'action')} added")
-    if removed:
-        parts.append(f"{_plural(removed, 'action')} removed")
-    if cs.tbcs.resolved:
-        parts.append(f"{_plural(len(cs.tbcs.resolved), 'TBC')} resolved")
-    if cs.tbcs.introduced:
-        parts.append(f"{len(cs.tbcs.introduced)} new TBC{'s' * (len(cs.tbcs.introduced) != 1)}")
-    new_warnings = n("warnings", "new")
-    if new_warnings:
-        parts.append(f"{new_warnings} new warning{'s' * (new_warnings != 1)}")
+    add(new_extreme, "new extreme risk")
+    add(n("risks", "added", where=lambda c: not added_extreme(c)), "other new risk" if new_extreme else "new risk")
+    add(n("risks", "rose", where=lambda c: not is_extreme(c)), "risk", "rose")
+    add(n("risks", "closed"), "risk", "closed")
+    add(n("risks", "removed"), "risk", "removed")
+    add(n("actions", "added"), "action", "added")
+    add(n("actions", "removed"), "action", "removed")
+    add(len(cs.tbcs.resolved), "TBC", "resolved")
+    add(len(cs.tbcs.introduced), "new TBC")
+    add(n("warnings", "new"), "new warning")
     total = _plural(len(changes), "change")
     if not parts:
         sections = [title if title.startswith(("QIPP", "RAG", "TBC")) else title.lower()
