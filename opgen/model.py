@@ -39,7 +39,7 @@ def total_tolerance(stated: Decimal) -> Decimal:
 def format_decimal(number: Decimal) -> str:
     """1774.9 -> '1,774.9'; keeps the decimals written (88.10 stays 88.10)."""
     if number == number.to_integral_value() and number.as_tuple().exponent > 0:
-        number = number.quantize(Decimal(1))
+        number = Decimal(int(number))  # 1E+3 -> 1000, exactly, however many digits (quantize is capped at 28)
     text = f"{number:,f}"
     return "\u2212" + text[1:] if text.startswith("-") else text
 

@@ -278,3 +278,13 @@ def test_schema_command_prints_the_schema(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_huge_figure_is_shown_not_crashed_on():
+    from decimal import Decimal
+
+    from opgen.model import format_decimal
+
+    assert format_decimal(Decimal("1E+3")) == "1,000"
+    assert format_decimal(Decimal("3.4028155562455428E+38")).startswith("340,281,555,624,554,280,000")
+    assert codes(diagnose(plan(qipp__stated_total={"2025/26": 3.4028155562455428e+38})), "error") == []
