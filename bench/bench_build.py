@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import ROOT, SKC, big_plan, write_plan  # noqa: E402
+from opgen.resources import TEMPLATES_DIR  # noqa: E402
 
 BIN = Path(sys.executable).parent
 OPGEN = [str(BIN / "opgen")] if (BIN / "opgen").exists() else [sys.executable, "-m", "opgen"]
@@ -49,7 +50,7 @@ def main() -> None:
         # 1. overhead against WeasyPrint alone
         run(OPGEN + ["build", str(SKC), "--out", str(out), "--format", "html", "--force"])
         html_dir = out / SKC.stem
-        pdf_opts = ["--pdf-variant", "pdf/ua-1", "--pdf-tags", "--base-url", str(ROOT / "templates") + "/"]
+        pdf_opts = ["--pdf-variant", "pdf/ua-1", "--pdf-tags", "--base-url", str(TEMPLATES_DIR) + "/"]
 
         def weasy_alone() -> float:
             return sum(run(WEASYPRINT + [str(html_dir / f"{name}.html"), str(tmp / f"{name}.pdf"), *pdf_opts])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from opgen import __version__
 from opgen.diagnostics import Diagnostic
-from opgen.resources import ASSETS_DIR, ROOT, TEMPLATES_DIR
+from opgen.resources import PACKAGE_DIR
 from opgen.write import write_atomic
 
 CACHE_NAME = ".opgen-cache.json"
@@ -39,11 +39,10 @@ FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "html": {"html"}, "all": {"pdf", "d
 def toolchain_hash() -> str:
     """Hash of everything besides the plan that shapes an output: templates, assets, opgen's code."""
     digest = hashlib.sha256(__version__.encode())
-    for folder in (TEMPLATES_DIR, ASSETS_DIR, ROOT / "opgen"):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(ROOT)).encode())
-                digest.update(path.read_bytes())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -1,6 +1,7 @@
 """The loader: positions, safe loading, limits and a plain message for each kind of unreadable file."""
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +129,13 @@ def test_second_document_is_an_error():
 def test_merge_keys_and_small_aliases_work():
     doc = load_text("base: &b {unit: gbp, x: 1}\nother:\n  <<: *b\n  x: 2\n")
     assert doc.data["other"] == {"unit": "gbp", "x": 2}
+
+
+def test_repository_schema_copy_equals_the_packaged_schema():
+    """Editors read schemas/plan.schema.json through plan modelines; opgen validates against the
+    packaged copy. They must never drift apart."""
+    from opgen.resources import SCHEMA_PATH
+
+    repo_copy = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
+    assert repo_copy.read_bytes() == SCHEMA_PATH.read_bytes(), \
+        "schemas/plan.schema.json differs from opgen/resources/plan.schema.json: copy the packaged one over it"

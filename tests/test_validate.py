@@ -13,7 +13,8 @@ from opgen.load import load_text
 from opgen.validate import validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
-STARTER = yaml.safe_load((ROOT / "templates" / "new-plan.yaml").read_text().replace("{{SCHEMA}}", "x"))
+from opgen.resources import TEMPLATES_DIR  # noqa: E402
+STARTER = yaml.safe_load((TEMPLATES_DIR / "new-plan.yaml").read_text().replace("{{SCHEMA}}", "x"))
 
 
 def dump(data) -> str:

@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from opgen.resources import ASSETS_DIR, TEMPLATES_DIR
+from opgen.resources import FONTS_DIR, TEMPLATES_DIR
 
-ALLOWED_ROOTS = (TEMPLATES_DIR.resolve(), ASSETS_DIR.resolve())
+ALLOWED_ROOTS = (TEMPLATES_DIR, FONTS_DIR)
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)

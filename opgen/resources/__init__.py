@@ -1,0 +1,14 @@
+"""opgen's own files, shipped inside the package so that any install (wheel, non-editable, editable)
+finds them: the plan schema, the Jinja templates and CSS, and the fonts.
+
+The repository's `schemas/plan.schema.json` is a copy for editors' modelines; a test keeps it equal
+to `SCHEMA_PATH`.
+"""
+
+from pathlib import Path
+
+RESOURCES_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = RESOURCES_DIR.parent
+SCHEMA_PATH = RESOURCES_DIR / "plan.schema.json"
+TEMPLATES_DIR = RESOURCES_DIR / "templates"
+FONTS_DIR = RESOURCES_DIR / "fonts"
