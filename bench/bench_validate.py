@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import ROOT, big_plan, write_plan  # noqa: E402
 
-from opgen.validate import validate_file  # noqa: E402
+from opgen.pipeline import plan_from_file  # noqa: E402
 
 RUNS = 5
 
@@ -40,9 +40,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         big = write_plan(big_plan(1000), tmp / "big-1000.yaml")
-        report, _ = validate_file(str(big))
+        report = plan_from_file(str(big)).report
         assert not report.errors, report.errors[:3]
-        in_process = timed(lambda: validate_file(str(big)))
+        in_process = timed(lambda: plan_from_file(str(big)))
         cli = timed(lambda: subprocess.run(opgen + ["validate", str(big)], capture_output=True, check=False))
         print(f"1,000-action plan ({big.stat().st_size / 1024:.0f} KiB): validate in process {in_process * 1000:.0f} ms, "
               f"CLI end to end {cli * 1000:.0f} ms (median of {RUNS})")

@@ -11,6 +11,15 @@ ERROR = "error"
 WARNING = "warning"
 
 
+class OpgenError(Exception):
+    """Base of the errors opgen raises on purpose. Anything else that escapes is a bug in opgen."""
+
+
+class UserError(OpgenError):
+    """Something the user can fix (a missing file, a bad revision, an unwritable output), said in one
+    line. The command line's one error boundary prints it as `opgen: <message>` and exits 2."""
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A located problem. `line` and `column` are 1-based; 0 means the whole file."""

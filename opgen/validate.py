@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from opgen import periods, rules
-from opgen.diagnostics import ERROR, Diagnostic, Report, did_you_mean, format_yaml_path
-from opgen.load import Document, LoadError, load_file
+from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
+from opgen.load import Document
 from opgen.model import Plan, build
 from opgen.schema import fast_check, resolve, validator
 
@@ -52,18 +52,6 @@ def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
     plan = build(doc.data, doc.path)
     diagnostics.extend(rules.check(doc, plan))
     return diagnostics, (None if any(d.severity == ERROR for d in diagnostics) else plan)
-
-
-def validate_file(path: str) -> tuple[Report, Document | None]:
-    """Load and validate one plan file. Never raises for bad input: problems become diagnostics."""
-    report = Report(str(path))
-    try:
-        doc = load_file(path)
-    except LoadError as e:
-        report.diagnostics.append(e.diagnostic)
-        return report, None
-    report.diagnostics.extend(validate_document(doc))
-    return report, doc
 
 
 def schema_diagnostics(doc: Document) -> Iterator[Diagnostic]:

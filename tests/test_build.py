@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from opgen import build as build_module
+from opgen import outputs as build_module
 from opgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +47,12 @@ def test_rebuild_with_nothing_changed_renders_nothing(plans, tmp_path, monkeypat
 def test_changed_plan_is_rebuilt_and_force_rebuilds_all(plans, tmp_path, monkeypatch):
     out = tmp_path / "build"
     assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
-    (plans / "rb.yaml").write_text((plans / "rb.yaml").read_text() + "\n# a comment\n")
+    (plans / "rb.yaml").write_text((plans / "rb.yaml").read_text().replace("title: Integrated Plan 2012/13",
+                                                                          "title: Integrated Plan 2012/13 (revised)"))
     rendered = []
     real = build_module.render_document
     monkeypatch.setattr(build_module, "render_document",
-                        lambda p, d, o: rendered.append((Path(p).name, d)) or real(p, d, o))
+                        lambda plan, diags, d, o: rendered.append((Path(plan.source).name, d)) or real(plan, diags, d, o))
     assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
     assert {name for name, _ in rendered} == {"rb.yaml"}
     rendered.clear()
@@ -84,7 +85,7 @@ def test_failed_render_keeps_the_previous_good_file(plans, tmp_path, monkeypatch
     target = plans / "rb.yaml"
     assert main(["build", str(target), "--out", str(out), "--format", "html"]) == 0
     good = (out / "rb" / "operational-plan.html").read_bytes()
-    target.write_text(target.read_text() + "\n# changed\n")
+    target.write_text(target.read_text().replace('version: "tbc"', 'version: "2.1"'))
 
     def explode(plan, diagnostics):
         raise RuntimeError("renderer crashed half way")
@@ -122,3 +123,57 @@ def test_missing_path_and_empty_folder(tmp_path, capsys):
 def test_strict_refuses_plans_with_warnings(plans, tmp_path, capsys):
     assert main(["build", str(plans / "rb.yaml"), "--out", str(tmp_path / "b"), "--format", "html", "--strict"]) == 1
     assert "--strict" in capsys.readouterr().out
+
+
+def test_edit_that_changes_nothing_rendered_rebuilds_nothing(plans, tmp_path, monkeypatch, capsys):
+    """The cache key is made from what is rendered: a comment or a re-indent is not a new board paper."""
+    out = tmp_path / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0
+    (plans / "rb.yaml").write_text((plans / "rb.yaml").read_text().replace(
+        "title: Integrated Plan 2012/13             # line 1", "title:   'Integrated Plan 2012/13'  # reviewed; line 1"))
+    calls = []
+    monkeypatch.setattr(build_module, "render_document", lambda *a: calls.append(a))
+    capsys.readouterr()
+    assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0
+    assert calls == []
+    assert "2 plans already up to date" in capsys.readouterr().out
+
+
+def test_each_plan_is_loaded_and_validated_once(plans, tmp_path, monkeypatch):
+    """`opgen build --format all` reads, loads and validates a plan once and hands the model to the
+    renderers (it used to load each plan four times: once to check it and once per document)."""
+    from opgen import pipeline
+
+    loads = []
+    real = pipeline._finish
+    monkeypatch.setattr(pipeline, "_finish", lambda name, loader: loads.append(name) or real(name, loader))
+    out = tmp_path / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "all"]) == 0
+    assert sorted(Path(name).name for name in loads) == ["rb.yaml", "skc.yaml"]
+    assert len(list(out.glob("*/*.pdf"))) == 4 and len(list(out.glob("*/annex.docx"))) == 2
+
+
+def test_rebuild_when_a_rendering_library_changes_version(plans, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "build"
+    assert main(["build", str(plans / "rb.yaml"), "--out", str(out), "--format", "docx"]) == 0
+    from importlib import metadata
+
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "999.0" if name == "python-docx" else real(name))
+    build_module.toolchain_hash.cache_clear()
+    try:
+        capsys.readouterr()
+        assert main(["build", str(plans / "rb.yaml"), "--out", str(out), "--format", "docx"]) == 0
+        assert "1 output written" in capsys.readouterr().out
+    finally:
+        build_module.toolchain_hash.cache_clear()
+
+
+def test_parallel_workers_get_the_model_not_the_file(plans, tmp_path):
+    """With -j 2 the plan files may change or vanish once loaded: workers render the model they were
+    handed, and the papers match a serial build byte for byte."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    assert main(["build", str(plans), "--out", str(serial), "--format", "docx"]) == 0
+    assert main(["build", str(plans), "--out", str(parallel), "--format", "docx", "-j", "2"]) == 0
+    for stem in ("rb", "skc"):
+        assert (serial / stem / "annex.docx").read_bytes() == (parallel / stem / "annex.docx").read_bytes()

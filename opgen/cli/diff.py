@@ -6,7 +6,8 @@
     opgen diff --textconv plans/x.yaml                # normalised text, for git's diff.opgen.textconv
 
 Exit codes as diff(1): 0 no changes, 1 changes, 2 trouble (a side missing or invalid, a bad revision,
-a file outside git, an unwritable output). Trouble is one clear line on stderr naming which side,
+a file outside git, an unwritable output). Trouble is one clear line on stderr naming which side (a
+UserError, printed by the command line's one error boundary),
 followed by that side's located diagnostics; never a traceback.
 """
 
@@ -18,13 +19,26 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from opgen.cli.output import print_diagnostics, say, use_colour
+from opgen.diagnostics import UserError
+
 EXIT_SAME, EXIT_CHANGED, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("text", "markdown", "json", "html", "pdf")
 GIT_TIMEOUT = 60
 
 
-class Trouble(Exception):
-    """Something the user can fix: one line of text, exit 2."""
+def register(sub) -> None:
+    p = sub.add_parser("diff", help="what changed between two versions of a plan")
+    p.add_argument("old", metavar="OLD|PLAN", help="old plan file, or the plan with --from")
+    p.add_argument("new", nargs="?", metavar="NEW", help="new plan file")
+    p.add_argument("--from", dest="from_rev", metavar="REV", help="git revision of the old version")
+    p.add_argument("--to", dest="to_rev", metavar="REV", help="git revision of the new version (default: working tree)")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE (required for pdf)")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("--textconv", action="store_true",
+                   help="print one plan as normalised text, for git's diff.opgen.textconv (see docs/git-diff.md)")
+    p.set_defaults(func=run_diff)
 
 
 @dataclass(slots=True)
@@ -53,18 +67,14 @@ class Source:
         return f"{self.rev}:{self.relpath}" if self.rev is not None else self.path
 
 
-def _err(message: str) -> None:
-    print(f"opgen: {message}", file=sys.stderr)
-
-
 def _git(repo: str, *args: str) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", "-C", repo, *args], capture_output=True, timeout=GIT_TIMEOUT,
                               env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
     except FileNotFoundError:
-        raise Trouble("git is not installed (or not on PATH); --from/--to read plans from git") from None
+        raise UserError("git is not installed (or not on PATH); --from/--to read plans from git") from None
     except subprocess.TimeoutExpired:
-        raise Trouble(f"git did not answer within {GIT_TIMEOUT} s in {repo}") from None
+        raise UserError(f"git did not answer within {GIT_TIMEOUT} s in {repo}") from None
 
 
 def _repository(path: str) -> tuple[str, str]:
@@ -72,25 +82,25 @@ def _repository(path: str) -> tuple[str, str]:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise Trouble(f"{path}: the folder {folder} does not exist")
+        raise UserError(f"{path}: the folder {folder} does not exist")
     result = _git(str(folder), "rev-parse", "--show-toplevel")
     if result.returncode != 0:
-        raise Trouble(f"{path} is not in a git repository, so --from/--to cannot read it "
+        raise UserError(f"{path} is not in a git repository, so --from/--to cannot read it "
                       f"(compare two files instead: opgen diff OLD.yaml NEW.yaml)")
     top = os.path.realpath(result.stdout.decode("utf-8", "replace").strip())
     full = os.path.join(os.path.realpath(folder), target.name)
     rel = os.path.relpath(full, top)
     if rel.startswith(".."):
-        raise Trouble(f"{path} is outside its git repository {top}")
+        raise UserError(f"{path} is outside its git repository {top}")
     return top, rel.replace(os.sep, "/")
 
 
 def _check_revision(repo: str, rev: str) -> None:
     if not rev or rev.startswith("-"):
-        raise Trouble(f"'{rev}' is not a git revision")
+        raise UserError(f"'{rev}' is not a git revision")
     result = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     if result.returncode != 0:
-        raise Trouble(f"unknown git revision '{rev}' in {repo} (try a commit, a branch, a tag or HEAD~1)")
+        raise UserError(f"unknown git revision '{rev}' in {repo} (try a commit, a branch, a tag or HEAD~1)")
 
 
 def sources(args) -> tuple[Source, Source]:
@@ -98,13 +108,13 @@ def sources(args) -> tuple[Source, Source]:
     from_rev, to_rev = getattr(args, "from_rev", None), getattr(args, "to_rev", None)
     if from_rev is None and to_rev is None:
         if not args.new:
-            raise Trouble("name two plan files (opgen diff OLD.yaml NEW.yaml), or one plan and a git revision "
+            raise UserError("name two plan files (opgen diff OLD.yaml NEW.yaml), or one plan and a git revision "
                           "(opgen diff PLAN.yaml --from HEAD~1)")
         return Source("old", args.old), Source("new", args.new)
     if args.new:
-        raise Trouble("with --from/--to name one plan, e.g. opgen diff plans/x.yaml --from HEAD~1")
+        raise UserError("with --from/--to name one plan, e.g. opgen diff plans/x.yaml --from HEAD~1")
     if from_rev is None:
-        raise Trouble("--to needs --from: opgen diff PLAN.yaml --from REV --to REV")
+        raise UserError("--to needs --from: opgen diff PLAN.yaml --from REV --to REV")
     repo, rel = _repository(args.old)
     _check_revision(repo, from_rev)
     if to_rev is not None:
@@ -115,7 +125,7 @@ def sources(args) -> tuple[Source, Source]:
 
 
 def load(source: Source):
-    """The side's PlanResult. Missing-at-revision becomes Trouble naming the side."""
+    """The side's PlanResult. Missing-at-revision becomes a UserError naming the side."""
     from opgen.pipeline import plan_from_bytes, plan_from_file
 
     if source.rev is None:
@@ -126,32 +136,27 @@ def load(source: Source):
         reason = "the file does not exist in that revision" if any(
             "does not exist" in m or "exists on disk, but not in" in m for m in message) else (
             message[-1].removeprefix("fatal: ") if message else "git show failed")
-        raise Trouble(f"{source.label}: {reason}")
+        raise UserError(f"{source.label}: {reason}")
     return plan_from_bytes(result.stdout, source.name)
 
 
 def _report_invalid(source: Source, result) -> None:
-    from opgen.cli import print_diagnostics
-
     errors = result.report.errors
     codes = {d.code for d in errors}
     if codes & {"not-found"}:
-        _err(f"{source.label}: file not found")
+        say(f"{source.label}: file not found")
     elif codes & {"not-a-file", "io"}:
-        _err(f"{source.label}: cannot be read")
+        say(f"{source.label}: cannot be read")
     else:
-        _err(f"{source.label} is not a valid plan ({len(errors)} error{'s' * (len(errors) != 1)}); "
+        say(f"{source.label} is not a valid plan ({len(errors)} error{'s' * (len(errors) != 1)}); "
              f"fix it, or check with: opgen validate")
     print_diagnostics(errors, stream=sys.stderr)
 
 
 def _use_colour(args) -> bool:
-    choice = getattr(args, "color", "auto") or "auto"
-    if choice == "always":
-        return True
-    if choice == "never" or getattr(args, "output", None):
+    if getattr(args, "output", None) and args.color != "always":
         return False
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return use_colour(sys.stdout, getattr(args, "color", "auto") or "auto")
 
 
 def render(changes, fmt: str, *, colour: bool = False, timestamp=None) -> bytes:
@@ -167,7 +172,7 @@ def render(changes, fmt: str, *, colour: bool = False, timestamp=None) -> bytes:
         return diff_report.render_html(changes).encode("utf-8")
     if fmt == "pdf":
         return diff_report.render_pdf(changes, timestamp)
-    raise Trouble(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
+    raise UserError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")
 
 
 def _emit(data: bytes, args, fmt: str) -> None:
@@ -178,10 +183,10 @@ def _emit(data: bytes, args, fmt: str) -> None:
         try:
             write_atomic(output, data)
         except OSError as e:
-            raise Trouble(f"cannot write {output}: {e.strerror or e}") from None
+            raise UserError(f"cannot write {output}: {e.strerror or e}") from None
         return
     if fmt == "pdf" and sys.stdout.isatty():
-        raise Trouble("a PDF is binary: write it with --output FILE (or redirect stdout to a file)")
+        raise UserError("a PDF is binary: write it with --output FILE (or redirect stdout to a file)")
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
@@ -194,19 +199,19 @@ def run_textconv(args) -> int:
     from opgen.render.diff_report import render_textconv
 
     if args.new or getattr(args, "from_rev", None) or getattr(args, "to_rev", None):
-        raise Trouble("--textconv takes one plan file and no --from/--to")
+        raise UserError("--textconv takes one plan file and no --from/--to")
     result = plan_from_file(args.old)
     if result.plan is not None:
         text = render_textconv(result.plan, result.report.warnings)
     else:
         codes = {d.code for d in result.report.errors}
         if codes & {"not-found", "not-a-file", "io"}:
-            _err(f"{args.old}: {result.report.errors[0].message}")
+            say(f"{args.old}: {result.report.errors[0].message}")
             return EXIT_TROUBLE
         try:
             raw = Path(args.old).read_bytes().decode("utf-8", "replace")
         except OSError as e:
-            raise Trouble(f"cannot read {args.old}: {e.strerror}") from None
+            raise UserError(f"cannot read {args.old}: {e.strerror}") from None
         errors = result.report.errors
         text = (f"# opgen textconv: this version is not a valid plan ({len(errors)} error"
                 f"{'s' * (len(errors) != 1)}); shown as written\n"
@@ -219,27 +224,23 @@ def run_diff(args) -> int:
     from opgen.diff import diff_plans
     from opgen.render import document_timestamp
 
-    try:
-        if getattr(args, "textconv", False):
-            return run_textconv(args)
-        fmt = getattr(args, "format", "text") or "text"
-        if fmt == "pdf" and not getattr(args, "output", None) and sys.stdout.isatty():
-            raise Trouble("a PDF is binary: write it with --output FILE (or redirect stdout to a file)")
-        old_src, new_src = sources(args)
-        results = []
-        for source in (old_src, new_src):
-            result = load(source)
-            if result.plan is None:
-                _report_invalid(source, result)
-                return EXIT_TROUBLE
-            results.append(result)
-        old, new = results
-        changes = diff_plans(old.plan, new.plan, old_warnings=old.report.warnings,
-                             new_warnings=new.report.warnings, old_label=old_src.where, new_label=new_src.where)
-        data = render(changes, fmt, colour=_use_colour(args) if fmt == "text" else False,
-                      timestamp=document_timestamp(new.plan.meta.date))
-        _emit(data, args, fmt)
-    except Trouble as e:
-        _err(str(e))
-        return EXIT_TROUBLE
+    if getattr(args, "textconv", False):
+        return run_textconv(args)
+    fmt = getattr(args, "format", "text") or "text"
+    if fmt == "pdf" and not getattr(args, "output", None) and sys.stdout.isatty():
+        raise UserError("a PDF is binary: write it with --output FILE (or redirect stdout to a file)")
+    old_src, new_src = sources(args)
+    results = []
+    for source in (old_src, new_src):
+        result = load(source)
+        if result.plan is None:
+            _report_invalid(source, result)
+            return EXIT_TROUBLE
+        results.append(result)
+    old, new = results
+    changes = diff_plans(old.plan, new.plan, old_warnings=old.report.warnings,
+                         new_warnings=new.report.warnings, old_label=old_src.where, new_label=new_src.where)
+    data = render(changes, fmt, colour=_use_colour(args) if fmt == "text" else False,
+                  timestamp=document_timestamp(new.plan.meta.date))
+    _emit(data, args, fmt)
     return EXIT_CHANGED if changes else EXIT_SAME

@@ -1,0 +1,80 @@
+"""`opgen build [PLAN|DIR ...]`: find the plans, print their diagnostics, build what is out of date
+(opgen/outputs.py) with progress, and print the summary. Exit 0 when every plan built, 1 when any plan
+failed, 2 for paths that do not exist."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from opgen.cli.output import Progress, print_diagnostics
+from opgen.diagnostics import ERROR, UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("build", help="build plan on a page, full plan PDF and Word annex")
+    p.add_argument("plans", nargs="*", metavar="PLAN|DIR", help="plan files or folders (default plans/)")
+    p.add_argument("--out", default="build", help="output folder (default build/)")
+    p.add_argument("--format", choices=["pdf", "docx", "html", "all"], default="all",
+                   help="what to build (default all: both PDFs and the Word annex)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from opgen import outputs
+
+    plans, missing = outputs.discover(args.plans)
+    for name in missing:
+        print(f"opgen: {name}: no such file or folder", file=sys.stderr)
+    if not plans and not missing:
+        raise UserError(f"no plan files (*.yaml) in {', '.join(args.plans or ['plans'])}")
+    wanted = outputs.wanted_outputs(args.format)
+    out_root = Path(args.out)
+    started = time.perf_counter()
+
+    jobs = []
+    for path in plans:
+        job = outputs.prepare(path, out_root, wanted, force=args.force, strict=args.strict)
+        if job.read_error:
+            print(f"{path}: error: {job.read_error}", file=sys.stderr)
+        print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
+        jobs.append(job)
+
+    tasks = outputs.tasks_for(jobs)
+    progress = Progress(len(tasks))
+    outputs.run_tasks(
+        tasks, args.jobs,
+        on_built=lambda job, paths, seconds: progress.step(
+            f"built {', '.join(str(p) for p in paths)} ({seconds:.1f}s)"),
+        on_failed=lambda job, names, error: progress.note(
+            f"{job.path}: error: could not build {', '.join(names)}: {type(error).__name__}: {error}"))
+    for job in jobs:
+        outputs.write_cache(job)
+    return _summary(jobs, missing, time.perf_counter() - started, args)
+
+
+def _summary(jobs, missing, seconds, args) -> int:
+    ok = [j for j in jobs if not j.failed]
+    failed = [j for j in jobs if j.failed]
+    fresh = sum(len(j.built) for j in jobs)
+    skipped = sum(1 for j in ok if not j.pending)
+    print(f"opgen build: {len(ok)} of {len(jobs)} plan{'s' * (len(jobs) != 1)} built "
+          f"({fresh} output{'s' * (fresh != 1)} written, {skipped} plan{'s' * (skipped != 1)} already up to date) "
+          f"in {seconds:.1f}s into {args.out}/")
+    for job in failed:
+        if job.not_built:
+            reason = f"could not build {', '.join(job.not_built)}"
+        elif job.read_error:
+            reason = f"{job.read_error}; nothing was built for it"
+        elif args.strict and not any(d.severity == ERROR for d in job.diagnostics):
+            reason = "has warnings and --strict is on; nothing was built for it"
+        else:
+            reason = "has errors (see above); nothing was built for it"
+        print(f"  FAILED {job.path}: {reason}")
+    if missing:
+        return 2
+    return 1 if failed else 0

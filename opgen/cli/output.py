@@ -1,0 +1,62 @@
+"""What the command line prints to a terminal: the one colour decision, located diagnostics, one-line
+messages and the build progress bar."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from opgen.diagnostics import ERROR, sort_key
+
+
+def use_colour(stream, choice: str = "auto") -> bool:
+    """Whether to colour output to `stream`: `--color always|never`, else only on a terminal that is not
+    `TERM=dumb` and without NO_COLOR (https://no-color.org)."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def say(message: str) -> None:
+    """One line for the user on stderr, as `opgen: message`."""
+    print(f"opgen: {message}", file=sys.stderr)
+
+
+def print_diagnostics(diagnostics, stream=None, strict: bool = False) -> None:
+    """Print diagnostics as `file:line:col: severity: message` with a fix line, coloured on a terminal."""
+    stream = stream or sys.stdout
+    colour = use_colour(stream)
+    for d in sorted(diagnostics, key=sort_key):
+        text = d.as_text()
+        if colour:
+            code = "31" if d.severity == ERROR or strict else "33"
+            text = text.replace(f": {d.severity}: ", f": \033[1;{code}m{d.severity}\033[0m: ", 1)
+        print(text, file=stream)
+
+
+class Progress:
+    """A progress bar on a terminal; plain lines elsewhere (CI logs)."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.bar = stream.isatty() and not os.environ.get("CI") and total > 0
+
+    def step(self, message: str) -> None:
+        self.done += 1
+        if self.bar:
+            width = 24
+            filled = width * self.done // self.total
+            line = f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {message}"
+            self.stream.write(line[:120].ljust(120))
+            if self.done == self.total:
+                self.stream.write("\r" + " " * 120 + "\r")
+            self.stream.flush()
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def note(self, message: str) -> None:
+        if self.bar:
+            self.stream.write("\r" + " " * 120 + "\r")
+        print(message, file=self.stream, flush=True)

@@ -1,0 +1,264 @@
+"""The documents opgen builds from a plan, and building them: which are out of date, rendering them
+(serially or in worker processes), writing them atomically and remembering what made them.
+
+Prints nothing: `opgen build` (opgen/cli/build.py) reports through the callbacks it passes in.
+
+One pass per plan: a plan is read, loaded and validated once, in the calling process; workers receive
+the model itself (pickled), never a file name to load again.
+
+Incremental: each output records in build/<stem>/.opgen-cache.json a key made from what is actually
+rendered (the model and the diagnostics the board paper lists), the toolchain (opgen's package files:
+code, templates, fonts, schema; its version and the versions of the libraries that lay pages out) and
+SOURCE_DATE_EPOCH, plus the output file's own sha256, so a hand-edited output is rebuilt and a plan
+edit that changes nothing rendered (a comment, a re-indent) rebuilds nothing. A rebuild of an
+unchanged plan file trusts the model key it recorded and never loads the plan nor imports a renderer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Callable
+
+from opgen import __version__
+from opgen.diagnostics import WARNING, Diagnostic
+from opgen.resources import PACKAGE_DIR
+from opgen.write import write_atomic
+
+CACHE_NAME = ".opgen-cache.json"
+# One task per document: it renders the document once and yields whichever of its outputs are wanted
+# (the plan on a page's HTML is the one its one-page fit settled on). Cost orders the slowest first.
+DOCUMENTS = {
+    "operational-plan": ({"pdf": "operational-plan.pdf", "html": "operational-plan.html"}, 10),
+    "plan-on-a-page": ({"pdf": "plan-on-a-page.pdf", "html": "plan-on-a-page.html"}, 4),
+    "annex": ({"docx": "annex.docx"}, 2),
+}
+FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "html": {"html"}, "all": {"pdf", "docx", "html"}}
+# Libraries whose version can change an output's bytes.
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "python-docx", "lxml", "jinja2", "markdown")
+
+
+@lru_cache(maxsize=1)
+def toolchain_hash() -> str:
+    """Hash of everything besides the plan that shapes an output: opgen's own files (code, templates,
+    fonts, schema), its version and the versions of the rendering libraries."""
+    digest = hashlib.sha256(__version__.encode())
+    for library in RENDERING_LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=-".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_key(plan, diagnostics: list[Diagnostic]) -> str:
+    """Hash of what a board paper is made from: the model (its repr is deterministic: dataclasses of
+    text, Decimals and periods) and the diagnostics it lists."""
+    digest = hashlib.sha256(repr(plan).encode())
+    digest.update(json.dumps([d.as_dict() for d in diagnostics], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def output_key(model: str, output: str) -> str:
+    digest = hashlib.sha256(model.encode())
+    digest.update(toolchain_hash().encode())
+    digest.update(output.encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return digest.hexdigest()
+
+
+def discover(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Plan files named or found in the folders named; and the paths that do not exist."""
+    plans, missing = [], []
+    for name in paths or ["plans"]:
+        path = Path(name)
+        if path.is_dir():
+            plans.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+        elif path.is_file():
+            plans.append(path)
+        else:
+            missing.append(name)
+    return list(dict.fromkeys(plans)), missing
+
+
+def wanted_outputs(fmt: str) -> list[str]:
+    kinds = FORMATS[fmt]
+    return [o for outputs, _ in DOCUMENTS.values() for kind, o in outputs.items() if kind in kinds]
+
+
+@dataclass
+class PlanJob:
+    """One plan's build: its model (loaded once), diagnostics, and the outputs still to write."""
+
+    path: Path
+    out_dir: Path
+    plan_bytes: bytes = b""
+    cache: dict = field(default_factory=dict)
+    plan: object | None = None
+    model_key: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    read_error: str = ""          # the file could not be read
+    failed: bool = False          # errors (or warnings under --strict), or an output failed
+    pending: list[str] = field(default_factory=list)
+    built: dict[str, str] = field(default_factory=dict)    # output -> sha256 written this run
+    not_built: list[str] = field(default_factory=list)     # outputs whose rendering failed
+
+
+def _read_cache(out_dir: Path) -> dict:
+    try:
+        cache = json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return cache if isinstance(cache, dict) else {}
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _up_to_date(job: PlanJob, output: str) -> bool:
+    entry = job.cache.get("outputs", {}).get(output)
+    return isinstance(entry, dict) and entry.get("key") == output_key(job.model_key, output) and \
+        entry.get("sha256") == _file_hash(job.out_dir / output)
+
+
+def prepare(path: Path, out_root: Path, wanted: list[str], *, force: bool = False, strict: bool = False) -> PlanJob:
+    """Read a plan, load and validate it (at most once; not at all when neither the file nor the
+    toolchain changed since its outputs were made), and decide which of `wanted` are out of date."""
+    job = PlanJob(path, out_root / path.stem)
+    try:
+        job.plan_bytes = path.read_bytes()
+    except OSError as e:
+        job.read_error, job.failed = f"cannot read the file: {e.strerror}", True
+        return job
+    job.cache = {} if force else _read_cache(job.out_dir)
+    plan_sha = hashlib.sha256(job.plan_bytes).hexdigest()
+    unchanged = (job.cache.get("plan_sha256") == plan_sha and job.cache.get("toolchain") == toolchain_hash()
+                 and isinstance(job.cache.get("model_key"), str))
+    if unchanged:
+        job.model_key = job.cache["model_key"]
+        job.diagnostics = [Diagnostic(**d) for d in job.cache.get("diagnostics", [])]
+        job.pending = [o for o in wanted if not _up_to_date(job, o)]
+        if not job.pending:
+            job.failed = strict and any(d.severity == WARNING for d in job.diagnostics)
+            return job
+    _load(job, strict)
+    if not job.failed:
+        job.pending = [o for o in wanted if force or not _up_to_date(job, o)]
+    return job
+
+
+def _load(job: PlanJob, strict: bool) -> None:
+    from opgen.pipeline import plan_from_bytes
+
+    result = plan_from_bytes(job.plan_bytes, str(job.path))
+    job.diagnostics = result.report.diagnostics
+    job.plan = result.plan
+    job.failed = not result.ok or (strict and bool(result.report.warnings))
+    if result.ok:
+        job.model_key = model_key(result.plan, job.diagnostics)
+
+
+def render_document(plan, diagnostics: list[Diagnostic], document: str,
+                    outputs: list[str]) -> tuple[dict[str, bytes], float]:
+    """Render one document of a plan's model; returns ({output: bytes}, seconds). Runs in a worker."""
+    started = time.perf_counter()
+    wants_pdf = any(o.endswith(".pdf") for o in outputs)
+    if document == "annex":
+        from opgen.render.docx import annex_docx
+
+        rendered = {"annex.docx": annex_docx(plan, diagnostics)}
+    elif document == "plan-on-a-page":
+        from opgen.render.pdf import plan_on_a_page_pdf
+
+        html, pdf = plan_on_a_page_pdf(plan, diagnostics)  # the HTML is only known once it fits
+        rendered = {"plan-on-a-page.html": html.encode("utf-8"), "plan-on-a-page.pdf": pdf}
+    elif wants_pdf:
+        from opgen.render.pdf import operational_plan_pdf
+
+        html, pdf = operational_plan_pdf(plan, diagnostics)
+        rendered = {"operational-plan.html": html.encode("utf-8"), "operational-plan.pdf": pdf}
+    else:
+        from opgen.render.html import operational_plan_html
+
+        rendered = {"operational-plan.html": operational_plan_html(plan, diagnostics).encode("utf-8")}
+    return {o: rendered[o] for o in outputs}, time.perf_counter() - started
+
+
+def tasks_for(jobs: list[PlanJob]) -> list[tuple[PlanJob, str, list[str]]]:
+    """(job, document, its outputs to write), slowest documents first."""
+    tasks = []
+    for job in jobs:
+        if job.failed:
+            continue
+        for document, (outputs, _) in DOCUMENTS.items():
+            pending = [o for o in outputs.values() if o in job.pending]
+            if pending:
+                tasks.append((job, document, pending))
+    tasks.sort(key=lambda t: -DOCUMENTS[t[1]][1])
+    return tasks
+
+
+def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], float], None],
+              on_failed: Callable[[PlanJob, list[str], BaseException], None]) -> None:
+    """Render every task (in `workers` processes when more than one) and write its outputs atomically.
+    One document's failure never stops the others."""
+
+    def finish(job: PlanJob, rendered: dict[str, bytes], seconds: float) -> None:
+        for output, data in rendered.items():
+            write_atomic(job.out_dir / output, data)
+            job.built[output] = hashlib.sha256(data).hexdigest()
+        on_built(job, [job.out_dir / o for o in rendered], seconds)
+
+    def fail(job: PlanJob, outputs: list[str], error: BaseException) -> None:
+        job.failed = True
+        job.not_built.extend(outputs)
+        on_failed(job, outputs, error)
+
+    if tasks and workers > 1:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+            futures = {pool.submit(render_document, job.plan, job.diagnostics, document, outputs): (job, outputs)
+                       for job, document, outputs in tasks}
+            for future in as_completed(futures):
+                job, outputs = futures[future]
+                try:
+                    finish(job, *future.result())
+                except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
+                    fail(job, outputs, e)
+    else:
+        for job, document, outputs in tasks:
+            try:
+                finish(job, *render_document(job.plan, job.diagnostics, document, outputs))
+            except Exception as e:  # noqa: BLE001
+                fail(job, outputs, e)
+
+
+def write_cache(job: PlanJob) -> None:
+    """Remember what made each output (only for a plan that built, or was already up to date)."""
+    if job.read_error or not job.model_key or (job.failed and not job.built):
+        return
+    entries = dict(job.cache.get("outputs", {}))
+    for output, sha in job.built.items():
+        entries[output] = {"key": output_key(job.model_key, output), "sha256": sha}
+    cache = {"opgen": __version__, "plan_sha256": hashlib.sha256(job.plan_bytes).hexdigest(),
+             "toolchain": toolchain_hash(), "model_key": job.model_key,
+             "diagnostics": [d.as_dict() for d in job.diagnostics], "outputs": entries}
+    write_atomic(job.out_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
