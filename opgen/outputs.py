@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -93,6 +94,32 @@ def discover(paths: list[str]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(plans)), missing
 
 
+def output_names(plans: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
+    """Each plan's folder name under the output folder, made safe (letters, digits, '.', '_', '-'; never
+    '.' or '..', so a file named `...yaml` cannot write outside it), and the plans refused because
+    two would share a folder (`plans/x.yaml` and `other/x.yaml`, `x.yaml` and `x.yml`, `X.yaml` on a
+    case-blind disk): {plan: name}, {plan: why}. Decided before anything is written."""
+    names: dict[Path, str] = {}
+    refused: dict[Path, str] = {}
+    for path in plans:
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip(".-")
+        if not name:
+            refused[path] = (f"its name gives no usable output folder name; rename the file to letters, digits "
+                             f"and '-', e.g. my-plan{path.suffix}")
+        else:
+            names[path] = name
+    by_folder: dict[str, list[Path]] = {}
+    for path, name in names.items():
+        by_folder.setdefault(name.lower(), []).append(path)
+    for clash in (paths for paths in by_folder.values() if len(paths) > 1):
+        for path in clash:
+            others = " and ".join(str(p) for p in clash if p != path)
+            refused[path] = (f"it and {others} would both build into the folder '{names[path]}'; "
+                             f"rename one of them (nothing was built for either)")
+            del names[path]
+    return names, refused
+
+
 def wanted_outputs(fmt: str) -> list[str]:
     kinds = FORMATS[fmt]
     return [o for outputs, _ in DOCUMENTS.values() for kind, o in outputs.items() if kind in kinds]
@@ -109,7 +136,7 @@ class PlanJob:
     plan: object | None = None
     model_key: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    read_error: str = ""          # the file could not be read
+    problem: str = ""             # why the plan could not even be loaded (unreadable, name clash)
     failed: bool = False          # errors (or warnings under --strict), or an output failed
     pending: list[str] = field(default_factory=list)
     built: dict[str, str] = field(default_factory=dict)    # output -> sha256 written this run
@@ -137,14 +164,14 @@ def _up_to_date(job: PlanJob, output: str) -> bool:
         entry.get("sha256") == _file_hash(job.out_dir / output)
 
 
-def prepare(path: Path, out_root: Path, wanted: list[str], *, force: bool = False, strict: bool = False) -> PlanJob:
+def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False, strict: bool = False) -> PlanJob:
     """Read a plan, load and validate it (at most once; not at all when neither the file nor the
     toolchain changed since its outputs were made), and decide which of `wanted` are out of date."""
-    job = PlanJob(path, out_root / path.stem)
+    job = PlanJob(path, out_dir)
     try:
         job.plan_bytes = path.read_bytes()
     except OSError as e:
-        job.read_error, job.failed = f"cannot read the file: {e.strerror}", True
+        job.problem, job.failed = f"cannot read the file: {e.strerror}", True
         return job
     job.cache = {} if force else _read_cache(job.out_dir)
     plan_sha = hashlib.sha256(job.plan_bytes).hexdigest()
@@ -234,7 +261,9 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
+                                   initializer=_die_with_parent)
+        try:
             futures = {pool.submit(render_document, job.plan, job.diagnostics, document, outputs): (job, outputs)
                        for job, document, outputs in tasks}
             for future in as_completed(futures):
@@ -243,6 +272,12 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                     finish(job, *future.result())
                 except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
                     fail(job, outputs, e)
+        except BaseException:  # interrupted or terminated: no worker outlives the build
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     else:
         for job, document, outputs in tasks:
             try:
@@ -251,9 +286,22 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 fail(job, outputs, e)
 
 
+def _die_with_parent() -> None:
+    """Worker start-up: on Linux, ask the kernel to end this worker when the build process dies, even
+    by kill -9, so a cancelled CI job leaves no renderer running."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def write_cache(job: PlanJob) -> None:
     """Remember what made each output (only for a plan that built, or was already up to date)."""
-    if job.read_error or not job.model_key or (job.failed and not job.built):
+    if job.problem or not job.model_key or (job.failed and not job.built):
         return
     entries = dict(job.cache.get("outputs", {}))
     for output, sha in job.built.items():

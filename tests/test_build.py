@@ -177,3 +177,74 @@ def test_parallel_workers_get_the_model_not_the_file(plans, tmp_path):
     assert main(["build", str(plans), "--out", str(parallel), "--format", "docx", "-j", "2"]) == 0
     for stem in ("rb", "skc"):
         assert (serial / stem / "annex.docx").read_bytes() == (parallel / stem / "annex.docx").read_bytes()
+
+
+def test_plans_that_would_share_an_output_folder_are_refused_before_anything_is_written(tmp_path, capsys):
+    a, b = tmp_path / "plans", tmp_path / "other"
+    a.mkdir(), b.mkdir()
+    shutil.copy(REDDITCH, a / "x.yaml")
+    shutil.copy(REDDITCH, b / "x.yaml")
+    shutil.copy(REDDITCH, a / "x.yml")
+    shutil.copy(SKC, a / "skc.yaml")
+    out = tmp_path / "build"
+    assert main(["build", str(a), str(b), "--out", str(out), "--format", "docx"]) == 1
+    captured = capsys.readouterr()
+    assert "would both build into the folder 'x'" in captured.err
+    assert captured.out.count("FAILED") == 3 and "1 of 4 plans built" in captured.out
+    assert sorted(p.name for p in out.iterdir()) == ["skc"]
+
+
+def test_a_plan_name_cannot_write_outside_the_output_folder(tmp_path, capsys):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(REDDITCH, plans / "...yaml")   # its stem is '..'
+    shutil.copy(REDDITCH, plans / "..yml")     # its stem is '.'
+    out = tmp_path / "deep" / "build"
+    assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 1
+    assert "no usable output folder name" in capsys.readouterr().err
+    assert not (tmp_path / "deep" / "annex.docx").exists() and not (out / "annex.docx").exists()
+    assert not out.exists() or not any(out.iterdir())
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to see worker processes")
+@pytest.mark.parametrize("how", ["TERM", "KILL"])
+def test_cancelled_parallel_build_leaves_no_worker_running(plans, tmp_path, how):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "opgen", "build", str(plans), "--out", str(tmp_path / "b"),
+                             "--format", "pdf", "-j", "2", "--force"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers = []
+    while time.monotonic() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = _children(proc.pid)
+    assert len(workers) >= 2, "the build never started its workers"
+    time.sleep(1.0)
+    proc.send_signal(getattr(signal, f"SIG{how}"))
+    code = proc.wait(timeout=30)
+    assert code == (143 if how == "TERM" else -9)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() and
+                                               "Z" not in Path(f"/proc/{w}/stat").read_text().split(")")[1][:3]
+                                               for w in workers):
+        time.sleep(0.2)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()
+             and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")]
+    assert alive == []
+    assert not list((tmp_path / "b").rglob("*.tmp"))

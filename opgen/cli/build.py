@@ -36,11 +36,15 @@ def run(args) -> int:
     out_root = Path(args.out)
     started = time.perf_counter()
 
+    names, refused = outputs.output_names(plans)
     jobs = []
     for path in plans:
-        job = outputs.prepare(path, out_root, wanted, force=args.force, strict=args.strict)
-        if job.read_error:
-            print(f"{path}: error: {job.read_error}", file=sys.stderr)
+        if path in refused:
+            job = outputs.PlanJob(path, out_root, problem=refused[path], failed=True)
+        else:
+            job = outputs.prepare(path, out_root / names[path], wanted, force=args.force, strict=args.strict)
+        if job.problem:
+            print(f"{path}: error: {job.problem}", file=sys.stderr)
         print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
         jobs.append(job)
 
@@ -68,8 +72,9 @@ def _summary(jobs, missing, seconds, args) -> int:
     for job in failed:
         if job.not_built:
             reason = f"could not build {', '.join(job.not_built)}"
-        elif job.read_error:
-            reason = f"{job.read_error}; nothing was built for it"
+        elif job.problem:
+            reason = f"{job.problem}; nothing was built for it" if "nothing was built" not in job.problem \
+                else job.problem
         elif args.strict and not any(d.severity == ERROR for d in job.diagnostics):
             reason = "has warnings and --strict is on; nothing was built for it"
         else:

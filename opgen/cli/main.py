@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from opgen import __version__
@@ -35,12 +36,25 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate_cleanly() -> None:
+    """SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so temporary files and worker processes are
+    cleaned up on the way out; the exit code is the conventional 128 + 15."""
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (opgen called from a thread): leave signals alone
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_TROUBLE
+    _terminate_cleanly()
     try:
         return args.func(args)
     except UserError as e:
