@@ -81,16 +81,20 @@ def output_key(model: str, output: str) -> str:
 
 
 def discover(paths: list[str]) -> tuple[list[Path], list[str]]:
-    """Plan files named or found in the folders named; and the paths that do not exist."""
+    """Plan files named or found in the folders named; and the paths that do not exist or cannot be
+    read, each with the reason."""
     plans, missing = [], []
     for name in paths or ["plans"]:
         path = Path(name)
         if path.is_dir():
-            plans.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            try:
+                plans.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            except OSError as e:
+                missing.append(f"{name}: cannot read the folder: {e.strerror}")
         elif path.is_file():
             plans.append(path)
         else:
-            missing.append(name)
+            missing.append(f"{name}: no such file or folder")
     return list(dict.fromkeys(plans)), missing
 
 
@@ -309,4 +313,7 @@ def write_cache(job: PlanJob) -> None:
     cache = {"opgen": __version__, "plan_sha256": hashlib.sha256(job.plan_bytes).hexdigest(),
              "toolchain": toolchain_hash(), "model_key": job.model_key,
              "diagnostics": [d.as_dict() for d in job.diagnostics], "outputs": entries}
-    write_atomic(job.out_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
+    try:
+        write_atomic(job.out_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
+    except OSError:  # the papers are written; without the record the next build just redoes them
+        pass

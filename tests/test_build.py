@@ -248,3 +248,27 @@ def test_cancelled_parallel_build_leaves_no_worker_running(plans, tmp_path, how)
              and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")]
     assert alive == []
     assert not list((tmp_path / "b").rglob("*.tmp"))
+
+
+def test_source_date_epoch_out_of_range_is_one_clear_line(plans, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
+    assert main(["build", str(plans), "--out", str(tmp_path / "b"), "--format", "docx"]) == 2
+    err = capsys.readouterr().err
+    assert "SOURCE_DATE_EPOCH='99999999999999' is not a time" in err and "Traceback" not in err
+    assert not (tmp_path / "b").exists()
+
+
+def test_unreadable_folder_is_named_and_the_others_still_build(plans, tmp_path, monkeypatch, capsys):
+    locked = tmp_path / "locked"   # (chmod 0 would not stop root, who runs CI: refuse it the way the OS would)
+    locked.mkdir()
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    assert main(["build", str(locked), str(plans / "rb.yaml"), "--out", str(tmp_path / "b"), "--format", "docx"]) == 2
+    assert f"{locked}: cannot read the folder: Permission denied" in capsys.readouterr().err
+    assert (tmp_path / "b" / "rb" / "annex.docx").exists()

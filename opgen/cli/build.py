@@ -26,10 +26,12 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from opgen import outputs
+    from opgen.render import source_date_epoch
 
+    source_date_epoch()  # a SOURCE_DATE_EPOCH no document can carry stops the build before it starts
     plans, missing = outputs.discover(args.plans)
-    for name in missing:
-        print(f"opgen: {name}: no such file or folder", file=sys.stderr)
+    for problem in missing:
+        print(f"opgen: {problem}", file=sys.stderr)
     if not plans and not missing:
         raise UserError(f"no plan files (*.yaml) in {', '.join(args.plans or ['plans'])}")
     wanted = outputs.wanted_outputs(args.format)
