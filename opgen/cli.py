@@ -1,4 +1,4 @@
-"""Command line: `opgen validate | build | diff | new | schema`. Thin: parses arguments, calls a
+"""Command line: `opgen validate | build | diff | new | init | schema`. Thin: parses arguments, calls a
 stage, prints, and turns any unexpected failure into one line and exit code 2, never a traceback."""
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def _color(stream) -> bool:
 
 def command_validate(args) -> int:
     from opgen.diagnostics import format_json
+    from opgen.scaffold import stale_schema_notes
     from opgen.validate import validate_file
 
     all_diagnostics = []
@@ -49,6 +50,9 @@ def command_validate(args) -> int:
         print_diagnostics(all_diagnostics, strict=args.strict)
         for line in summaries:
             print(line)
+    sys.stdout.flush()
+    for note in stale_schema_notes(args.plans):  # once per run, on stderr: not a problem of the plan
+        print(note, file=sys.stderr)
     return status
 
 
@@ -74,7 +78,7 @@ def command_schema(args) -> int:
 
 
 def command_new(args) -> int:
-    from opgen.resources import SCHEMA_PATH, TEMPLATES_DIR
+    from opgen.scaffold import modeline_reference, starter_plan_text
     from opgen.write import write_atomic
 
     target = Path(args.file)
@@ -84,25 +88,44 @@ def command_new(args) -> int:
     if target.suffix not in (".yaml", ".yml"):
         print(f"opgen: {target}: a plan file should end in .yaml", file=sys.stderr)
         return EXIT_TROUBLE
-    schema_ref = _schema_reference(target.resolve().parent, SCHEMA_PATH)
-    text = (TEMPLATES_DIR / "new-plan.yaml").read_text(encoding="utf-8").replace("{{SCHEMA}}", schema_ref)
+    schema_ref = modeline_reference(target.resolve().parent)
     try:
-        write_atomic(target, text.encode("utf-8"))
+        write_atomic(target, starter_plan_text(schema_ref).encode("utf-8"))
     except OSError as e:
         print(f"opgen: cannot write {target}: {e.strerror}", file=sys.stderr)
         return EXIT_TROUBLE
     print(f"wrote {target}: edit it, then run: opgen validate {target}")
+    if schema_ref is None:
+        print("hint: no schemas/plan.schema.json above it, so no editor modeline; for editor checking run "
+              "`opgen init` at the root of your plans repository")
     return EXIT_OK
 
 
-def _schema_reference(folder: Path, installed: Path) -> str:
-    """The schema path for the editor modeline: a schemas/plan.schema.json in the plan's repository
-    (relative, so it works for everyone who clones it), else opgen's own copy (absolute)."""
-    for parent in [folder, *folder.parents]:
-        candidate = parent / "schemas" / "plan.schema.json"
-        if candidate.is_file():
-            return os.path.relpath(candidate, folder)
-    return str(installed)
+def command_init(args) -> int:
+    from opgen.scaffold import SCHEMA_COPY, ScaffoldError, Source, init_repository, update_schema
+
+    root = Path(args.dir)
+    try:
+        if args.update_schema:
+            changed = update_schema(root)
+            print(f"{'updated' if changed else 'already up to date:'} {root / SCHEMA_COPY}")
+            return EXIT_OK
+        source = Source(args.opgen_source or Source.repository, args.opgen_rev or Source.rev)
+        written = init_repository(root, source, force=args.force)
+    except ScaffoldError as e:
+        print(f"opgen: {e}", file=sys.stderr)
+        return EXIT_TROUBLE
+    except OSError as e:
+        print(f"opgen: cannot write into {root}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_TROUBLE
+    for relative in written:
+        print(f"wrote {root / relative}")
+    if source.is_placeholder:
+        print(f"note: .pre-commit-config.yaml and .github/workflows/plans.yml install opgen from "
+              f"{source.repository}, a placeholder: rerun with --opgen-source URL --force, or edit them")
+    print(f"next: cd {root} && git init && git add . && git commit -m 'Plans repository', then push; "
+          f"`pre-commit install` checks plans on every commit")
+    return EXIT_OK
 
 
 def command_build(args) -> int:
@@ -155,6 +178,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="where to write it, e.g. plans/my-plan.yaml")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=command_new)
+
+    p = sub.add_parser("init", help="set up a plans repository: plans/, schema, editor settings, pre-commit, CI")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the repository folder (default .)")
+    p.add_argument("--force", action="store_true", help="overwrite files that already exist")
+    p.add_argument("--update-schema", action="store_true",
+                   help="only refresh schemas/plan.schema.json from the installed opgen")
+    p.add_argument("--opgen-source", metavar="URL", help="git repository CI and pre-commit install opgen from")
+    p.add_argument("--opgen-rev", metavar="REV", help=f"opgen version (tag or commit) to pin (default v{__version__})")
+    p.set_defaults(func=command_init)
 
     p = sub.add_parser("schema", help="print the plan JSON Schema")
     p.set_defaults(func=command_schema)
