@@ -123,7 +123,8 @@ def command_init(args) -> int:
     if source.is_placeholder:
         print(f"note: .pre-commit-config.yaml and .github/workflows/plans.yml install opgen from "
               f"{source.repository}, a placeholder: rerun with --opgen-source URL --force, or edit them")
-    print(f"next: cd {root} && git init && git add . && git commit -m 'Plans repository', then push; "
+    go = "" if root.resolve() == Path.cwd().resolve() else f"cd {root} && "
+    print(f"next: {go}git init && git add . && git commit -m 'Plans repository', then push; "
           f"`pre-commit install` checks plans on every commit")
     return EXIT_OK
 
