@@ -13,7 +13,7 @@ from opgen.load import load_text
 from opgen.validate import validate_document
 
 ROOT = Path(__file__).resolve().parent.parent
-from opgen.resources import TEMPLATES_DIR  # noqa: E402
+from opgen.resources import SCHEMA_PATH, TEMPLATES_DIR  # noqa: E402
 STARTER = yaml.safe_load((TEMPLATES_DIR / "new-plan.yaml").read_text().replace("{{SCHEMA}}", "x"))
 
 
@@ -269,6 +269,8 @@ def test_usage_error_exits_2(capsys):
 
 def test_new_writes_a_plan_that_validates(tmp_path, capsys):
     target = tmp_path / "plans" / "mine.yaml"
+    (tmp_path / "schemas").mkdir()  # a plans repository's schema copy: the modeline points at it, relatively
+    (tmp_path / "schemas" / "plan.schema.json").write_bytes(SCHEMA_PATH.read_bytes())
     assert main(["new", str(target)]) == 0
     assert target.read_text().startswith("# yaml-language-server: $schema=")
     assert main(["validate", "--strict", str(target)]) == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from opgen.diagnostics import UserError
@@ -16,7 +15,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from opgen.resources import SCHEMA_PATH, TEMPLATES_DIR
+    from opgen.scaffold import modeline_reference, starter_plan_text
     from opgen.write import write_atomic
 
     target = Path(args.file)
@@ -24,21 +23,14 @@ def run(args) -> int:
         raise UserError(f"{target} already exists; choose another name or add --force to overwrite it")
     if target.suffix not in (".yaml", ".yml"):
         raise UserError(f"{target}: a plan file should end in .yaml")
-    schema_ref = _schema_reference(target.resolve().parent, SCHEMA_PATH)
-    text = (TEMPLATES_DIR / "new-plan.yaml").read_text(encoding="utf-8").replace("{{SCHEMA}}", schema_ref)
+    schema_ref = modeline_reference(target.resolve().parent)
     try:
-        write_atomic(target, text.encode("utf-8"))
+        write_atomic(target, starter_plan_text(schema_ref).encode("utf-8"))
     except OSError as e:
         raise UserError(f"cannot write {target}: {e.strerror}") from None
     print(f"wrote {target}: edit it, then run: opgen validate {target}")
+    if schema_ref is None:
+        print("hint: no schemas/plan.schema.json above it, so no editor modeline; for editor checking run "
+              "`opgen init` at the root of your plans repository")
     return 0
 
-
-def _schema_reference(folder: Path, installed: Path) -> str:
-    """The schema path for the editor modeline: a schemas/plan.schema.json in the plan's repository
-    (relative, so it works for everyone who clones it), else opgen's own copy (absolute)."""
-    for parent in [folder, *folder.parents]:
-        candidate = parent / "schemas" / "plan.schema.json"
-        if candidate.is_file():
-            return os.path.relpath(candidate, folder)
-    return str(installed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from opgen.cli.output import print_diagnostics
 from opgen.diagnostics import format_json
 
@@ -19,6 +21,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from opgen.pipeline import plan_from_file
+    from opgen.scaffold import stale_schema_notes
 
     all_diagnostics = []
     status = EXIT_OK
@@ -40,4 +43,7 @@ def run(args) -> int:
         print_diagnostics(all_diagnostics, strict=args.strict)
         for line in summaries:
             print(line)
+    sys.stdout.flush()
+    for note in stale_schema_notes(args.plans):  # once per run, on stderr: not a problem of the plan
+        print(note, file=sys.stderr)
     return status
