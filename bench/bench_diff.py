@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from opgen.diff import diff_plans  # noqa: E402
 from opgen.pipeline import plan_from_file  # noqa: E402
-from opgen.render import diff_report  # noqa: E402
+from opgen.diff import report as diff_report  # noqa: E402
 
 SKC = ROOT / "plans" / "south-kent-coast-2014-16.yaml"
 RAG = ["red", "amber", "green", "blue"]

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from opgen.cli import main
 from opgen.diff import KINDS, SECTIONS, diff_plans, rag_movement
 from opgen.pipeline import plan_from_bytes, plan_from_file
-from opgen.render import diff_report
+from opgen.diff import report as diff_report
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

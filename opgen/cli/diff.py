@@ -160,7 +160,7 @@ def _use_colour(args) -> bool:
 
 
 def render(changes, fmt: str, *, colour: bool = False, timestamp=None) -> bytes:
-    from opgen.render import diff_report
+    from opgen.diff import report as diff_report
 
     if fmt == "text":
         return diff_report.render_text(changes, color=colour).encode("utf-8")
@@ -196,7 +196,7 @@ def run_textconv(args) -> int:
     """Print one plan as normalised text (for git's textconv). An invalid plan is shown as written,
     after a note, so `git diff` and `git log -p` never fail on a broken revision."""
     from opgen.pipeline import plan_from_file
-    from opgen.render.diff_report import render_textconv
+    from opgen.render.textconv import render_textconv
 
     if args.new or getattr(args, "from_rev", None) or getattr(args, "to_rev", None):
         raise UserError("--textconv takes one plan file and no --from/--to")

@@ -1,0 +1,419 @@
+"""One comparer per plan section (metadata, vision, domains, actions and their RAG, milestones, QIPP,
+risks, indicators, finance, BCF), each built from the generic comparers in compare.py.
+
+Which lists carry ids and which fields hold money by year come from opgen.ids.
+"""
+
+from __future__ import annotations
+
+from opgen.diff import texts
+from opgen.diff.compare import Comparer, norm, rag_movement
+from opgen.ids import item_money, section_money
+from opgen.model import BAND_ORDER, Indicator
+from opgen.periods import Quarter
+from opgen.richtext import to_plain
+
+MILESTONE_RANK = {"missed": 0, "at_risk": 1, "not_started": 2, "in_progress": 2, "complete": 3}
+
+
+def run(c: Comparer) -> None:
+    metadata(c)
+    vision(c)
+    domains(c)
+    actions(c)
+    milestones(c)
+    qipp(c)
+    risks(c)
+    indicators(c, "indicators", c.old.indicators, c.new.indicators)
+    finance(c)
+    bcf(c)
+
+
+def metadata(c: Comparer) -> None:
+    o, n = c.old, c.new
+    s = "metadata"
+    c.field(s, None, "organisation", o.organisation.name, n.organisation.name)
+    c.field(s, None, "short_name", o.organisation.short_name, n.organisation.short_name)
+    c.field(s, None, "ods_code", o.organisation.code, n.organisation.code)
+    c.field(s, None, "title", o.meta.title, n.meta.title)
+    c.field(s, None, "subtitle", o.meta.subtitle, n.meta.subtitle)
+    c.field(s, None, "version", o.meta.version, n.meta.version)
+    c.field(s, None, "status", o.meta.status, n.meta.status)
+    if o.meta.as_at != n.meta.as_at:
+        later = n.meta.as_at > o.meta.as_at
+        c.add(s, "changed", None, "as_at", old=o.meta.as_at.label, new=n.meta.as_at.label,
+              direction="later" if later else "earlier", old_text=o.meta.as_at.label,
+              new_text=n.meta.as_at.label,
+              detail=f"{'moved on' if later else 'moved back'} "
+                     f"{texts.plural(abs(n.meta.as_at.index - o.meta.as_at.index), 'quarter')}",
+              key=(s, "as_at"))
+    c.field(s, None, "period", o.meta.period_label, n.meta.period_label)
+    c.field(s, None, "date", o.meta.date, n.meta.date, show=texts.date)
+    sign = lambda p: sorted(f"{x.name} ({x.role}{', signed ' + x.date if x.date else ''})" for x in p.meta.signatories)
+    if sign(o) != sign(n):
+        c.field(s, None, "signatories", "; ".join(sign(o)), "; ".join(sign(n)))
+    bands = lambda p: ", ".join(f"{k} from {v}" for k, v in sorted(p.risk_bands.items(), key=lambda kv: kv[1]))
+    c.field(s, None, "risk_bands", bands(o), bands(n))
+    old_h = {h.version: h for h in o.meta.history}
+    new_h = {h.version: h for h in n.meta.history}
+    show_h = lambda h: "; ".join(x for x in (h.date, h.author, h.summary) if x)
+    for version, h in new_h.items():
+        if version not in old_h:
+            c.add(s, "added", version, "history", new=show_h(h), title=f"version {version}",
+                  new_text=show_h(h), key=(s, "history", version))
+        elif show_h(old_h[version]) != show_h(h):
+            c.add(s, "changed", version, "history", old=show_h(old_h[version]), new=show_h(h),
+                  title=f"version {version}", old_text=show_h(old_h[version]), new_text=show_h(h),
+                  key=(s, "history", version))
+    for version, h in old_h.items():
+        if version not in new_h:
+            c.add(s, "removed", version, "history", old=show_h(h), title=f"version {version}",
+                  old_text=show_h(h), key=(s, "history", version))
+
+
+def vision(c: Comparer) -> None:
+    o, n = c.old.vision, c.new.vision
+    c.text("vision", None, "mission", o.mission, n.mission)
+    old_s = {norm(x.label): x for x in o.statements}
+    new_s = {norm(x.label): x for x in n.statements}
+    for label, x in new_s.items():
+        if label not in old_s:
+            c.add("vision", "added", x.label, "statement", new=x.text, title="", detail=to_plain(x.text),
+                  key=("vision", "statement", label))
+        else:
+            c.text("vision", x.label, "statement", old_s[label].text, x.text)
+    for label, x in old_s.items():
+        if label not in new_s:
+            c.add("vision", "removed", x.label, "statement", old=x.text, detail=to_plain(x.text),
+                  key=("vision", "statement", label))
+    old_v, new_v = {norm(v): v for v in o.values}, {norm(v): v for v in n.values}
+    for k, v in new_v.items():
+        if k not in old_v:
+            c.add("vision", "added", v, "value", new=v, key=("vision", "value", k))
+    for k, v in old_v.items():
+        if k not in new_v:
+            c.add("vision", "removed", v, "value", old=v, key=("vision", "value", k))
+
+
+def domains(c: Comparer) -> None:
+    def describe(d) -> str:
+        return texts.plural(len(d.actions), "action") + (f"; lead {d.lead}" if d.lead else "")
+
+    def compare(o, n) -> None:
+        c.retitled("domains", n.id, o.title, n.title)
+        c.field("domains", n.id, "lead", o.lead, n.lead, title=n.title)
+        c.text("domains", n.id, "description", o.description, n.description, title=n.title)
+        if sorted(o.outcomes) != sorted(n.outcomes):
+            c.field("domains", n.id, "outcomes", ", ".join(sorted(o.outcomes)) or None,
+                    ", ".join(sorted(n.outcomes)) or None, title=n.title)
+    c.items("domains", c.old.domains, c.new.domains, describe=describe, compare=compare)
+
+
+def actions(c: Comparer) -> None:
+    old, new = c.old, c.new
+
+    old_ids = {a.id for a in old.actions}
+
+    def describe(a) -> str:
+        plan = old if a.id in old_ids else new
+        parts = [f"in {plan.domain_title(a.domain_id)}"]
+        if a.current_rag:
+            parts.append(f"{texts.rag(a.current_rag)} at {plan.meta.as_at}")
+        if a.due_text:
+            parts.append(f"due {texts.date(a.due_text)}")
+        if a.milestones:
+            parts.append(texts.plural(len(a.milestones), "milestone"))
+        if a.lead:
+            parts.append(f"lead {a.lead}")
+        return "; ".join(parts)
+
+    def compare(o, n) -> None:
+        s = "actions"
+        c.retitled(s, n.id, o.title, n.title)
+        c.moved_domain(s, o, n)
+        c.field(s, n.id, "lead", o.lead, n.lead, title=n.title)
+        c.date(s, n.id, "start", o.start_text, n.start_text, title=n.title)
+        c.date(s, n.id, "due", o.due_text, n.due_text, title=n.title)
+        c.text(s, n.id, "description", o.description, n.description, title=n.title)
+        c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
+        rag(c, o, n)
+
+    c.items("actions", old.actions, new.actions, describe=describe, compare=compare)
+
+
+def rag(c: Comparer, o, n) -> None:
+    """RAG per quarter, and the move in the RAG at the as-at quarter (what the plan on a page
+    shows). A new quarter's rating is reported once, against the rating the old version showed."""
+    old_as_at, new_as_at = c.old.meta.as_at, c.new.meta.as_at
+    if o.rag == n.rag and (old_as_at == new_as_at or o.rag_as_at(old_as_at) == n.rag_as_at(new_as_at)):
+        return
+    quarters = sorted(set(o.rag) | set(n.rag))
+    moved = {q: (o.rag.get(q), n.rag.get(q)) for q in quarters if o.rag.get(q) != n.rag.get(q)}
+    cur_old, cur_new = o.rag_as_at(old_as_at), n.rag_as_at(new_as_at)
+    earlier_new = [q for q in n.rag if q <= new_as_at]
+    q_new = max(earlier_new) if earlier_new else None
+    earlier_old = [q for q in o.rag if q <= old_as_at]
+    q_old = max(earlier_old) if earlier_old else None
+
+    def where(colour: str | None, quarter: Quarter | None) -> str:
+        return texts.rag(colour) + (f" ({quarter})" if colour and quarter else "")
+
+    if cur_old != cur_new:
+        movement = rag_movement(cur_old, cur_new)
+        if movement:
+            kind, direction = movement
+            if q_new is not None and q_new in moved:
+                moved.pop(q_new)
+                name = f"rag {q_new.label}"
+            else:
+                name = "rag as at"
+            if q_old is not None and q_old != q_new and q_old in moved and moved[q_old][1] is None:
+                moved.pop(q_old)  # the old as-at rating was withdrawn: part of the same move
+            c.add("rag", kind, n.id, name, old=cur_old, new=cur_new, direction=direction, title=n.title,
+                  old_text=where(cur_old, q_old), new_text=where(cur_new, q_new),
+                  detail="at the as-at quarter" if name == "rag as at" else "",
+                  key=(n.id, "rag", name))
+    for q, (before, after) in moved.items():
+        movement = rag_movement(before, after)
+        if not movement:
+            continue
+        kind, direction = movement
+        detail = ""
+        if before is not None and after is not None:
+            detail = "revised"
+        elif before is None and q == q_new and cur_old == cur_new and cur_new is not None:
+            detail = f"unchanged from {q_old}" if q_old else ""
+        c.add("rag", kind, n.id, f"rag {q.label}", old=before, new=after, direction=direction,
+              title=n.title, old_text=texts.rag(before), new_text=texts.rag(after), detail=detail,
+              key=(n.id, "rag", q.label))
+
+
+def milestones(c: Comparer) -> None:
+    s = "milestones"
+    old, new = c.old, c.new
+    old_m = {m.id: (a, m) for a, m in old.milestones}
+    new_m = {m.id: (a, m) for a, m in new.milestones}
+    old_actions = {a.id for a in old.actions}
+    new_actions = {a.id for a in new.actions}
+
+    def describe(pair) -> str:
+        a, m = pair
+        parts = [f"action {a.id}"]
+        if m.due_text:
+            parts.append(f"due {texts.date(m.due_text)}")
+        if m.status:
+            parts.append(m.status_label.lower())
+        return "; ".join(parts)
+
+    removed = [p for k, p in old_m.items() if k not in new_m]
+    added = [p for k, p in new_m.items() if k not in old_m]
+    for a, m in removed:
+        if a.id not in new_actions:
+            c.cover((m.id,))  # removed with its action
+    for a, m in added:
+        if a.id not in old_actions:
+            c.cover((m.id,))  # added with its action
+    removed = [p for p in removed if p[0].id in new_actions]
+    added = [p for p in added if p[0].id in old_actions]
+    id_of = lambda p: p[1].id
+    title_of = lambda p: p[1].title
+    renamed_to, renamed_from = c.id_changes(removed, added, id_of, title_of)
+    for p in removed:
+        note = f"id changed from {p[1].id} to {renamed_to[p[1].id]}?" if p[1].id in renamed_to else ""
+        c.add(s, "removed", p[1].id, None, title=p[1].title, detail=describe(p), note=note, key=(p[1].id,))
+    for p in added:
+        note = f"id changed from {renamed_from[p[1].id]} to {p[1].id}?" if p[1].id in renamed_from else ""
+        c.add(s, "added", p[1].id, None, title=p[1].title, detail=describe(p), note=note, key=(p[1].id,))
+    for mid, (na, nm) in new_m.items():
+        if mid not in old_m:
+            continue
+        oa, om = old_m[mid]
+        c.retitled(s, mid, om.title, nm.title)
+        if oa.id != na.id:
+            c.add(s, "moved", mid, "action", old=oa.id, new=na.id, title=nm.title,
+                  old_text=f"{oa.id} {oa.title}", new_text=f"{na.id} {na.title}", key=(mid, "action"))
+        c.date(s, mid, "due", om.due_text, nm.due_text, title=nm.title)
+        if om.status != nm.status:
+            ro, rn = MILESTONE_RANK.get(om.status or ""), MILESTONE_RANK.get(nm.status or "")
+            direction = None
+            if ro is not None and rn is not None and ro != rn:
+                direction = "improved" if rn > ro else "worsened"
+            c.add(s, "status-changed", mid, "status", old=om.status, new=nm.status, direction=direction,
+                  title=nm.title, old_text=texts.milestone_status(om.status),
+                  new_text=texts.milestone_status(nm.status), key=(mid, "status"))
+
+
+def qipp(c: Comparer) -> None:
+    s = "qipp"
+    oq, nq = c.old.qipp, c.new.qipp
+    if oq is None and nq is None:
+        return
+    unit, factor = c.unit_change(s, oq, nq)
+
+    old_ids = {x.id for x in oq.schemes} if oq else set()
+
+    def describe(x) -> str:
+        plan_q = oq if x.id in old_ids else nq
+        parts = []
+        for year in sorted(set(x.savings) | set(x.investment)):
+            net = x.net(year)
+            parts.append(f"{year}: net {texts.money(plan_q.unit, net) + (' + TBC' if net.incomplete else '')}")
+        if x.confidence:
+            parts.append(f"confidence {texts.rag(x.confidence)}")
+        return "; ".join(parts)
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        c.moved_domain(s, o, n)
+        for name in ("provider", "point_of_delivery", "lead"):
+            c.field(s, n.id, name, getattr(o, name), getattr(n, name), title=n.title)
+        c.item_money(s, item_money(("qipp", "schemes")), o, n, unit=unit, factor=factor)
+        c.rag_like(s, n.id, "confidence", o.confidence, n.confidence, title=n.title)
+        c.text(s, n.id, "note", o.note, n.note, title=n.title)
+
+    c.items(s, oq.schemes if oq else [], nq.schemes if nq else [], describe=describe, compare=compare)
+    c.section_money(s, section_money(s), oq, nq, unit=unit, factor=factor)
+    c.year_totals(s, oq, nq, (("savings", "savings"), ("investment", "investment"), ("net", "net")),
+                  unit, factor)
+
+
+def risks(c: Comparer) -> None:
+    s = "risks"
+    old, new = c.old, c.new
+
+    def score_text(r) -> str:
+        if r.current:
+            return f"{r.current.likelihood} \u00d7 {r.current.impact} = {r.score} ({r.band})"
+        return r.band or "unrated"
+
+    def position(p, r) -> str | None:
+        return f"{p.likelihood} \u00d7 {p.impact} = {p.score} ({r.band_of(p.score)})" if p else None
+
+    def describe(r) -> str:
+        parts = [score_text(r)]
+        if r.status == "closed":
+            parts.append("closed")
+        if r.owner:
+            parts.append(f"owner {r.owner}")
+        if not r.mitigation:
+            parts.append("no mitigation")
+        return "; ".join(parts)
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        if o.status != n.status:
+            kind = "closed" if n.status == "closed" else "reopened"
+            c.add(s, kind, n.id, "status", old=o.status, new=n.status, title=n.title, old_text=o.status,
+                  new_text=n.status, key=(n.id, "status"))
+        c.moved_domain(s, o, n)
+        c.field(s, n.id, "owner", o.owner, n.owner, title=n.title)
+        ob, nb, os_, ns = o.band, n.band, o.score, n.score
+        if ob != nb or os_ != ns:
+            name = "score" if os_ is not None or ns is not None else "rating"
+            kind, direction = "changed", None
+            if ob and nb and ob != nb:
+                up = BAND_ORDER[nb] > BAND_ORDER[ob]
+            elif os_ is not None and ns is not None:
+                up = ns > os_
+            else:
+                up = None
+            if up is not None:
+                kind, direction = ("rose", "worsened") if up else ("fell", "improved")
+            detail = f"{ob} \u2192 {nb}" if name == "score" and ob and nb and ob != nb else ""
+            c.add(s, kind, n.id, name, old=os_ if name == "score" else ob, new=ns if name == "score" else nb,
+                  direction=direction, title=n.title, old_text=score_text(o), new_text=score_text(n),
+                  detail=detail, key=(n.id, name))
+        for name in ("target", "gross"):
+            c.field(s, n.id, name, position(getattr(o, name), o), position(getattr(n, name), n),
+                    title=n.title)
+        c.text(s, n.id, "description", o.description, n.description, title=n.title)
+        c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
+
+    c.items(s, old.risks, new.risks, describe=describe, compare=compare, value_of=lambda r: r.band)
+
+
+def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[Indicator]) -> None:
+    def describe(i: Indicator) -> str:
+        parts = [i.unit_label, i.polarity_label.lower()]
+        if i.baseline is not None:
+            parts.append(f"baseline {i.show(i.baseline)}")
+        for year, value in sorted(i.targets.items()):
+            parts.append(f"target {year} {i.show(value)}")
+        return "; ".join(parts)
+
+    def compare(o: Indicator, n: Indicator) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        c.moved_domain(s, o, n)
+        c.field(s, n.id, "unit", o.unit_label, n.unit_label, title=n.title)
+        c.field(s, n.id, "polarity", o.polarity_label, n.polarity_label, title=n.title)
+        c.field(s, n.id, "headline", "yes" if o.headline else "no", "yes" if n.headline else "no",
+                title=n.title)
+        c.field(s, n.id, "source", o.source, n.source, title=n.title)
+        same_scale = o.unit == n.unit and o.polarity == n.polarity
+        polarity = n.polarity if same_scale else None
+        c.value(s, n.id, "baseline", o.baseline, n.baseline, key=(n.id, "baseline", "value"), title=n.title,
+                show=n.show, polarity=polarity)
+        c.field(s, n.id, "baseline_period", o.baseline_period, n.baseline_period, title=n.title)
+        for year in sorted(set(o.targets) | set(n.targets)):
+            c.value(s, n.id, f"target {year.label}", o.targets.get(year), n.targets.get(year),
+                    key=(n.id, "targets", year.label), title=n.title, show=n.show, polarity=polarity,
+                    target=True)
+        for quarter in sorted(set(o.actuals) | set(n.actuals)):
+            previous = [q for q in n.actuals if q < quarter and n.actuals[q].is_number]
+            if previous:
+                compare_to = (f"{max(previous)}", n.actuals[max(previous)])
+            elif n.baseline is not None and n.baseline.is_number:
+                compare_to = ("the baseline", n.baseline)
+            else:
+                compare_to = None
+            c.value(s, n.id, f"actual {quarter.label}", o.actuals.get(quarter), n.actuals.get(quarter),
+                    key=(n.id, "actuals", quarter.label), title=n.title, show=n.show, polarity=polarity,
+                    first_kind="reported", compare_to=compare_to if polarity else None)
+
+    c.items(s, old_items, new_items, describe=describe, compare=compare)
+
+
+def finance(c: Comparer) -> None:
+    s = "finance"
+    of, nf = c.old.finance, c.new.finance
+    if of is None and nf is None:
+        return
+    unit, factor = c.unit_change(s, of, nf)
+
+    def describe(line) -> str:
+        return "; ".join(f"{y}: {texts.value(v)}" for y, v in sorted(line.amounts.items()))
+
+    for group in ("allocation", "expenditure"):
+        money = item_money((s, group))
+
+        def compare(o, n, money=money) -> None:
+            c.retitled(s, n.id, o.title, n.title)
+            c.item_money(s, money, o, n, unit=unit, factor=factor)
+        c.items(s, getattr(of, group) if of else [], getattr(nf, group) if nf else [], describe=describe,
+             compare=compare)
+    c.section_money(s, section_money(s), of, nf, unit=unit, factor=factor)
+    c.text(s, None, "note", of.note if of else None, nf.note if nf else None)
+    c.year_totals(s, of, nf, (("allocation", "allocation_total"), ("budget", "expenditure_total")),
+               unit, factor)
+
+
+def bcf(c: Comparer) -> None:
+    s = "bcf"
+    ob, nb = c.old.bcf, c.new.bcf
+    if ob is None and nb is None:
+        return
+    unit, factor = c.unit_change(s, ob, nb)
+
+    def describe(x) -> str:
+        return "; ".join(f"{y}: {texts.value(v)}" for y, v in sorted(x.funding.items()))
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        c.field(s, n.id, "heading", o.heading, n.heading, title=n.title)
+        c.text(s, n.id, "description", o.description, n.description, title=n.title)
+        c.item_money(s, item_money((s, "schemes")), o, n, unit=unit, factor=factor)
+
+    c.items(s, ob.schemes if ob else [], nb.schemes if nb else [], describe=describe, compare=compare)
+    c.section_money(s, section_money(s), ob, nb, unit=unit, factor=factor)
+    indicators(c, s, ob.metrics if ob else [], nb.metrics if nb else [])
+    c.year_totals(s, ob, nb, (("scheme funding", "funding_total"),), unit, factor)

@@ -1,0 +1,197 @@
+"""A plan as the normalised text git's `diff.opgen.textconv` compares (see docs/git-diff.md): items
+sorted by id, one fact a line, every line of an item under its id, rich text one sentence a line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
+from opgen.model import MILESTONE_LABELS, RAG_LABELS, Plan
+from opgen.richtext import to_tree
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u2018\u201c'\"(])")
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
+
+
+def _sentences(text: str | None, indent: str) -> list[str]:
+    """Rich text as plain lines: one sentence a line, one list item a line (with its bullet), so a
+    changed sentence or item is a changed line and re-wrapping the YAML changes nothing."""
+    if not text:
+        return []
+    lines: list[str] = []
+
+    def walk(element, depth: int) -> None:
+        for child in element:
+            if child.tag in ("ul", "ol"):
+                for number, item in enumerate(child.findall("li"), 1):
+                    own = (item.text or "") + "".join(
+                        "".join(x.itertext()) + (x.tail or "") for x in item if x.tag not in ("ul", "ol", "p"))
+                    paragraphs = [p for p in item if p.tag == "p"]
+                    own += " ".join("".join(p.itertext()) for p in paragraphs)
+                    bullet = "-" if child.tag == "ul" else f"{number}."
+                    lines.append(f"{'  ' * depth}{bullet} {' '.join(own.split())}")
+                    for sub in item:
+                        if sub.tag in ("ul", "ol"):
+                            walk([sub], depth + 1)
+            else:
+                lines.extend(_split_sentences("".join(child.itertext())))
+
+    tree = to_tree(text)
+    if tree.text and tree.text.strip():
+        lines.extend(_split_sentences(tree.text))
+    walk(tree, 0)
+    return [indent + line for line in lines if line.strip()]
+
+
+def _v(value, show=None) -> str:
+    if value is None:
+        return "\u2013"
+    return show(value) if show else value.display()
+
+
+def render_textconv(plan: Plan, warnings=()) -> str:
+    """A stable, human-readable rendering of one plan whose line diff is the semantic diff: items sorted
+    by id, one fact a line, every line of an item under its id."""
+    by_id = lambda items: sorted(items, key=lambda x: natural_key(x.id))
+    m = plan.meta
+    out = [f"# opgen textconv: {plan.organisation.name}, {m.title}",
+           f"organisation: {plan.organisation.name}" + (f" ({plan.organisation.short_name})" if plan.organisation.short_name else "")
+           + (f" [{plan.organisation.code}]" if plan.organisation.code else ""),
+           f"title: {m.title}"]
+    if m.subtitle:
+        out.append(f"subtitle: {m.subtitle}")
+    out += [f"period: {m.period_label}", f"as at: {m.as_at}", f"version: {m.version}", f"status: {m.status}"]
+    if m.date:
+        out.append(f"date: {m.date}")
+    for s in sorted(m.signatories, key=lambda s: (s.role, s.name)):
+        out.append(f"signatory: {s.name}, {s.role}" + (f", signed {s.date}" if s.date else ""))
+    for h in sorted(m.history, key=lambda h: natural_key(h.version)):
+        out.append(f"history {h.version}: " + "; ".join(x for x in (h.date, h.author, h.summary) if x))
+    out += ["", "== Vision", "mission:"] + _sentences(plan.vision.mission, "  ")
+    for s in sorted(plan.vision.statements, key=lambda s: s.label):
+        out += [f"statement {s.label}:"] + _sentences(s.text, "  ")
+    for v in sorted(plan.vision.values):
+        out.append(f"value: {v}")
+
+    out += ["", "== Domains"]
+    for d in by_id(plan.domains):
+        out.append(f"[{d.id}] {d.title}")
+        if d.lead:
+            out.append(f"  {d.id} lead: {d.lead}")
+        if d.outcomes:
+            out.append(f"  {d.id} outcomes: {', '.join(sorted(d.outcomes))}")
+        out += _sentences(d.description, f"  {d.id} | ")
+
+    out += ["", f"== Actions (RAG as at {m.as_at})"]
+    for a in by_id(plan.actions):
+        current = RAG_LABELS.get(a.current_rag or "", "not reported")
+        out.append(f"[{a.id}] {a.title} ({current})")
+        out.append(f"  {a.id} domain: {a.domain_id}")
+        for name in ("lead", "start_text", "due_text"):
+            value = getattr(a, name)
+            if value:
+                out.append(f"  {a.id} {name.replace('_text', '')}: {value}")
+        for q, colour in sorted(a.rag.items()):
+            out.append(f"  {a.id} RAG {q}: {RAG_LABELS.get(colour, colour)}")
+        for ms in by_id(a.milestones):
+            bits = ["due " + (ms.due_text or "\u2013")]
+            if ms.status:
+                bits.append(MILESTONE_LABELS.get(ms.status, ms.status))
+            out.append(f"  {a.id} milestone [{ms.id}] {ms.title}: {', '.join(bits)}")
+        out += _sentences(a.description, f"  {a.id} | ")
+        out += _sentences(a.mitigation, f"  {a.id} mitigation | ")
+
+    if plan.qipp:
+        q = plan.qipp
+        out += ["", f"== QIPP ({q.unit.header})"]
+        for s in by_id(q.schemes):
+            out.append(f"[{s.id}] {s.title}")
+            for name in ("domain_id", "provider", "point_of_delivery", "lead", "confidence"):
+                value = getattr(s, name)
+                if value:
+                    out.append(f"  {s.id} {name.replace('_id', '')}: {value}")
+            for year in sorted(set(s.savings) | set(s.investment)):
+                out.append(f"  {s.id} {year}: savings {_v(s.savings.get(year))}, investment "
+                           f"{_v(s.investment.get(year))}, net {s.net(year).display()}")
+            out += _sentences(s.note, f"  {s.id} | ")
+        for year in q.years:
+            out.append(f"total {year}: savings {q.savings(year).display()}, investment {q.investment(year).display()}, "
+                       f"net {q.net(year).display()}")
+        for name in (f.name for f in section_money("qipp")):
+            for year, value in sorted(getattr(q, name).items()):
+                out.append(f"{name.replace('_', ' ')} {year}: {value.display()}")
+
+    if plan.risks:
+        out += ["", "== Risks"]
+        for r in by_id(plan.risks):
+            score = (f"{r.current.likelihood} x {r.current.impact} = {r.score} ({r.band})" if r.current
+                     else (r.band or "unrated"))
+            out.append(f"[{r.id}] {r.title}: {score}" + (" CLOSED" if not r.is_open else ""))
+            for name in ("domain_id", "owner"):
+                if getattr(r, name):
+                    out.append(f"  {r.id} {name.replace('_id', '')}: {getattr(r, name)}")
+            for name in ("gross", "target"):
+                p = getattr(r, name)
+                if p:
+                    out.append(f"  {r.id} {name}: {p.likelihood} x {p.impact} = {p.score} ({r.band_of(p.score)})")
+            out += _sentences(r.description, f"  {r.id} | ")
+            out += _sentences(r.mitigation, f"  {r.id} mitigation | ")
+
+    def indicator_lines(items) -> list[str]:
+        lines = []
+        for i in by_id(items):
+            lines.append(f"[{i.id}] {i.title} ({i.unit_label}, {i.polarity_label.lower()})"
+                         + (" headline" if i.headline else ""))
+            if i.domain_id:
+                lines.append(f"  {i.id} domain: {i.domain_id}")
+            if i.baseline is not None:
+                lines.append(f"  {i.id} baseline: {i.show(i.baseline)}" + (f" ({i.baseline_period})" if i.baseline_period else ""))
+            for year, value in sorted(i.targets.items()):
+                lines.append(f"  {i.id} target {year}: {i.show(value)}")
+            for quarter, value in sorted(i.actuals.items()):
+                lines.append(f"  {i.id} actual {quarter}: {i.show(value)}")
+            if i.source:
+                lines.append(f"  {i.id} source: {i.source}")
+        return lines
+
+    if plan.indicators:
+        out += ["", "== Indicators"] + indicator_lines(plan.indicators)
+
+    if plan.finance:
+        f = plan.finance
+        out += ["", f"== Finance ({f.unit.header})"]
+        for group, label in ((f.allocation, "allocation"), (f.expenditure, "budget")):
+            for line in by_id(group):
+                out.append(f"[{line.id}] {label}: {line.title}")
+                for year, value in sorted(line.amounts.items()):
+                    out.append(f"  {line.id} {year}: {value.display()}")
+        for year in f.years:
+            out.append(f"total {year}: allocation {f.allocation_total(year).display()}, budget "
+                       f"{f.expenditure_total(year).display()}")
+        for name in (f.name for f in section_money("finance")):
+            for year, value in sorted(getattr(f, name).items()):
+                out.append(f"{name.replace('_', ' ')} {year}: {value.display()}")
+        out += _sentences(f.note, "note | ")
+
+    if plan.bcf:
+        b = plan.bcf
+        out += ["", f"== Better Care Fund ({b.unit.header})"]
+        for s in by_id(b.schemes):
+            out.append(f"[{s.id}] {s.title}" + (f" ({s.heading})" if s.heading else ""))
+            for year, value in sorted(s.funding.items()):
+                out.append(f"  {s.id} {year}: {value.display()}")
+            out += _sentences(s.description, f"  {s.id} | ")
+        for name in (f.name for f in section_money("bcf")):
+            for year, value in sorted(getattr(b, name).items()):
+                out.append(f"{name.replace('_', ' ')} {year}: {value.display()}")
+        out += indicator_lines(b.metrics)
+
+    tbcs = tbc_inventory(plan)
+    out += ["", f"== TBC ({len(tbcs)})"] + [f"TBC: {tbcs[k]}" for k in sorted(tbcs, key=tbc_sort_key)]
+    shown = sorted({(d.code, d.message) for d in warnings if d.code != "tbc"})
+    out += ["", f"== Warnings ({len(shown)})"] + [f"warning [{code}]: {message}" for code, message in shown]
+    return "\n".join(out) + "\n"
