@@ -582,12 +582,12 @@ class _Builder:
     def _band_cell(self, band: str | None) -> Cell:
         if band in BAND_FILLS:
             return self.shaded(display.band(band), BAND_FILLS[band])
-        return self.cell(display.band(None), align="center", fmt=MUTED)
+        return self.cell(display.band(None), align="center", fmt=MUTED, valign="center")
 
     def _confidence_cell(self, colour: str | None) -> Cell:
         if colour in RAG_FILLS:
             return self.shaded(display.confidence(colour), RAG_FILLS[colour])
-        return self.cell(display.NOT_STATED, align="center", fmt=MUTED)
+        return self.cell(display.NOT_STATED, align="center", fmt=MUTED, valign="center")
 
     def _risk_row(self, r: Risk, has_owner: bool, has_current: bool, has_target: bool, has_status: bool) -> Row:
         cells = [self.cell(r.id), self.titled_cell(r.title, r.description)]
