@@ -13,7 +13,8 @@ from typing import Iterator
 
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.load import Document
-from opgen.model import Plan, Total, Value, build, total_tolerance
+from opgen.figures import compare_stated, stated_unchecked
+from opgen.model import Plan, Total, Value, build
 from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
 
 # Where ids live and which id lists each reference field points into.
@@ -226,17 +227,13 @@ def _parse_date(c: _Checker, text: str | None, path: tuple) -> PlanDate | None:
 
 
 def _compare_total(c: _Checker, path: tuple, what: str, stated: Value, computed: Total, unit: str) -> None:
-    if not stated.is_number:
-        return
-    if computed.incomplete:
+    if stated_unchecked(stated, computed):
         c.warning(path, "total-incomplete",
                   f"{what}: stated {stated.display()} {unit}, but the rows include TBC values, so the sum "
                   f"({computed.display()}) cannot be checked", "confirm the TBC values")
         return
-    if computed.parts == 0:
-        return
-    difference = computed.value - stated.number
-    if abs(difference) > total_tolerance(stated.number):
+    difference = compare_stated(stated, computed)
+    if difference is not None:
         c.warning(path, "total-mismatch",
                   f"{what}: stated {stated.display()} {unit}, but the rows sum to {computed.display()} "
                   f"(difference {difference:+,f})",

@@ -19,8 +19,9 @@ import yaml
 from pypdf import PdfReader
 
 from opgen.pipeline import plan_from_bytes, plan_from_file
-from opgen.render.html import operational_plan_html, plan_on_a_page_html
-from opgen.render import pdf as pdf_module
+from opgen.render.html import operational_plan_html
+from opgen.render.pop import plan_on_a_page_html
+from opgen.render import pop as pop_module
 from opgen.render.pdf import operational_plan_pdf, plan_on_a_page_pdf
 from opgen.render.weasy import AssetFetcher, is_allowed
 from opgen.resources import TEMPLATES_DIR
@@ -293,8 +294,8 @@ def test_sections_without_data_are_omitted():
 def test_thousand_action_plan_on_a_page_is_one_page_with_overflow_summary(monkeypatch):
     result = plan_from_data(big_data(1000), "big.yaml")
     layouts = []
-    real = pdf_module.render_document
-    monkeypatch.setattr(pdf_module, "render_document", lambda html: layouts.append(1) or real(html))
+    real = pop_module.render_document
+    monkeypatch.setattr(pop_module, "render_document", lambda html: layouts.append(1) or real(html))
     html, pdf = plan_on_a_page_pdf(result.plan, result.report.diagnostics)
     assert len(layouts) <= 8  # a good first guess and a short search, not one layout per action
     assert page_count(pdf) == 1

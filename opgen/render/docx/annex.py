@@ -27,412 +27,35 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import re
-import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import PurePath
-from typing import Iterable, Sequence
+from typing import Sequence
 from urllib.parse import quote
 
 import docx
-import docx.shared
-from docx.enum.style import WD_STYLE_TYPE
+import docx.document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn as _qn
 from lxml import etree
 
-from opgen import richtext
+from opgen import display, richtext
+from opgen.figures import compare_stated
 from opgen.model import (
-    MILESTONE_LABELS,
-    RAG_LABELS,
     Action,
     Indicator,
     Plan,
     QippScheme,
     Risk,
     Total,
-    Value,
 )
 from opgen.periods import Quarter
 from opgen.render import document_timestamp
-
-__all__ = ["annex_docx", "RAG_FILLS", "BAND_FILLS", "text_colour_for", "contrast_ratio", "clean_text"]
-
-# --- colours (NHS identity palette) ------------------------------------------------------------
-
-RAG_FILLS = {"red": "DA291C", "amber": "FFB81C", "green": "009639", "blue": "005EB8", "grey": "768692"}
-BAND_FILLS = {"extreme": "DA291C", "high": "ED8B00", "moderate": "FFB81C", "low": "009639"}
-BAND_LABELS = {"extreme": "Extreme", "high": "High", "moderate": "Moderate", "low": "Low"}
-RAG_MEANINGS = {
-    "red": "Off track: delivery at serious risk, action needed",
-    "amber": "At risk: issues being managed, may slip",
-    "green": "On track",
-    "blue": "Complete: delivered",
-    "grey": "Not started or not yet due",
-}
-DARK_BLUE = "003087"
-BLUE = "005EB8"
-DARK_GREY = "425563"
-PALE_GREY = "E8EDEE"
-BORDER = "AEB7BD"
-FONT = "Arial"
-
-# --- page geometry (twips: 1 cm = 567) -----------------------------------------------------------
-
-CM = 567
-A4_SHORT, A4_LONG = 11906, 16838
-MARGIN = 1020  # 1.8 cm
-PORTRAIT_WIDTH = A4_SHORT - 2 * MARGIN
-LANDSCAPE_WIDTH = A4_LONG - 2 * MARGIN
-
-# --- text safety -------------------------------------------------------------------------------
-
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"[ \t\r\n]+")
-
-
-def clean_text(text: object) -> str:
-    """Plan text made safe for XML: characters XML 1.0 cannot hold (NUL, form feed, other C0 and C1
-    controls, lone surrogates) are dropped rather than crashing the build; line endings become \\n."""
-    if text is None:
-        return ""
-    return _ILLEGAL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
-
-
-qn = lru_cache(maxsize=None)(_qn)
-
-# --- column widths -----------------------------------------------------------------------------
-
-_NARROW = set("iljtfrI.,:;!|/()[]'- ")
-_WIDE = set("mwMW@%")
-
-
-def _text_cm(text: str, size_pt: float = 9, bold: bool = False) -> float:
-    """Rough width of `text` in Arial (em fractions by character class), for sizing narrow columns."""
-    ems = 0.0
-    for ch in text:
-        if ch in _NARROW:
-            ems += 0.3
-        elif ch in _WIDE:
-            ems += 0.86
-        elif ch.isupper():
-            ems += 0.72
-        else:
-            ems += 0.56
-    return ems * size_pt * (1.06 if bold else 1.0) * 2.54 / 72
-
-
-def _fit(texts: Iterable[str], lo: float, hi: float, size_pt: float = 9, bold: bool = False,
-         header: str = "") -> float:
-    """A column width (cm) that holds the longest text on one line where it can (breaking only
-    after a hyphen or space otherwise), within [lo, hi], cell margins included."""
-    need = _text_cm(header, size_pt, bold=True) if header else 0.0
-    for text in texts:
-        text = text or ""
-        whole = _text_cm(text, size_pt, bold)
-        if whole + 0.45 > hi:
-            whole = max((_text_cm(piece, size_pt, bold) for piece in re.findall(r"[^\s-]*-?", text)), default=0)
-        need = max(need, whole)
-    return round(min(max(need + 0.45, lo), hi), 2)
-
-
-# --- WCAG contrast -----------------------------------------------------------------------------
-
-def _luminance(hex_colour: str) -> float:
-    def channel(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def text_colour_for(fill: str) -> str:
-    """Black or white, whichever contrasts more with `fill` (every NHS RAG colour then meets AA)."""
-    return "FFFFFF" if contrast_ratio(fill, "FFFFFF") >= contrast_ratio(fill, "000000") else "000000"
-
-
-# --- small XML helpers -------------------------------------------------------------------------
-
-def _el(tag: str, **attrs: object) -> etree._Element:
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), str(value))
-    return element
-
-
-def _sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
-    element = etree.SubElement(parent, qn(tag))
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), str(value))
-    return element
-
-
-@dataclass(frozen=True, slots=True)
-class Fmt:
-    """Character formatting of a run (direct formatting is kept to what a style cannot say)."""
-
-    bold: bool = False
-    italic: bool = False
-    color: str | None = None
-    size: int | None = None  # half-points
-    style: str | None = None  # character style id
-
-
-PLAIN = Fmt()
-
-
-def _run(text: str, fmt: Fmt = PLAIN) -> etree._Element:
-    """A w:r with rPr children in schema order; \\n becomes a line break and \\t a tab."""
-    r = _el("w:r")
-    if fmt != PLAIN:
-        rpr = _sub(r, "w:rPr")
-        if fmt.style:
-            _sub(rpr, "w:rStyle", val=fmt.style)
-        if fmt.bold:
-            _sub(rpr, "w:b")
-        if fmt.italic:
-            _sub(rpr, "w:i")
-        if fmt.color:
-            _sub(rpr, "w:color", val=fmt.color)
-        if fmt.size:
-            _sub(rpr, "w:sz", val=fmt.size)
-            _sub(rpr, "w:szCs", val=fmt.size)
-    for i, line in enumerate(clean_text(text).split("\n")):
-        if i:
-            _sub(r, "w:br")
-        for j, piece in enumerate(line.split("\t")):
-            if j:
-                _sub(r, "w:tab")
-            if piece:
-                t = _sub(r, "w:t")
-                t.text = piece
-                if piece[0] == " " or piece[-1] == " ":
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return r
-
-
-def _para(runs: Iterable[etree._Element] = (), style: str | None = None, *, align: str | None = None,
-          keep_next: bool = False, num: tuple[int, int] | None = None, after: int | None = None,
-          before: int | None = None) -> etree._Element:
-    """A w:p with pPr children in schema order (pStyle, keepNext, numPr, spacing, jc)."""
-    p = _el("w:p")
-    if style or align or keep_next or num or after is not None or before is not None:
-        ppr = _sub(p, "w:pPr")
-        if style:
-            _sub(ppr, "w:pStyle", val=style)
-        if keep_next:
-            _sub(ppr, "w:keepNext")
-        if num:
-            numpr = _sub(ppr, "w:numPr")
-            _sub(numpr, "w:ilvl", val=num[0])
-            _sub(numpr, "w:numId", val=num[1])
-        if after is not None or before is not None:
-            spacing = _sub(ppr, "w:spacing")
-            if before is not None:
-                spacing.set(qn("w:before"), str(before))
-            if after is not None:
-                spacing.set(qn("w:after"), str(after))
-        if align:
-            _sub(ppr, "w:jc", val=align)
-    for r in runs:
-        p.append(r)
-    return p
-
-
-def _trim_paragraph(p: etree._Element) -> None:
-    """Collapse HTML-style whitespace at the ends of a paragraph built from Markdown."""
-    texts = [t for t in p.iter(qn("w:t"))]
-    if not texts:
-        return
-    texts[0].text = (texts[0].text or "").lstrip()
-    texts[-1].text = (texts[-1].text or "").rstrip()
-    for t in dict.fromkeys((texts[0], texts[-1])):
-        if not t.text:
-            t.getparent().remove(t)
-        elif t.text[0] != " " and t.text[-1] != " ":
-            t.attrib.pop("{http://www.w3.org/XML/1998/namespace}space", None)
-
-
-# --- tables ------------------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class Col:
-    """A table column: `width` in cm (the minimum when `flex` > 0, which shares out spare width)."""
-
-    header: str
-    width: float
-    flex: float = 0
-    align: str | None = None
-    group: str | None = None
-
-
-@dataclass(slots=True)
-class Cell:
-    paras: list[etree._Element]
-    fill: str | None = None
-    span: int = 1
-    valign: str | None = None
-    tight: bool = False  # narrow side margins, for short labels in narrow columns
-
-
-@dataclass(slots=True)
-class Row:
-    cells: list[Cell]
-    header: bool = False
-
-
-def _widths(cols: Sequence[Col], available: int) -> list[int]:
-    fixed = [round(c.width * CM) for c in cols]
-    spare = available - sum(fixed)
-    flex_total = sum(c.flex for c in cols)
-    if flex_total and spare > 0:
-        widths = [w + (int(spare * c.flex / flex_total) if c.flex else 0) for w, c in zip(fixed, cols)]
-    elif spare < 0:  # wider than the page even in landscape: scale down
-        widths = [max(int(w * available / sum(fixed)), 300) for w in fixed]
-    else:
-        widths = fixed
-    widths[-1] += available - sum(widths) if flex_total or spare < 0 else 0
-    return widths
-
-
-def min_width(cols: Sequence[Col]) -> int:
-    return sum(round(c.width * CM) for c in cols)
-
-
-def _table(cols: Sequence[Col], rows: Sequence[Row], caption: str, available: int) -> etree._Element:
-    """A fixed-layout table: header row(s) marked to repeat, no row split across pages."""
-    widths = _widths(cols, available)
-    tbl = _el("w:tbl")
-    tblpr = _sub(tbl, "w:tblPr")
-    _sub(tblpr, "w:tblStyle", val="TableGrid")
-    _sub(tblpr, "w:tblW", w=sum(widths), type="dxa")
-    _sub(tblpr, "w:tblInd", w=0, type="dxa")
-    borders = _sub(tblpr, "w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _sub(borders, f"w:{side}", val="single", sz=4, space=0, color=BORDER)
-    _sub(tblpr, "w:tblLayout", type="fixed")
-    margins = _sub(tblpr, "w:tblCellMar")
-    for side, size in (("top", 40), ("left", 85), ("bottom", 40), ("right", 85)):
-        _sub(margins, f"w:{side}", w=size, type="dxa")
-    _sub(tblpr, "w:tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1)
-    _sub(tblpr, "w:tblCaption", val=clean_text(caption)[:250])
-    grid = _sub(tbl, "w:tblGrid")
-    for w in widths:
-        _sub(grid, "w:gridCol", w=w)
-    for row in _header_rows(cols) + list(rows):
-        tr = _sub(tbl, "w:tr")
-        trpr = _sub(tr, "w:trPr")
-        _sub(trpr, "w:cantSplit")
-        if row.header:
-            _sub(trpr, "w:tblHeader")
-        i = 0
-        for cell in row.cells:
-            span = max(1, min(cell.span, len(widths) - i))
-            tc = _sub(tr, "w:tc")
-            tcpr = _sub(tc, "w:tcPr")
-            _sub(tcpr, "w:tcW", w=sum(widths[i:i + span]), type="dxa")
-            if span > 1:
-                _sub(tcpr, "w:gridSpan", val=span)
-            merge = getattr(cell, "vmerge", None)
-            if merge:
-                _sub(tcpr, "w:vMerge", **({"val": "restart"} if merge == "restart" else {}))
-            if cell.fill:
-                _sub(tcpr, "w:shd", val="clear", color="auto", fill=cell.fill)
-            if cell.tight:
-                mar = _sub(tcpr, "w:tcMar")
-                _sub(mar, "w:left", w=28, type="dxa")
-                _sub(mar, "w:right", w=28, type="dxa")
-            if cell.valign:
-                _sub(tcpr, "w:vAlign", val=cell.valign)
-            for p in cell.paras or [_para(style="TableText")]:
-                tc.append(p)
-            i += span
-    return tbl
-
-
-@dataclass(slots=True)
-class _HeaderCell(Cell):
-    vmerge: str | None = None
-
-
-def _header_para(text: str, align: str | None) -> etree._Element:
-    return _para([_run(text)], "TableHeading", align=align, keep_next=True)
-
-
-def _header_rows(cols: Sequence[Col]) -> list[Row]:
-    """One header row, or two when columns are grouped (a year over its quarters): the group
-    label spans its columns and ungrouped headers are merged down both rows."""
-    if not any(c.group for c in cols):
-        return [Row([_HeaderCell([_header_para(c.header, c.align)], DARK_BLUE, valign="bottom") for c in cols],
-                    header=True)]
-    top: list[Cell] = []
-    bottom: list[Cell] = []
-    i = 0
-    while i < len(cols):
-        col = cols[i]
-        if col.group is None:
-            top.append(_HeaderCell([_header_para(col.header, col.align)], DARK_BLUE, valign="bottom",
-                                   vmerge="restart"))
-            bottom.append(_HeaderCell([_para(style="TableHeading", keep_next=True)], DARK_BLUE, vmerge="continue"))
-            i += 1
-            continue
-        j = i
-        while j < len(cols) and cols[j].group == col.group:
-            bottom.append(_HeaderCell([_header_para(cols[j].header, cols[j].align)], DARK_BLUE, valign="bottom"))
-            j += 1
-        top.append(_HeaderCell([_header_para(col.group, "center")], DARK_BLUE, span=j - i, valign="bottom"))
-        i = j
-    return [Row(top, header=True), Row(bottom, header=True)]
-
-
-# --- the builder -------------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class _Section:
-    blocks: list[etree._Element]
-    landscape: bool = False
-
-
-MUTED = Fmt(color=DARK_GREY)
-BOLD = Fmt(bold=True)
-DASH = "\u2013"
-
-
-def _total_text(total: Total) -> str:
-    """A total, or a dash where nothing at all was recorded (not a misleading 0)."""
-    return DASH if total.parts == 0 and not total.incomplete else total.display()
-
-
-def _fy_text(value: Value | None) -> str:
-    return value.display() if value is not None else DASH
-
-
-def _date_text(parsed, raw: str | None) -> str:
-    if parsed is not None:
-        return parsed.display()
-    return "TBC" if raw == "tbc" else (clean_text(raw) if raw else "")
-
-
-def _quarter_span(q: Quarter) -> str:
-    return f"{q.first_day:%B} to {q.last_day:%B %Y}"
-
-
-def _long_date(text: str | None) -> str | None:
-    if not text:
-        return None
-    try:
-        day = dt.date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return clean_text(text)
-    return f"{day.day} {day:%B %Y}"
+from opgen.render.docx.ooxml import (
+    BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
+    RAG_FILLS, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit, _para, _repack, _run,
+    _sub, _table, _trim_paragraph, clean_text, house_styles, min_width, qn, text_colour_for,
+)
+
+DASH = display.DASH
 
 
 @dataclass(slots=True)
@@ -618,7 +241,7 @@ class _Builder:
 
     def rag_cell(self, colour: str | None, due: bool = True) -> Cell:
         if colour in RAG_FILLS:
-            return self.shaded(RAG_LABELS[colour], RAG_FILLS[colour])
+            return self.shaded(display.rag(colour), RAG_FILLS[colour])
         if due:
             cell = self.dash("center")
             cell.valign = "center"
@@ -675,10 +298,10 @@ class _Builder:
             out.append(self.body_text(meta.subtitle, MUTED))
         details = [
             ("Plan period", meta.period_label),
-            ("Delivery status as at", f"{meta.as_at.label} ({_quarter_span(meta.as_at)})"),
-            ("Version", "TBC" if meta.version == "tbc" else meta.version),
-            ("Status", meta.status.capitalize()),
-            ("Plan date", _long_date(meta.date)),
+            ("Delivery status as at", f"{meta.as_at.label} ({display.quarter_span(meta.as_at)})"),
+            ("Version", display.version(meta.version)),
+            ("Status", display.status(meta.status)),
+            ("Plan date", clean_text(display.long_date(meta.date))),
             ("Source", PurePath(plan.source).name if plan.source else None),
         ]
         for i, (label, value) in enumerate(d for d in details if d[1]):
@@ -691,16 +314,16 @@ class _Builder:
             "narrative. It contains:"))
         contents = []
         if plan.actions:
-            contents.append(f"Actions and delivery status: {_count(len(plan.actions), 'action')} in "
-                            f"{_count(sum(1 for d in plan.domains if d.actions), 'programme')}")
+            contents.append(f"Actions and delivery status: {display.plural(len(plan.actions), 'action')} in "
+                            f"{display.plural(sum(1 for d in plan.domains if d.actions), 'programme')}")
         if plan.milestones:
-            contents.append(f"Milestones: {_count(len(plan.milestones), 'milestone')}")
+            contents.append(f"Milestones: {display.plural(len(plan.milestones), 'milestone')}")
         if plan.qipp and plan.qipp.schemes:
-            contents.append(f"QIPP savings: {_count(len(plan.qipp.schemes), 'scheme')} by year, with totals")
+            contents.append(f"QIPP savings: {display.plural(len(plan.qipp.schemes), 'scheme')} by year, with totals")
         if plan.risks:
-            contents.append(f"Risks: {_count(len(plan.risks), 'risk')}")
+            contents.append(f"Risks: {display.plural(len(plan.risks), 'risk')}")
         if plan.indicators:
-            contents.append(f"Performance indicators: {_count(len(plan.indicators), 'indicator')}")
+            contents.append(f"Performance indicators: {display.plural(len(plan.indicators), 'indicator')}")
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:
@@ -710,7 +333,7 @@ class _Builder:
         out.append(self.body_text("Delivery status is shown as a colour and a word, so it reads in black and "
                                   "white print and with a screen reader."))
         cols = [Col("Rating", 3.2), Col("Meaning", 8.0, flex=1)]
-        rows = [Row([self.shaded(RAG_LABELS[c], RAG_FILLS[c]), self.cell(RAG_MEANINGS[c])]) for c in RAG_FILLS]
+        rows = [Row([self.shaded(display.rag(c), RAG_FILLS[c]), self.cell(display.RAG_MEANINGS[c])]) for c in RAG_FILLS]
         out.append(_table(cols, rows, "RAG rating key", min(width, 11 * CM)))
 
         out.append(self.heading("Conventions", 2))
@@ -742,10 +365,10 @@ class _Builder:
         if has_lead:
             cols.append(Col("Lead", 2.6, flex=0.3))
         if has_start:
-            cols.append(Col("Start", _fit([_date_text(a.start, a.start_text) for a in actions], 1.5, 2.6,
+            cols.append(Col("Start", _fit([display.date_text(a.start, a.start_text) for a in actions], 1.5, 2.6,
                                           header="Start")))
         if has_due:
-            cols.append(Col("Due", _fit([_date_text(a.due, a.due_text) for a in actions], 1.5, 2.6, header="Due")))
+            cols.append(Col("Due", _fit([display.date_text(a.due, a.due_text) for a in actions], 1.5, 2.6, header="Due")))
 
         def grid(quarters: list[Quarter]) -> list[Col]:
             return [Col(f"Q{q.number}", 1.5, align="center", group=q.year.label) for q in quarters] if has_rag else []
@@ -780,11 +403,11 @@ class _Builder:
                     has_rag: bool) -> Row:
         cells = [self.cell(a.id), self.titled_cell(a.title, a.description, [("Mitigation", a.mitigation)])]
         if has_lead:
-            cells.append(self.cell(a.lead))
+            cells.append(self.value_cell(a.lead, align=None))
         if has_start:
-            cells.append(self.cell(_date_text(a.start, a.start_text)))
+            cells.append(self.value_cell(display.date_text(a.start, a.start_text), align=None))
         if has_due:
-            cells.append(self.cell(_date_text(a.due, a.due_text)))
+            cells.append(self.value_cell(display.date_text(a.due, a.due_text), align=None))
         if has_rag:
             as_at = self.plan.meta.as_at
             cells += [self.rag_cell(a.rag.get(q), due=q <= as_at) for q in quarters]
@@ -811,7 +434,7 @@ class _Builder:
                          Cell([_para([_run(f"{action.id} ", MUTED), _run(action.title)], "TableText")]),
                          self.value_cell(m.due_display, align=None)]
                 if has_status:
-                    cells.append(self.value_cell(MILESTONE_LABELS.get(m.status or "", ""), align=None))
+                    cells.append(self.value_cell(display.milestone_status(m.status) or display.NOT_REPORTED, align=None))
                 rows.append(Row(cells))
         section.blocks.append(_table(cols, rows, "Milestones", width))
 
@@ -833,7 +456,7 @@ class _Builder:
         measures = [("Savings", "savings"), ("Investment", "investment"), ("Net", "net")] if has_inv else \
             [("Savings", "savings")]
         figures = [self._scheme_figure(s, y, key) for s in qipp.schemes for y in years for _, key in measures]
-        figures += [_total_text(getattr(qipp, key)(y)) for y in years for _, key in measures]
+        figures += [display.total(getattr(qipp, key)(y)) for y in years for _, key in measures]
         money = _fit(figures, 1.9, 2.8, bold=True, header="Investment" if has_inv else "Savings")
         for year in years:
             cols += [Col(f"{name} ({unit})", money, align="right", group=year.label) for name, _ in measures]
@@ -853,7 +476,7 @@ class _Builder:
             if has_provider:
                 cells.append(self.cell(s.provider))
             if has_conf:
-                cells.append(self.rag_cell(s.confidence, due=False))
+                cells.append(self._confidence_cell(s.confidence))
             for year in years:
                 cells += [self.value_cell(self._scheme_figure(s, year, key)) for _, key in measures]
             rows.append(Row(cells))
@@ -864,7 +487,7 @@ class _Builder:
             for _, key in measures:
                 total: Total = getattr(qipp, key)(year)
                 incomplete |= total.incomplete
-                totals.append(self.value_cell(_total_text(total), fmt=BOLD))
+                totals.append(self.value_cell(display.total(total), fmt=BOLD))
                 totals[-1].fill = PALE_GREY
         rows.append(Row(totals))
 
@@ -878,15 +501,18 @@ class _Builder:
             for year in years:
                 for _, key in measures:
                     value = stated[key].get(year)
-                    cells.append(self.cell(value.display(), "right", Fmt(italic=True)) if value else self.cell(""))
-                    if value and value.is_number and getattr(qipp, key)(year).value != value.number:
+                    difference = compare_stated(value, getattr(qipp, key)(year))
+                    cell = self.value_cell(display.value(value), fmt=Fmt(italic=True))
+                    if difference is not None:
                         differs = True
+                        cell.paras.append(self.text_para(display.stated_flag(difference), align="right", fmt=MUTED))
+                    cells.append(cell)
             rows.append(Row(cells))
         out.append(_table(cols, rows, "QIPP savings by scheme and year", width))
 
         notes = []
         if incomplete:
-            notes.append("A total marked \u201c+ TBC\u201d is incomplete: it leaves out values still to be confirmed.")
+            notes.append(display.TOTAL_INCOMPLETE_NOTE)
         if differs:
             notes.append("Where the total stated in the plan differs from the sum of the schemes, both are shown "
                          "as written.")
@@ -898,12 +524,12 @@ class _Builder:
             key = "net" if has_inv else "savings"
             rows = []
             for domain_id, schemes in summary:
-                cells = [self.cell(self.plan.domain_title(domain_id) if domain_id else "Not assigned to a programme")]
-                cells += [self.value_cell(_total_text(getattr(qipp, key)(y, schemes))) for y in years]
+                cells = [self.cell(display.domain(self.plan.domain_title, domain_id))]
+                cells += [self.value_cell(display.total(getattr(qipp, key)(y, schemes))) for y in years]
                 rows.append(Row(cells))
             total_cells = [self.cell("Total", fmt=BOLD, fill=PALE_GREY)]
             for y in years:
-                total_cells.append(self.value_cell(_total_text(getattr(qipp, key)(y)), fmt=BOLD))
+                total_cells.append(self.value_cell(display.total(getattr(qipp, key)(y)), fmt=BOLD))
                 total_cells[-1].fill = PALE_GREY
             rows.append(Row(total_cells))
             out.append(_table(summary_cols, rows, "QIPP by programme and year", min(width, PORTRAIT_WIDTH)))
@@ -911,11 +537,8 @@ class _Builder:
     @staticmethod
     def _scheme_figure(s: QippScheme, year, key: str) -> str:
         if key == "net":
-            if year not in s.savings and year not in s.investment:
-                return DASH
-            return s.net(year).display()
-        value = getattr(s, key).get(year)
-        return _fy_text(value)
+            return display.net(s.savings.get(year), s.investment.get(year), s.net(year))
+        return display.value(getattr(s, key).get(year))
 
     def risks(self) -> None:
         risks = self.plan.risks
@@ -947,8 +570,7 @@ class _Builder:
                 if has_current or has_target else ""
         bands = self.plan.risk_bands
         out.append(self.body_text(
-            f"{intro}Bands: low 1\u2013{bands['moderate'] - 1}, moderate {bands['moderate']}\u2013{bands['high'] - 1}, "
-            f"high {bands['high']}\u2013{bands['extreme'] - 1}, extreme {bands['extreme']}\u201325."
+            f"{intro}Bands: " + ", ".join(f"{b} {r}" for b, r in display.band_ranges(bands).items()) + "."
             + ("" if has_current else " The plan rates these risks by band only.")))
         rows: list[Row] = []
         for domain_title, group in _grouped(risks, lambda r: r.domain_id, self.plan):
@@ -959,26 +581,31 @@ class _Builder:
 
     def _band_cell(self, band: str | None) -> Cell:
         if band in BAND_FILLS:
-            return self.shaded(BAND_LABELS[band], BAND_FILLS[band])
-        return self.dash("center")
+            return self.shaded(display.band(band), BAND_FILLS[band])
+        return self.cell(display.band(None), align="center", fmt=MUTED, valign="center")
+
+    def _confidence_cell(self, colour: str | None) -> Cell:
+        if colour in RAG_FILLS:
+            return self.shaded(display.confidence(colour), RAG_FILLS[colour])
+        return self.cell(display.NOT_STATED, align="center", fmt=MUTED, valign="center")
 
     def _risk_row(self, r: Risk, has_owner: bool, has_current: bool, has_target: bool, has_status: bool) -> Row:
         cells = [self.cell(r.id), self.titled_cell(r.title, r.description)]
         if has_owner:
-            cells.append(self.cell(r.owner))
+            cells.append(self.cell(r.owner or display.NOT_STATED, fmt=PLAIN if r.owner else MUTED))
         if has_current:
             pos = r.current
-            cells += [self.value_cell(f"{pos.likelihood} \u00d7 {pos.impact}" if pos else "", "center"),
-                      self.value_cell(str(pos.score) if pos else "", "center")]
+            cells += [self.value_cell(display.likelihood_impact(pos), "center"),
+                      self.value_cell(display.score(pos), "center")]
         cells.append(self._band_cell(r.band))
         if has_target:
             pos = r.target
-            cells += [self.value_cell(f"{pos.likelihood} \u00d7 {pos.impact}" if pos else "", "center"),
-                      self.value_cell(str(pos.score) if pos else "", "center"),
+            cells += [self.value_cell(display.likelihood_impact(pos), "center"),
+                      self.value_cell(display.score(pos), "center"),
                       self._band_cell(r.target_band)]
         cells.append(Cell(self.rich(r.mitigation)) if r.mitigation else self.dash())
         if has_status:
-            cells.append(self.cell(r.status.capitalize()))
+            cells.append(self.cell(display.sentence(r.status)))
         return Row(cells)
 
     def indicators(self) -> None:
@@ -990,8 +617,8 @@ class _Builder:
         cols = [Col("ID", _fit([i.id for i in indicators], 1.4, 3.2)), Col("Indicator", 5.0, flex=1),
                 Col("Unit", _fit([i.unit_label for i in indicators], 1.2, 2.8, header="Unit")),
                 Col("Polarity", _fit([i.polarity_label for i in indicators], 1.5, 3.0, header="Polarity")),
-                Col("Baseline", _fit([i.show(i.baseline) for i in indicators] +
-                                     [f"({i.baseline_period})" for i in indicators if i.baseline_period],
+                Col("Baseline", _fit([display.indicator_value(i, i.baseline) for i in indicators] +
+                                     [display.period_note(i.baseline_period) for i in indicators if i.baseline_period],
                                      1.8, 2.8, header="Baseline"), align="right")]
         cols += [Col(y.label, 1.9, align="right", group="Target") for y in years]
         if has_actual:
@@ -1008,18 +635,18 @@ class _Builder:
         section.blocks.append(_table(cols, rows, "Performance indicators", width))
 
     def _indicator_row(self, ind: Indicator, years, has_actual: bool) -> Row:
-        baseline = [self.text_para(ind.show(ind.baseline), align="right")]
+        baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
         if ind.baseline_period:
-            baseline.append(self.text_para(f"({ind.baseline_period})", align="right", fmt=MUTED))
+            baseline.append(self.text_para(display.period_note(ind.baseline_period), align="right", fmt=MUTED))
         cells = [self.cell(ind.id), self.cell(ind.title), self.cell(ind.unit_label), self.cell(ind.polarity_label),
                  Cell(baseline)]
-        cells += [self.value_cell(ind.show(ind.targets.get(y))) for y in years]
+        cells += [self.value_cell(display.indicator_value(ind, ind.targets.get(y))) for y in years]
         if has_actual:
             latest = ind.latest_actual()
             if latest:
                 quarter, value = latest
-                cells.append(Cell([self.text_para(ind.show(value), align="right"),
-                                   self.text_para(f"({quarter.label})", align="right", fmt=MUTED)]))
+                cells.append(Cell([self.text_para(display.indicator_value(ind, value), align="right"),
+                                   self.text_para(display.period_note(quarter.label), align="right", fmt=MUTED)]))
             else:
                 cells.append(self.dash("right"))
         return Row(cells)
@@ -1033,7 +660,7 @@ class _Builder:
         out = section.blocks
         if tbcs:
             out.append(self.heading("Values to be confirmed", 2))
-            out.append(self.body_text(f"{_count(len(tbcs), 'value')} in the plan {'is' if len(tbcs) == 1 else 'are'} "
+            out.append(self.body_text(f"{display.plural(len(tbcs), 'value')} in the plan {'is' if len(tbcs) == 1 else 'are'} "
                                       f"still TBC. Each is shown as TBC in the tables and left out of totals."))
             cols = [Col("No.", 1.2, align="right"), Col("Value to be confirmed", 10, flex=1)]
             rows = [Row([self.cell(str(n), "right"), self.cell(t.label)]) for n, t in enumerate(tbcs, 1)]
@@ -1043,101 +670,14 @@ class _Builder:
             out.append(self.body_text("The plan's checks raised these warnings. They do not stop the papers "
                                       "being built, but the version that goes to the board should resolve them."))
             cols = [Col("No.", 1.2, align="right"), Col("Check", 10, flex=1)]
-            rows = [Row([self.cell(str(n), "right"), self.cell(_sentence(d.message))])
+            rows = [Row([self.cell(str(n), "right"), self.cell(display.sentence(clean_text(d.message)))])
                     for n, d in enumerate(warnings, 1)]
             out.append(_table(cols, rows, "Checks to resolve", width))
 
     # -- styles, page furniture, package ---------------------------------------------------------
 
     def styles(self) -> None:
-        styles = self.doc.styles.element
-        # One font everywhere: drop theme font references (they would win over Arial in Word).
-        for rfonts in styles.iter(qn("w:rFonts")):
-            for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-                rfonts.attrib.pop(qn(f"w:{name}"), None)
-            for name in ("ascii", "hAnsi", "cs"):
-                if rfonts.get(qn(f"w:{name}")) not in ("Symbol", "Wingdings", "Courier New"):
-                    rfonts.set(qn(f"w:{name}"), FONT)
-        defaults = styles.find(qn("w:docDefaults"))
-        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        rpr.find(qn("w:sz")).set(qn("w:val"), "20")
-        rpr.find(qn("w:szCs")).set(qn("w:val"), "20")
-        lang = rpr.find(qn("w:lang"))
-        lang.set(qn("w:val"), "en-GB")
-        lang.set(qn("w:eastAsia"), "en-GB")
-        spacing = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
-        spacing.set(qn("w:after"), "120")
-        spacing.set(qn("w:line"), "252")
-
-        def restyle(style_id: str, *, size: int | None = None, color: str | None = None, bold: bool | None = None,
-                    italic: bool | None = None, before: int | None = None, after: int | None = None,
-                    keep_next: bool = False, no_border: bool = False) -> None:
-            style = self.doc.styles.element.get_by_id(style_id)
-            ppr = style.get_or_add_pPr()
-            if no_border:
-                for border in ppr.findall(qn("w:pBdr")):
-                    ppr.remove(border)
-            for numpr in ppr.findall(qn("w:numPr")) if style_id == "Subtitle" else ():
-                ppr.remove(numpr)
-            if keep_next and ppr.find(qn("w:keepNext")) is None:
-                ppr.insert(0, _el("w:keepNext"))
-            if before is not None or after is not None:
-                sp = ppr.find(qn("w:spacing"))
-                if sp is None:
-                    sp = _el("w:spacing")
-                    _insert_in_order(ppr, sp, _PPR_ORDER)
-                if before is not None:
-                    sp.set(qn("w:before"), str(before))
-                if after is not None:
-                    sp.set(qn("w:after"), str(after))
-            rpr = style.get_or_add_rPr()
-            if bold is not None:
-                for tag in ("w:b", "w:bCs"):
-                    for e in rpr.findall(qn(tag)):
-                        rpr.remove(e)
-                if bold:
-                    _insert_in_order(rpr, _el("w:b"), _RPR_ORDER)
-            if italic is not None:
-                for tag in ("w:i", "w:iCs"):
-                    for e in rpr.findall(qn(tag)):
-                        rpr.remove(e)
-                if italic:
-                    _insert_in_order(rpr, _el("w:i"), _RPR_ORDER)
-            if color:
-                for e in rpr.findall(qn("w:color")):
-                    rpr.remove(e)
-                _insert_in_order(rpr, _el("w:color", val=color), _RPR_ORDER)
-            if size:
-                for tag in ("w:sz", "w:szCs"):
-                    for e in rpr.findall(qn(tag)):
-                        rpr.remove(e)
-                    _insert_in_order(rpr, _el(tag, val=size), _RPR_ORDER)
-            for e in rpr.findall(qn("w:spacing")) + rpr.findall(qn("w:kern")):
-                rpr.remove(e)
-
-        restyle("Title", size=52, color=DARK_BLUE, bold=True, after=80, no_border=True)
-        restyle("Subtitle", size=28, color=DARK_GREY, italic=False, after=360)
-        restyle("Heading1", size=32, color=DARK_BLUE, before=0, after=160)
-        restyle("Heading2", size=26, color=BLUE, before=280, after=120)
-        for list_style in ("ListBullet", "ListBullet2", "ListNumber", "ListNumber2", "ListContinue", "ListContinue2"):
-            restyle(list_style, size=18, after=40)
-
-        table_text = self.doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-        table_text.base_style = self.doc.styles["Normal"]
-        table_text.element.set(qn("w:customStyle"), "1")
-        restyle("TableText", size=18, before=0, after=40)
-        table_text.paragraph_format.line_spacing = 1.0
-        heading = self.doc.styles.add_style("Table Heading", WD_STYLE_TYPE.PARAGRAPH)
-        heading.base_style = table_text
-        heading.element.set(qn("w:customStyle"), "1")
-        restyle("TableHeading", bold=True, color="FFFFFF", keep_next=True, after=0)
-        link = self.doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-        link.font.color.rgb = docx.shared.RGBColor.from_string(BLUE)
-        link.font.underline = True
-        link.element.get_or_add_rPr()
-        for name, style in (("TableText", table_text), ("TableHeading", heading)):
-            style.element.set(qn("w:styleId"), name)
-        link.element.set(qn("w:styleId"), "Hyperlink")
+        house_styles(self.doc)
 
     def page_furniture(self, first_sectpr: etree._Element) -> None:
         """Footer with the plan's identity and "Page X of Y", a DRAFT marker in the header while the
@@ -1149,7 +689,7 @@ class _Builder:
         ftr = footer._element
         for p in list(ftr):
             ftr.remove(p)
-        version = "TBC" if plan.meta.version == "tbc" else plan.meta.version
+        version = display.version(plan.meta.version)
         small = Fmt(color=DARK_GREY, size=16)
         p = _para([_run(f"{plan.organisation.name} \u00b7 {plan.meta.title}: Word annex \u00b7 Version {version} "
                         f"\u00b7 Page ", small)], "Footer", align="center")
@@ -1231,57 +771,6 @@ class _Builder:
         return _repack(buffer.getvalue(), when)
 
 
-# --- helpers used by the builder ---------------------------------------------------------------
-
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-              "sectPr", "pPrChange"]
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
-              "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
-              "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
-
-
-def _insert_in_order(parent: etree._Element, child: etree._Element, order: list[str]) -> None:
-    rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
-    mine = rank.get(child.tag, len(order))
-    for i, existing in enumerate(parent):
-        if rank.get(existing.tag, len(order)) > mine:
-            parent.insert(i, child)
-            return
-    parent.append(child)
-
-
-def _field(instr: str, placeholder: str, fmt: Fmt) -> etree._Element:
-    fld = _el("w:fldSimple", instr=f" {instr} ")
-    fld.append(_run(placeholder, fmt))
-    return fld
-
-
-def _fill_sectpr(sectpr: etree._Element, landscape: bool, first: bool) -> None:
-    if not first:
-        _sub(sectpr, "w:type", val="nextPage")
-    if landscape:
-        _sub(sectpr, "w:pgSz", w=A4_LONG, h=A4_SHORT, orient="landscape")
-    else:
-        _sub(sectpr, "w:pgSz", w=A4_SHORT, h=A4_LONG)
-    _sub(sectpr, "w:pgMar", top=MARGIN, right=MARGIN, bottom=MARGIN, left=MARGIN, header=510, footer=510, gutter=0)
-    _sub(sectpr, "w:cols", space=720)
-    _sub(sectpr, "w:docGrid", linePitch=360)
-
-
-def _sentence(text: str) -> str:
-    text = clean_text(text).strip()
-    return text[:1].upper() + text[1:] if text else ""
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _grouped(items: Sequence, domain_of, plan: Plan) -> list[tuple[str | None, list]]:
     """Items grouped by domain, domains in plan order, then those without one; a single group gets
     no group row (label None)."""
@@ -1292,7 +781,7 @@ def _grouped(items: Sequence, domain_of, plan: Plan) -> list[tuple[str | None, l
     if len(groups) <= 1:
         return [(None, list(items))]
     keys = sorted(groups, key=lambda k: (k is None or k not in order, order.get(k, 0)))
-    return [(plan.domain_title(k) if k else "Plan-wide", groups[k]) for k in keys]
+    return [(display.domain(plan.domain_title, k, display.PLAN_WIDE), groups[k]) for k in keys]
 
 
 def _app_xml(plan: Plan) -> bytes:
@@ -1306,36 +795,6 @@ def _app_xml(plan: Plan) -> bytes:
                       ("AppVersion", "16.0000")):
         etree.SubElement(root, ns + tag).text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    stamp = when.astimezone(dt.timezone.utc)
-    fields = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    if fields < _ZIP_EPOCH:
-        return _ZIP_EPOCH
-    return min(fields, (2107, 12, 31, 23, 59, 58))
-
-
-def _repack(raw: bytes, when: dt.datetime) -> bytes:
-    """Rewrite the package deterministically: [Content_Types].xml first, then the package
-    relationships, then every other part by name; fixed time, compression and permissions."""
-    date_time = _zip_time(when)
-    with zipfile.ZipFile(io.BytesIO(raw)) as source:
-        names = source.namelist()
-        parts = {name: source.read(name) for name in names}
-    ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            target.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
 
 
 def _warnings(diagnostics) -> list:

@@ -1,0 +1,370 @@
+"""The plan on a page: what it shows (PopLimits and the view), a geometry estimate of how much fits,
+and the fit search that makes it exactly one page.
+
+The page is fitted, not clipped: it is laid out with a first guess of how many actions each
+programme column can hold, then the guess is refined by a short search on the page count (more
+actions while they fit, fewer when they spill), and the rest of each list is summarised as
+"+ N more". Crowded plans fall back, in order, to tighter type, shorter side panels, an A3 sheet and
+fewer programme columns. Typical plans are laid out once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from opgen import display
+from opgen.diagnostics import WARNING, Diagnostic
+from opgen.model import RAG_LABELS, Plan
+from opgen.render.html import (RAG_KEYS, band_pill, identity, last_target, plain, rag_pill,
+                               short_rich, truncate)
+from opgen.render.jinja import render
+from opgen.render.weasy import render_document
+
+@dataclass(frozen=True)
+class PopLimits:
+    """How much of each list the plan on a page shows; the rest is summarised ("+ 7 more")."""
+
+    page: str = "A4"            # A4 or A3 (landscape)
+    actions: int = 10_000       # per domain
+    domains: int = 12
+    risks: int = 8
+    indicators: int = 8
+    qipp_domains: int = 8
+    title_chars: int = 120      # action, risk and indicator titles
+    statement_chars: int = 420  # each vision statement
+    mission_chars: int = 260
+    compact: bool = False       # smaller type and spacing, for crowded pages
+
+    def with_(self, **changes: Any) -> "PopLimits":
+        return replace(self, **changes)
+
+
+
+def default_pop_limits(plan: Plan) -> PopLimits:
+    """A first guess that fits most plans in one layout: the page size from the number of
+    programmes, the side panels' list lengths and the actions per programme column from an
+    estimate of the lines each part of the page can hold."""
+    page = "A4" if len(plan.domains) <= 4 else "A3"
+    limits = PopLimits(page=page)
+    limits = estimate_side_limits(plan, limits)
+    return limits.with_(actions=estimate_action_capacity(plan, limits))
+
+
+MM_PER_PT = 0.3528
+CHAR_EM = 0.55  # average advance of an Inter character, in em
+
+
+class _Geometry:
+    """Rough page geometry of the plan on a page, in millimetres, mirroring plan-on-a-page.css."""
+
+    def __init__(self, plan: Plan, limits: PopLimits):
+        a3 = limits.page == "A3"
+        self.pt = (8.6 if a3 else 7.0) - ((0.8 if a3 else 0.6) if limits.compact else 0.0)
+        self.line = self.pt * 1.3 * MM_PER_PT           # one line of body text
+        self.row = self.pt * 1.25 * MM_PER_PT + 1.05    # one table row (padding and rule)
+        page_w, page_h = (420.0, 297.0) if a3 else (297.0, 210.0)
+        self.content_w = page_w - (24.0 if a3 else 18.0)
+        self.content_h = page_h - (26.0 if a3 else 20.0)
+        has_side = bool((plan.qipp and plan.qipp.schemes) or plan.risks_in_bands("extreme", "high")
+                        or plan.headline_indicators)
+        self.side_w = 96.0 if a3 else 78.0
+        self.main_w = self.content_w - (self.side_w + 8.0 if has_side else 0.0)
+        shown = min(len(plan.domains), limits.domains)
+        self.per_row = max_columns(shown, limits.page)
+        self.rows = max(1, math.ceil(shown / self.per_row)) if shown else 1
+        self.col_w = self.main_w / max(self.per_row, 1) - 4.4
+        masthead = 2.3 * self.pt
+        # vision band: the tallest of the mission and the statements
+        cells = max(1, len(plan.vision.statements))
+        statement_w = (self.content_w * 0.72) / cells - 5.2
+        tallest = 0
+        for s in plan.vision.statements:
+            tallest = max(tallest, self.lines(min(len(plain(s.text)), limits.statement_chars), statement_w))
+        mission = self.lines(min(len(plain(plan.vision.mission)), limits.mission_chars),
+                             self.content_w * 0.28 - 5.2, em=1.28 * 1.05)
+        vision = max(tallest * self.line, mission * self.line * 1.28) + self.line + 4.5
+        self.body_h = self.content_h - masthead - 2.6 - vision - 2.8 - 2.0  # 2mm of slack
+
+    def chars(self, width: float, em: float = 1.0) -> float:
+        return max(6.0, width / (self.pt * em * MM_PER_PT * CHAR_EM))
+
+    def lines(self, length: int, width: float, em: float = 1.0) -> int:
+        return max(1, math.ceil(length / self.chars(width, em)))
+
+
+def max_columns(domains: int, page: str) -> int:
+    most = 4 if page == "A4" else 5
+    if domains <= most:
+        return max(domains, 1)
+    rows = math.ceil(domains / most)
+    return math.ceil(domains / rows)
+
+
+def _side_height(plan: Plan, limits: PopLimits, g: _Geometry) -> float:
+    heading = g.line + 3.0
+    height = 0.0
+    if plan.qipp and plan.qipp.schemes:
+        groups = len(plan.qipp.grouped("domain_id"))
+        shown = min(groups, limits.qipp_domains)
+        height += heading + 4 * g.row + 1.6 + (1 + shown) * g.row + (g.line if shown < groups else 0)
+        height += g.line * 1.8 + 3.2
+    risks = plan.risks_in_bands("extreme", "high")
+    if risks:
+        width = g.side_w - 4 - 16.6
+        height += heading + 3.2
+        for r in risks[: limits.risks]:
+            text = len(r.id) + 1 + min(len(r.title), limits.title_chars) + (9 if r.current else 0)
+            height += g.row + (g.lines(text, width) - 1) * g.line * 0.96
+        if len(risks) > limits.risks:
+            height += g.line + 1
+    indicators = plan.headline_indicators
+    if indicators:
+        width = g.side_w - 4 - 2 * (16.0 if limits.page == "A4" else 21.0) - 3
+        height += heading + g.row + g.line * 1.2 + 3.2
+        for ind in indicators[: limits.indicators]:
+            lines = max(2, g.lines(2 + min(len(ind.title), limits.title_chars), width))
+            height += g.row + (lines - 1) * g.line * 0.94
+        if len(indicators) > limits.indicators:
+            height += g.line + 1
+    return height
+
+
+def estimate_side_limits(plan: Plan, limits: PopLimits) -> PopLimits:
+    """Shorten the side panels' lists (risks, indicators, QIPP programmes) until they fit beside
+    the programme columns, taking one item at a time from the longest list."""
+    g = _Geometry(plan, limits)
+    while _side_height(plan, limits, g) * 0.95 + 2.0 > g.body_h:
+        sizes = {"risks": min(limits.risks, len(plan.risks_in_bands("extreme", "high"))),
+                 "indicators": min(limits.indicators, len(plan.headline_indicators)),
+                 "qipp_domains": min(limits.qipp_domains, len(plan.qipp.grouped("domain_id")) if plan.qipp else 0)}
+        name, size = max(sizes.items(), key=lambda kv: kv[1])
+        if size <= 2:
+            break
+        limits = limits.with_(**{name: size - 1})
+    return limits
+
+
+def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
+    """How many actions per programme column the page is likely to hold (titles may wrap)."""
+    g = _Geometry(plan, limits)
+    per_row = (g.body_h - 5.0) / g.rows - 2.2
+    title_width = g.col_w - (18.5 if limits.page == "A3" else 15.0) - 1.6
+    budget = per_row - (g.line * 1.22 * 2 + 3.6) - g.line * 1.7  # title bar, counts, "+ N more"
+    capacity = []
+    for domain in plan.domains[: limits.domains]:
+        used, count = 0.0, 0
+        for action in domain.actions:
+            text = len(action.id) + 1 + min(len(action.title), limits.title_chars)
+            used += g.row + (g.lines(text, title_width) - 1) * g.line * 0.96
+            if used > budget:
+                break
+            count += 1
+        capacity.append(count if count < len(domain.actions) else len(domain.actions))
+    # the same limit applies to every column: the tallest column decides
+    full = [c for c, d in zip(capacity, plan.domains) if c < len(d.actions)]
+    return max(0, min(full)) if full else max((len(d.actions) for d in plan.domains), default=0)
+
+
+def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> dict[str, Any]:
+    meta = plan.meta
+    shown_domains = plan.domains[: limits.domains]
+    per_row = max_columns(len(shown_domains), limits.page)
+
+    columns = []
+    for domain in shown_domains:
+        actions = domain.actions
+        # "+ 1 more action" takes the line the action would: show the action instead
+        shown = actions if len(actions) <= limits.actions + 1 else actions[: limits.actions]
+        counts = domain.rag_counts()
+        columns.append({
+            "title": domain.title,
+            "lead": domain.lead or "",
+            "total": len(actions),
+            "counts": [{"pill": rag_pill(key if key != "none" else None), "count": counts[key]}
+                       for key in (*RAG_KEYS, "none") if counts.get(key)],
+            "actions": [{"id": a.id, "title": truncate(a.title, limits.title_chars),
+                         "rag": rag_pill(a.current_rag)} for a in shown],
+            "more": len(actions) - len(shown),
+        })
+    rows = [columns[i:i + per_row] for i in range(0, len(columns), per_row)]
+    # pad the last row so columns keep the same width
+    if rows and len(rows) > 1 and len(rows[-1]) < per_row:
+        rows[-1] = rows[-1] + [None] * (per_row - len(rows[-1]))
+
+    # RAG summary over the whole plan, for the header
+    overall: dict[str, int] = {}
+    for action in plan.actions:
+        key = action.current_rag if action.current_rag in RAG_LABELS else "none"
+        overall[key] = overall.get(key, 0) + 1
+    overall_counts = [{"pill": rag_pill(k if k != "none" else None), "count": overall[k]}
+                      for k in (*RAG_KEYS, "none") if overall.get(k)]
+
+    qipp = None
+    if plan.qipp and plan.qipp.schemes:
+        q = plan.qipp
+        years = q.years or meta.years
+        by_domain = []
+        for domain_id, schemes in q.grouped("domain_id"):
+            by_domain.append({"title": plan.domain_title(domain_id) if domain_id else display.NO_DOMAIN,
+                              "nets": [display.total(q.net(y, schemes)) for y in years]})
+        shown_qd = by_domain[: limits.qipp_domains]
+        qipp = {
+            "unit": q.unit.header,
+            "years": [{"label": y.label, "net": display.total(q.net(y)), "savings": display.total(q.savings(y)),
+                       "investment": display.total(q.investment(y)), "incomplete": q.net(y).incomplete}
+                      for y in years],
+            "by_domain": shown_qd,
+            "more_domains": len(by_domain) - len(shown_qd),
+            "schemes": len(q.schemes),
+            "incomplete": any(q.net(y).incomplete for y in years),
+        }
+
+    risks_all = plan.risks_in_bands("extreme", "high")
+    risks_shown = risks_all[: limits.risks]
+    risks = [{"id": r.id, "title": truncate(r.title, limits.title_chars), "band": band_pill(r.band),
+              "score": display.position(r.current, compact=True),
+              "domain": plan.domain_title(r.domain_id) if r.domain_id else ""}
+             for r in risks_shown]
+
+    inds_all = plan.headline_indicators
+    inds_shown = inds_all[: limits.indicators]
+    indicators = []
+    for ind in inds_shown:
+        target = last_target(ind)
+        indicators.append({
+            "title": truncate(ind.title, limits.title_chars),
+            "baseline": display.indicator_value(ind, ind.baseline),
+            "baseline_period": ind.baseline_period or "",
+            "target": display.indicator_value(ind, target[1] if target else None),
+            "target_year": target[0] if target else "",
+            "direction": "\u2193" if ind.polarity == "lower_is_better" else "\u2191",
+            "polarity": ind.polarity_label,
+        })
+
+    statements = [{"label": s.label, "text": short_rich(s.text, limits.statement_chars)}
+                  for s in plan.vision.statements]
+    warnings = [d for d in diagnostics if d.severity == WARNING]
+    return {
+        **identity(plan),
+        "has_side": bool(qipp or risks or indicators),
+        "limits": limits,
+        "page_class": "a3" if limits.page == "A3" else "a4",
+        "per_row": per_row,
+        "mission": short_rich(plan.vision.mission, limits.mission_chars),
+        "mission_long": len(plain(plan.vision.mission)) > 120,
+        "statements": statements,
+        "rows": rows,
+        "more_domains": len(plan.domains) - len(shown_domains),
+        "more_domain_actions": sum(len(d.actions) for d in plan.domains[limits.domains:]),
+        "total_actions": len(plan.actions),
+        "overall_counts": overall_counts,
+        "qipp": qipp,
+        "risks": risks,
+        "risks_more": len(risks_all) - len(risks_shown),
+        "risks_total": len(plan.open_risks),
+        "indicators": indicators,
+        "indicators_more": len(inds_all) - len(inds_shown),
+        "tbc_count": len(plan.tbcs),
+        "warning_count": len(warnings),
+        "description": f"{plan.organisation.name}: {meta.title}, {meta.period_label}. Plan on a page.",
+    }
+
+
+def plan_on_a_page_html(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits | dict | None = None) -> str:
+    """The plan on a page as HTML. `limits` (a PopLimits or a dict of its fields) caps each list;
+    by default a first guess from the plan's size (pdf.plan_on_a_page_pdf refines it to fit)."""
+    if limits is None:
+        limits = default_pop_limits(plan)
+    elif isinstance(limits, dict):
+        limits = default_pop_limits(plan).with_(**limits)
+    return render("plan-on-a-page.html.j2", **pop_view(plan, list(diagnostics or []), limits))
+
+
+@dataclass
+class PopFit:
+    """The outcome of fitting the plan on a page: the HTML and layout that fit, and how it was found."""
+
+    html: str
+    document: object
+    limits: PopLimits
+    renders: int
+
+
+def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
+    """Find the largest per-programme action count (under the fallbacks below) that keeps the plan
+    on a page to one page, and return that layout."""
+    most = max((len(d.actions) for d in plan.domains), default=0)
+    cache: dict[PopLimits, tuple[str, object]] = {}
+    renders = 0
+
+    def layout(limits: PopLimits) -> tuple[str, object]:
+        nonlocal renders
+        if limits not in cache:
+            html = plan_on_a_page_html(plan, diagnostics, limits)
+            cache[limits] = (html, render_document(html))
+            renders += 1
+        return cache[limits]
+
+    def fits(limits: PopLimits) -> bool:
+        return len(layout(limits)[1].pages) == 1
+
+    def best_count(base: PopLimits, guess: int) -> int | None:
+        """The largest action count that fits with `base`'s other limits, or None if none does."""
+        guess = max(0, min(guess, most))
+        if fits(base.with_(actions=guess)):
+            lo, hi = guess, None
+            step = max(2, guess // 4)
+            while hi is None:  # grow until something does not fit, or everything is shown
+                if lo >= most:
+                    return lo
+                candidate = min(most, lo + step)
+                if fits(base.with_(actions=candidate)):
+                    lo, step = candidate, step * 2
+                else:
+                    hi = candidate
+        else:
+            if guess == 0 or not fits(base.with_(actions=0)):
+                return None  # something other than the actions overflows: try the next fallback
+            lo, hi = 0, guess
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if fits(base.with_(actions=mid)):
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def reestimated(limits: PopLimits) -> PopLimits:
+        limits = estimate_side_limits(plan, limits)
+        return limits.with_(actions=estimate_action_capacity(plan, limits))
+
+    first = default_pop_limits(plan)
+    short = dict(risks=min(first.risks, 4), indicators=min(first.indicators, 4),
+                 qipp_domains=min(first.qipp_domains, 4), title_chars=70, statement_chars=200, mission_chars=150)
+    fewer = dict(risks=max(2, first.risks - 2), indicators=max(2, first.indicators - 2),
+                 qipp_domains=max(2, first.qipp_domains - 2))
+    ladder = [first,
+              reestimated(first.with_(**fewer)),
+              reestimated(first.with_(compact=True)),
+              reestimated(first.with_(compact=True, **short))]
+    if first.page == "A4":
+        ladder.append(reestimated(first.with_(page="A3", compact=True, **short)))
+    for shown in (10, 6, 3, 1):
+        if shown < len(plan.domains):
+            ladder.append(reestimated(first.with_(page="A3", compact=True, domains=shown, **short)))
+    ladder.append(first.with_(page="A3", compact=True, domains=1, risks=1, indicators=1, qipp_domains=1,
+                              title_chars=40, statement_chars=80, mission_chars=80, actions=0))
+
+    for base in ladder:
+        count = best_count(base, base.actions)
+        if count is not None:
+            limits = base.with_(actions=count)
+            html, document = layout(limits)
+            return PopFit(html, document, limits, renders)
+    # Unreachable in practice (one programme, no actions and one-line texts overflowed). Keep
+    # the first page rather than ever print two.
+    limits = ladder[-1]
+    html, document = layout(limits)
+    return PopFit(html, document.copy(document.pages[:1]), limits, renders)
