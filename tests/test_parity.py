@@ -379,6 +379,32 @@ def test_the_issue_example_flags_nothing_and_reads_tbc_alike():
     assert "0 + TBC" not in " ".join(annex.values())
 
 
+def test_the_diff_and_textconv_read_a_tbc_total_as_the_papers_do():
+    """The diff report and git's textconv view print figures through the same display layer: a year of
+    only TBC is "TBC" there too, and a total leaving out a TBC reads "+ TBC" with the same figure."""
+    from opgen.diff import diff_plans
+    from opgen.diff.report import render_text
+    from opgen.render.textconv import render_textconv
+
+    data = generated_base()
+    data["qipp"] = {"unit": "gbp_thousands",
+                    "schemes": [{"id": "Q-1", "title": "One", "savings": {"2025/26": 120, "2026/27": "tbc"}}]}
+    old = plan_from(data)
+    data["qipp"]["schemes"].append({"id": "Q-2", "title": "Two", "savings": {"2025/26": "tbc", "2026/27": 40}})
+    new = plan_from(data)
+    textconv = render_textconv(old.plan)
+    lone_zero = re.compile(r"(?<![\d,.])0 \+ TBC")
+    assert "savings TBC" in textconv and not lone_zero.search(textconv)
+    report = render_text(diff_plans(old.plan, new.plan), color=False)
+    annex = word_records(annex_docx(new.plan, new.report))
+    papers = norm(" ".join(annex.values())) + " " + norm(lxml.html.fromstring(
+        operational_plan_html(new.plan, new.report.diagnostics)).text_content())
+    assert not lone_zero.search(report) and "TBC \u2192 40 + TBC" in report
+    for figure in ("120 + TBC", "40 + TBC"):
+        assert figure in papers
+        assert figure.replace(" + TBC", "") in report
+
+
 # --- generated plans ------------------------------------------------------------------------------
 
 def generated_base() -> dict:

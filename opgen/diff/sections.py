@@ -6,6 +6,8 @@ Which lists carry ids and which fields hold money by year come from opgen.ids.
 
 from __future__ import annotations
 
+from opgen import display
+
 from opgen.diff import texts
 from opgen.diff.compare import Comparer, norm, rag_movement
 from opgen.ids import item_money, section_money
@@ -257,7 +259,7 @@ def qipp(c: Comparer) -> None:
         parts = []
         for year in sorted(set(x.savings) | set(x.investment)):
             net = x.net(year)
-            parts.append(f"{year}: net {texts.money(plan_q.unit, net) + (' + TBC' if net.incomplete else '')}")
+            parts.append(f"{year}: net {texts.money(plan_q.unit, net)}")
         if x.confidence:
             parts.append(f"confidence {texts.rag(x.confidence)}")
         return "; ".join(parts)
@@ -283,11 +285,11 @@ def risks(c: Comparer) -> None:
 
     def score_text(r) -> str:
         if r.current:
-            return f"{r.current.likelihood} \u00d7 {r.current.impact} = {r.score} ({r.band})"
+            return f"{display.position(r.current)} ({r.band})"
         return r.band or "unrated"
 
     def position(p, r) -> str | None:
-        return f"{p.likelihood} \u00d7 {p.impact} = {p.score} ({r.band_of(p.score)})" if p else None
+        return f"{display.position(p)} ({r.band_of(p.score)})" if p else None
 
     def describe(r) -> str:
         parts = [score_text(r)]

@@ -1,33 +1,37 @@
 """Every text the diff and its reports build for a figure, a total, a date, a RAG, a milestone
 status or a count, in one place.
 
-These are thin wrappers over the model's own display methods, so switching the diff to the shared
-display layer (opgen/display.py) is a change to this module alone.
+Each figure, total, date and label text comes from the shared display layer (opgen/display.py), so
+a figure reads the same in the diff as in the PDF and the Word annex; what is the diff's own is only
+the word for "nothing there" on one side of a change ("none").
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from opgen.model import MILESTONE_LABELS, RAG_LABELS, MoneyUnit, Total, Value, format_decimal
+from opgen import display
+from opgen.model import MoneyUnit, Total, Value
 from opgen.periods import PeriodError, PlanDate
 
-DASH = "\u2013"  # an absent value
+DASH = display.DASH  # an absent value
+ABSENT = "none"      # one side of a change had nothing
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
-    """'1 change', '3 changes'."""
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    """'1 change', '3 changes', '1,000 changes'."""
+    return display.plural(n, word, plural)
 
 
 def number(amount: Decimal) -> str:
     """A plain figure (an indicator's difference): '1,234.5'."""
-    return format_decimal(amount)
+    return display.difference(amount)
 
 
 def money(unit: MoneyUnit, amount: "Decimal | Total") -> str:
-    """An amount of money (or a total's confirmed value) in the plan's unit, short form: '£412k'."""
-    return unit.short(amount)
+    """An amount of money in the plan's unit, short form: '£412k'; a total that leaves out a TBC
+    '£412k + TBC', one of nothing but TBCs 'TBC'."""
+    return display.money(amount, unit)
 
 
 def money_header(unit: MoneyUnit) -> str:
@@ -37,12 +41,12 @@ def money_header(unit: MoneyUnit) -> str:
 
 def value(v: Value | None) -> str:
     """A figure that may be TBC or n/a, or absent (a dash)."""
-    return DASH if v is None else v.display()
+    return display.value(v)
 
 
 def total(t: Total) -> str:
-    """A derived total (TBC aware)."""
-    return t.display()
+    """A derived total (TBC aware): a dash for nothing, 'TBC' for only TBCs, '1,234 + TBC'."""
+    return display.total(t)
 
 
 def parse_date(text: str | None) -> PlanDate | None:
@@ -56,25 +60,22 @@ def parse_date(text: str | None) -> PlanDate | None:
 
 
 def date(text: str | None) -> str:
-    """A date as the YAML wrote it, for people: 'none', 'TBC', or the date's display form."""
+    """A date as the other outputs show it ('March 2015', 'TBC'), or 'none'."""
     if text is None or text == "":
-        return "none"
-    if text == "tbc":
-        return "TBC"
-    parsed = parse_date(text)
-    return parsed.display() if parsed else str(text)
+        return ABSENT
+    return display.date_text(parse_date(text), str(text))
 
 
 def rag(colour: str | None) -> str:
     """A RAG colour as its label ('Complete' for blue), or 'none'."""
-    return RAG_LABELS.get(colour or "", "none") if colour else "none"
+    return display.rag(colour) if colour in display.RAG_LABELS else ABSENT
 
 
 def rag_or(colour: str | None, default: str) -> str:
     """A RAG colour as its label, or `default` for an unknown or absent colour."""
-    return RAG_LABELS.get(colour or "", default)
+    return display.rag(colour) if colour in display.RAG_LABELS else default
 
 
-def milestone_status(status: str | None, default: str = "none") -> str:
+def milestone_status(status: str | None, default: str = ABSENT) -> str:
     """A milestone status as its label ('At risk'), or `default`."""
-    return MILESTONE_LABELS.get(status or "", default)
+    return display.milestone_status(status) or default

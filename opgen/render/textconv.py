@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
-from opgen.model import MILESTONE_LABELS, RAG_LABELS, Plan
+from opgen import display
+from opgen.model import Plan
 from opgen.richtext import to_tree
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u2018\u201c'\"(])")
@@ -49,8 +50,8 @@ def _sentences(text: str | None, indent: str) -> list[str]:
 
 def _v(value, show=None) -> str:
     if value is None:
-        return "\u2013"
-    return show(value) if show else value.display()
+        return display.DASH
+    return show(value) if show else display.value(value)
 
 
 def render_textconv(plan: Plan, warnings=()) -> str:
@@ -88,7 +89,7 @@ def render_textconv(plan: Plan, warnings=()) -> str:
 
     out += ["", f"== Actions (RAG as at {m.as_at})"]
     for a in by_id(plan.actions):
-        current = RAG_LABELS.get(a.current_rag or "", "not reported")
+        current = display.rag(a.current_rag)
         out.append(f"[{a.id}] {a.title} ({current})")
         out.append(f"  {a.id} domain: {a.domain_id}")
         for name in ("lead", "start_text", "due_text"):
@@ -96,11 +97,11 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             if value:
                 out.append(f"  {a.id} {name.replace('_text', '')}: {value}")
         for q, colour in sorted(a.rag.items()):
-            out.append(f"  {a.id} RAG {q}: {RAG_LABELS.get(colour, colour)}")
+            out.append(f"  {a.id} RAG {q}: {display.rag(colour)}")
         for ms in by_id(a.milestones):
             bits = ["due " + (ms.due_text or "\u2013")]
             if ms.status:
-                bits.append(MILESTONE_LABELS.get(ms.status, ms.status))
+                bits.append(display.milestone_status(ms.status) or ms.status)
             out.append(f"  {a.id} milestone [{ms.id}] {ms.title}: {', '.join(bits)}")
         out += _sentences(a.description, f"  {a.id} | ")
         out += _sentences(a.mitigation, f"  {a.id} mitigation | ")
@@ -116,14 +117,14 @@ def render_textconv(plan: Plan, warnings=()) -> str:
                     out.append(f"  {s.id} {name.replace('_id', '')}: {value}")
             for year in sorted(set(s.savings) | set(s.investment)):
                 out.append(f"  {s.id} {year}: savings {_v(s.savings.get(year))}, investment "
-                           f"{_v(s.investment.get(year))}, net {s.net(year).display()}")
+                           f"{_v(s.investment.get(year))}, net {display.total(s.net(year))}")
             out += _sentences(s.note, f"  {s.id} | ")
         for year in q.years:
-            out.append(f"total {year}: savings {q.savings(year).display()}, investment {q.investment(year).display()}, "
-                       f"net {q.net(year).display()}")
+            out.append(f"total {year}: savings {display.total(q.savings(year))}, investment {display.total(q.investment(year))}, "
+                       f"net {display.total(q.net(year))}")
         for name in (f.name for f in section_money("qipp")):
             for year, value in sorted(getattr(q, name).items()):
-                out.append(f"{name.replace('_', ' ')} {year}: {value.display()}")
+                out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
 
     if plan.risks:
         out += ["", "== Risks"]
@@ -168,13 +169,13 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             for line in by_id(group):
                 out.append(f"[{line.id}] {label}: {line.title}")
                 for year, value in sorted(line.amounts.items()):
-                    out.append(f"  {line.id} {year}: {value.display()}")
+                    out.append(f"  {line.id} {year}: {display.value(value)}")
         for year in f.years:
-            out.append(f"total {year}: allocation {f.allocation_total(year).display()}, budget "
-                       f"{f.expenditure_total(year).display()}")
+            out.append(f"total {year}: allocation {display.total(f.allocation_total(year))}, budget "
+                       f"{display.total(f.expenditure_total(year))}")
         for name in (f.name for f in section_money("finance")):
             for year, value in sorted(getattr(f, name).items()):
-                out.append(f"{name.replace('_', ' ')} {year}: {value.display()}")
+                out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += _sentences(f.note, "note | ")
 
     if plan.bcf:
@@ -183,11 +184,11 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         for s in by_id(b.schemes):
             out.append(f"[{s.id}] {s.title}" + (f" ({s.heading})" if s.heading else ""))
             for year, value in sorted(s.funding.items()):
-                out.append(f"  {s.id} {year}: {value.display()}")
+                out.append(f"  {s.id} {year}: {display.value(value)}")
             out += _sentences(s.description, f"  {s.id} | ")
         for name in (f.name for f in section_money("bcf")):
             for year, value in sorted(getattr(b, name).items()):
-                out.append(f"{name.replace('_', ' ')} {year}: {value.display()}")
+                out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += indicator_lines(b.metrics)
 
     tbcs = tbc_inventory(plan)
