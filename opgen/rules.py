@@ -12,18 +12,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
+from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, id_list
 from opgen.load import Document
 from opgen.figures import compare_stated, stated_unchecked
 from opgen.model import Plan, Total, Value, build
 from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
-
-# Where ids live and which id lists each reference field points into.
-ID_LISTS = [
-    ("domains",), ("actions",), ("actions", "*", "milestones"), ("qipp", "schemes"), ("risks",),
-    ("indicators",), ("finance", "allocation"), ("finance", "expenditure"), ("bcf", "schemes"), ("bcf", "metrics"),
-]
-DOMAIN_REFERENCES = [("actions",), ("qipp", "schemes"), ("risks",), ("indicators",), ("bcf", "metrics")]
-
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
     """Yield (path, value) for every place matching a pattern of keys, '*' meaning each list item."""
@@ -85,7 +78,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
 
 def _check_ids(c: _Checker, data: dict) -> None:
     seen: dict[str, tuple] = {}
-    for pattern in ID_LISTS:
+    for pattern in (x.path for x in ID_LISTS):
         for path, item in _items(data, pattern):
             item_id = item.get("id")
             if not isinstance(item_id, str):
@@ -131,32 +124,37 @@ def _check_periods(c: _Checker, data: dict) -> tuple[FinancialYear, FinancialYea
 
 
 def _year_keys(data: dict) -> Iterator[tuple[tuple, str, str]]:
-    """Every financial-year key in the plan: (path of the key, the key, what it is for)."""
+    """Every financial-year key in the plan: (path of the key, the key, what it is for). The money
+    fields come from the one table of them (opgen.ids.MONEY_FIELDS)."""
     for path, action in _items(data, ("actions",)):
         for key in action.get("rag") or {}:
             yield path + ("rag", key), key, f"RAG of action {action['id']}"
-    for path, item in _items(data, ("qipp", "schemes")):
-        for field_name in ("savings", "investment"):
-            for key in item.get(field_name) or {}:
-                yield path + (field_name, key), key, f"{field_name} of QIPP scheme {item['id']}"
-    for field_name in ("stated_total", "stated_savings_total", "stated_investment_total"):
-        for key in (data.get("qipp") or {}).get(field_name) or {}:
-            yield ("qipp", field_name, key), key, f"QIPP {field_name.replace('_', ' ')}"
+    for field in MONEY_FIELDS:
+        for path, value in _walk(data, field.path):
+            if isinstance(value, dict):
+                for key in value:
+                    yield path + (key,), key, _money_subject(data, field, path)
     for pattern in (("indicators",), ("bcf", "metrics")):
         for path, item in _items(data, pattern):
             for key in item.get("targets") or {}:
                 yield path + ("targets", key), key, f"target of indicator {item['id']}"
-    for section in ("finance", "bcf"):
-        block = data.get(section) or {}
-        for field_name, value in block.items():
-            if isinstance(value, dict):
-                for key in value:
-                    yield (section, field_name, key), key, f"{section} {field_name.replace('_', ' ')}"
-        for pattern in ((section, "allocation"), (section, "expenditure"), (section, "schemes")):
-            for path, item in _items(data, pattern):
-                for field_name in ("amounts", "funding"):
-                    for key in item.get(field_name) or {}:
-                        yield path + (field_name, key), key, f"{section} line {item['id']}"
+
+
+_SECTION_NAMES = {"qipp": "QIPP", "finance": "finance", "bcf": "BCF"}
+
+
+def _money_subject(data: dict, field, path: tuple) -> str:
+    """'savings of QIPP scheme UC-01', 'QIPP stated total', 'finance surplus'."""
+    if field.per_item:
+        item = _walk_one(data, path[:-1])
+        return f"{field.label} of {id_list(field.path[:-2]).label} {item.get('id') if isinstance(item, dict) else ''}"
+    return f"{_SECTION_NAMES.get(field.section, field.section)} {field.label}"
+
+
+def _walk_one(data, path: tuple):
+    for key in path:
+        data = data[key]
+    return data
 
 
 def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> None:
