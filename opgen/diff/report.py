@@ -7,10 +7,11 @@ section's changes, the totals that moved and the TBC inventory. RAG is always co
 
 from __future__ import annotations
 
+from opgen.render.jinja import environment
+
 import html as _html
 import json
 import re
-from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -279,17 +280,6 @@ def render_json(cs: ChangeSet) -> str:
 
 # --- html and pdf ---------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    from opgen.resources import TEMPLATES_DIR
-
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env
-
-
 def _html_value(c: Change, text: str, colour) -> Markup:
     if not text:
         return Markup("")
@@ -347,7 +337,7 @@ def render_html(cs: ChangeSet) -> str:
     sections = [{"key": key, "title": title, "rows": _rows(changes), "totals": cs.totals_for(key)}
                 for key, title, changes in cs.by_section()]
     counts = [(title, len(changes)) for _, title, changes in cs.by_section()]
-    return _environment().get_template("diff.html.j2").render(
+    return environment().get_template("diff.html.j2").render(
         cs=cs, sections=sections, counts=counts, side_line=side_line, arrow=ARROW,
         draft=cs.new.status == "draft")
 
