@@ -25,7 +25,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
@@ -52,16 +51,33 @@ def toolchain_hash() -> str:
     """Hash of everything besides the plan that shapes an output: opgen's own files (code, templates,
     fonts, schema), its version and the versions of the rendering libraries."""
     digest = hashlib.sha256(__version__.encode())
-    for library in RENDERING_LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=-".encode())
+    for installed in library_versions():
+        digest.update(installed.encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def library_versions() -> list[str]:
+    """The installed rendering libraries as their metadata folders' names ('weasyprint-66.0.dist-info'),
+    read from the folders Python imports from: a listing per folder, so a no-op build stays fast
+    (importlib.metadata alone costs ~65 ms to import)."""
+    wanted = {_distribution_key(name) for name in RENDERING_LIBRARIES}
+    found = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.extend(name for name in names if name.endswith((".dist-info", ".egg-info"))
+                     and _distribution_key(name.split("-", 1)[0]) in wanted)
+    return sorted(found)
+
+
+def _distribution_key(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def model_key(plan, diagnostics: list[Diagnostic]) -> str:

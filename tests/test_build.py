@@ -156,10 +156,9 @@ def test_each_plan_is_loaded_and_validated_once(plans, tmp_path, monkeypatch):
 def test_rebuild_when_a_rendering_library_changes_version(plans, tmp_path, monkeypatch, capsys):
     out = tmp_path / "build"
     assert main(["build", str(plans / "rb.yaml"), "--out", str(out), "--format", "docx"]) == 0
-    from importlib import metadata
-
-    real = metadata.version
-    monkeypatch.setattr(metadata, "version", lambda name: "999.0" if name == "python-docx" else real(name))
+    upgraded = tmp_path / "site"          # as pip leaves it after upgrading python-docx
+    (upgraded / "python_docx-999.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(upgraded))
     build_module.toolchain_hash.cache_clear()
     try:
         capsys.readouterr()
