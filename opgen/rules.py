@@ -129,11 +129,15 @@ def _year_keys(data: dict) -> Iterator[tuple[tuple, str, str]]:
     for path, action in _items(data, ("actions",)):
         for key in action.get("rag") or {}:
             yield path + ("rag", key), key, f"RAG of action {action['id']}"
-    for field in MONEY_FIELDS:
-        for path, value in _walk(data, field.path):
-            if isinstance(value, dict):
-                for key in value:
-                    yield path + (key,), key, _money_subject(data, field, path)
+    for field in MONEY_FIELDS:  # (section, list, "*", name) for an item's field, (section, name) for the section's
+        if field.per_item:
+            owner = id_list(field.path[:-2]).label
+            for path, item in _items(data, field.path[:-2]):
+                for key in item.get(field.name) or {}:
+                    yield path + (field.name, key), key, f"{field.label} of {owner} {item.get('id')}"
+        else:
+            for key in (data.get(field.section) or {}).get(field.name) or {}:
+                yield (field.section, field.name, key), key, f"{_SECTION_NAMES[field.section]} {field.label}"
     for pattern in (("indicators",), ("bcf", "metrics")):
         for path, item in _items(data, pattern):
             for key in item.get("targets") or {}:
@@ -141,20 +145,6 @@ def _year_keys(data: dict) -> Iterator[tuple[tuple, str, str]]:
 
 
 _SECTION_NAMES = {"qipp": "QIPP", "finance": "finance", "bcf": "BCF"}
-
-
-def _money_subject(data: dict, field, path: tuple) -> str:
-    """'savings of QIPP scheme UC-01', 'QIPP stated total', 'finance surplus'."""
-    if field.per_item:
-        item = _walk_one(data, path[:-1])
-        return f"{field.label} of {id_list(field.path[:-2]).label} {item.get('id') if isinstance(item, dict) else ''}"
-    return f"{_SECTION_NAMES.get(field.section, field.section)} {field.label}"
-
-
-def _walk_one(data, path: tuple):
-    for key in path:
-        data = data[key]
-    return data
 
 
 def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> None:
