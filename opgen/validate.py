@@ -144,7 +144,16 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
         return f"{describe_value(value)} is not a date", "write a date as YYYY-MM-DD, e.g. 2015-03-31", "date"
     if x_kind == "plan_date":
         return (f"{describe_value(value)} is not a date this plan understands",
-                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16" or tbc', "date")
+                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16", ongoing or tbc', "date")
+    if x_kind == "period":
+        return f"{describe_value(value)} is not a period", periods.suggest_period(value), "period"
+    if x_kind == "day_or_month":
+        return (f"{describe_value(value)} is not a date or a month",
+                "write a date as YYYY-MM-DD (2014-03-10) or a month as YYYY-MM (2014-03)", "date")
+    if x_kind == "when":
+        return (f"{describe_value(value)} is not a date this plan understands",
+                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16", ongoing, tbc, {throughout: "2015/16"} '
+                'or {from: "2015/16 Q1", to: "2015/16 Q3"}', "date")
     if x_kind == "number_or_unknown":
         hint = "write a plain number, or tbc (to be confirmed) or n/a (not applicable)"
         if isinstance(value, str) and any(c in value for c in ",£%"):
