@@ -124,7 +124,7 @@ def _explain(doc: Document, error) -> Iterator[Diagnostic]:
     message, hint, code = _explain_value(error.instance, schema, kind, error)
     if not path and kind == "type":
         message = f"this is not a plan: expected 'key: value' sections, but found {describe_value(error.instance)}"
-        hint = ("a plan starts with 'schema_version: 1', then organisation:, plan:, vision:, domains: and "
+        hint = ("a plan starts with 'schema_version: 2', then organisation:, plan:, vision:, domains: and "
                 "actions:; to start one: opgen new plans/my-plan.yaml")
     yield _diag(doc, path, message, hint, code)
 
