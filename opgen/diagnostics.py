@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from opgen.terminal import escape_controls
+
 import difflib
 import json
 from dataclasses import asdict, dataclass, field
@@ -40,7 +42,7 @@ class Diagnostic:
             text += f" (at {self.yaml_path})"
         if self.hint:
             text += f"\n    fix: {self.hint}"
-        return text
+        return escape_controls(text)
 
     def as_dict(self) -> dict:
         return asdict(self)

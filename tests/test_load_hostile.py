@@ -73,3 +73,34 @@ def test_a_fifo_is_refused_without_hanging(tmp_path, command, capsys):
     assert main(args) != 0
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ESCAPES = r'"\e]0;pwned\a\e[2J\e[31mRed\u202eevil"'
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_escape_sequences_in_plan_text_never_reach_the_terminal(tmp_path, capsys, fmt):
+    old = (ROOT / "plans" / "south-kent-coast-2014-16.yaml").read_text(encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(old.replace("\nvision:\n", "\nvision:\n", 1), encoding="utf-8")
+    import re
+    title = re.search(r"(?m)^    title: (.+)$", old)
+    new.write_text(old[:title.start(1)] + ESCAPES + old[title.end(1):], encoding="utf-8")
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    assert main(["diff", str(tmp_path / "old.yaml"), str(new), "--format", fmt]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b" in out and "pwned" in out
+    assert main(["diff", "--textconv", str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b" in out
+
+
+def test_escape_sequences_in_validate_messages_are_shown_not_run(tmp_path, capsys):
+    plan = tmp_path / "p.yaml"
+    old = (ROOT / "plans" / "south-kent-coast-2014-16.yaml").read_text(encoding="utf-8")
+    plan.write_text(old.replace("\norganisation:", f"\n{ESCAPES}: 1\norganisation:", 1), encoding="utf-8")
+    assert main(["validate", str(plan)]) == 1
+    out = capsys.readouterr().out
+    assert "error" in out and "\x1b" not in out and "\\x1b" in out

@@ -7,6 +7,7 @@ import os
 import sys
 
 from opgen.diagnostics import ERROR, sort_key
+from opgen.terminal import escape_controls
 
 
 def use_colour(stream, choice: str = "auto") -> bool:
@@ -21,7 +22,7 @@ def use_colour(stream, choice: str = "auto") -> bool:
 
 def say(message: str) -> None:
     """One line for the user on stderr, as `opgen: message`."""
-    print(f"opgen: {message}", file=sys.stderr)
+    print(f"opgen: {escape_controls(message)}", file=sys.stderr)
 
 
 def print_diagnostics(diagnostics, stream=None, strict: bool = False) -> None:

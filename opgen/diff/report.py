@@ -15,6 +15,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from opgen import terminal
 from opgen.diff import texts
 from opgen.diff.changes import Change, ChangeSet
 from opgen.model import MILESTONE_LABELS, RAG_LABELS
@@ -154,7 +155,7 @@ _ANSI = {"bad": "31", "good": "32", "neutral": "36", "head": "1", "section": "1;
 
 def render_text(cs: ChangeSet, color: bool = False) -> str:
     def paint(text: str, style: str) -> str:
-        return f"\033[{_ANSI[style]}m{text}\033[0m" if color and text else text
+        return terminal.paint(text, _ANSI[style], color)
 
     lines = [paint(f"Changes to {cs.new.organisation}: {cs.new.title}", "head"),
              f"  old: {side_line(cs.old)}",
@@ -177,7 +178,7 @@ def render_text(cs: ChangeSet, color: bool = False) -> str:
         lines.append(f"  introduced ({len(cs.tbcs.introduced)})"
                      + (": " + "; ".join(cs.tbcs.introduced) if cs.tbcs.introduced else ""))
         lines.append(f"  still open ({len(cs.tbcs.open)})")
-    return "\n".join(lines) + "\n"
+    return terminal.finish("\n".join(lines) + "\n")
 
 
 def _text_body(c: Change, paint) -> str:
