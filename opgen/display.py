@@ -218,10 +218,10 @@ def section_number(parent: str, n: int) -> str:
     return f"{parent}.{n}" if parent else ""
 
 
-def chapter_subject(title: str, parents: tuple[str, ...] = ()) -> str:
-    """A narrative chapter (or subsection) named in the diff: 'Chapter ‘Leadership and governance’',
-    'Chapter ‘Leadership and governance › Board’'."""
-    return "Chapter ‘" + " › ".join(parents + (title,)) + "’"
+def chapter_subject(title: str) -> str:
+    """A narrative chapter (or a subsection, titled 'Chapter › Subsection') named in the diff:
+    'Chapter ‘Leadership and governance’'."""
+    return f"Chapter \u2018{title}\u2019"
 
 
 def sentence(text: str) -> str:
