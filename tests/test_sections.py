@@ -274,3 +274,12 @@ def test_diff_of_an_appendix_becoming_a_chapter_is_a_move():
     new = _result(_changed()).plan
     moves = {c.id: (c.old_text, c.new_text) for c in diff_plans(old, new).changes if c.kind == "moved"}
     assert moves["sources"] == ("an appendix", "after the inventory chapter")
+
+
+def test_textconv_lists_chapters_with_their_place_and_text_a_sentence_a_line():
+    from opgen.render.textconv import render_textconv
+    text = render_textconv(plan_from_file(FIXTURE).plan)
+    assert "== Chapters\n[foreword] Foreword\n" in text
+    assert "  governance place: after qipp\n  governance | The Governing Body is accountable" in text
+    assert "    [gov-committees] Committees of the Governing Body\n  gov-committees | 1. Audit Committee" in text
+    assert "== Chapters" not in render_textconv(plan_from_file(SWALE).plan)
