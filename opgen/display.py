@@ -43,6 +43,10 @@ RAG_MEANINGS = {
     "blue": "Complete: delivered",
     "grey": "Not started or not yet due",
 }
+# The full plan's built-in chapters, as a reader names them (in messages about placing a section).
+CHAPTER_NAMES = {"document_control": "document control", "vision": "vision", "domains": "programme",
+                 "performance": "performance", "qipp": "QIPP", "risks": "risk register", "finance": "finance",
+                 "bcf": "Better Care Fund", "inventory": "inventory"}
 TOTAL_INCOMPLETE_NOTE = "A total marked \u201c+ TBC\u201d is incomplete: it leaves out values still to be confirmed."
 
 __all__ = [
@@ -50,6 +54,7 @@ __all__ = [
     "STATUS_LABELS", "CONFIDENCE_LABELS", "LIKELIHOOD_LABELS", "IMPACT_LABELS", "RAG_MEANINGS", "RAG_LABELS",
     "MILESTONE_LABELS", "value", "total", "net", "money", "percent", "difference", "stated_flag",
     "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
+    "CHAPTER_NAMES", "appendix", "section_number", "chapter_subject",
     "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
 ]
 
@@ -201,6 +206,22 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 def version(text: Any) -> str:
     return TBC if str(text).strip().lower() == "tbc" else str(text)
+
+
+def appendix(letter: str) -> str:
+    """An appendix's label: 'Appendix A'."""
+    return f"Appendix {letter}"
+
+
+def section_number(parent: str, n: int) -> str:
+    """A subsection's number under its chapter's: ('3', 1) -> '3.1'; ('A', 2) -> 'A.2'."""
+    return f"{parent}.{n}" if parent else ""
+
+
+def chapter_subject(title: str) -> str:
+    """A narrative chapter (or a subsection, titled 'Chapter › Subsection') named in the diff:
+    'Chapter ‘Leadership and governance’'."""
+    return f"Chapter \u2018{title}\u2019"
 
 
 def sentence(text: str) -> str:

@@ -72,6 +72,10 @@ ID_LISTS: tuple[IdList, ...] = (
     IdList(("finance", "expenditure"), "budget line", lambda p: p.finance.expenditure if p.finance else []),
     IdList(("bcf", "schemes"), "BCF scheme", lambda p: p.bcf.schemes if p.bcf else []),
     IdList(("bcf", "metrics"), "BCF metric", lambda p: p.bcf.metrics if p.bcf else [], domain_reference=True),
+    IdList(("sections",), "section", lambda p: p.sections),
+    IdList(("sections", "*", "sections"), "section", lambda p: [x for x in p.all_sections if x.level == 2]),
+    IdList(("sections", "*", "sections", "*", "sections"), "section",
+           lambda p: [x for x in p.all_sections if x.level == 3]),
 )
 
 # The lists whose items may name a domain, by data path.

@@ -519,6 +519,35 @@ class Bcf:
 
 
 @dataclass(slots=True)
+class Placement:
+    """Where a narrative chapter goes: `relation` is "before", "after" or "appendix"; `target` the
+    built-in chapter or section id it is placed against (None for an appendix)."""
+
+    relation: str
+    target: str | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    """A narrative chapter (level 1) or one of its subsections (levels 2 and 3): Markdown body,
+    placed among the built-in chapters of the full plan (opgen.chapters decides where)."""
+
+    id: str
+    title: str
+    body: str | None
+    place: Placement | None
+    sections: list["Section"]
+    level: int
+    path: tuple
+
+    def walk(self) -> Iterable["Section"]:
+        """This section, then its subsections, depth first."""
+        yield self
+        for child in self.sections:
+            yield from child.walk()
+
+
+@dataclass(slots=True)
 class Plan:
     source: str
     organisation: Organisation
@@ -533,6 +562,7 @@ class Plan:
     bcf: Bcf | None
     risk_bands: dict[str, int]
     tbcs: list[TbcItem]
+    sections: list[Section] = field(default_factory=list)   # narrative chapters, top level, in plan order
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -556,6 +586,11 @@ class Plan:
     def risks_in_bands(self, *bands: str) -> list[Risk]:
         chosen = [r for r in self.open_risks if r.band in bands]
         return sorted(chosen, key=lambda r: (-BAND_ORDER.get(r.band or "", -1), -(r.score or 0)))
+
+    @property
+    def all_sections(self) -> list[Section]:
+        """Every narrative chapter and subsection, depth first (a chapter before its subsections)."""
+        return [x for s in self.sections for x in s.walk()]
 
     @property
     def headline_indicators(self) -> list[Indicator]:
@@ -622,6 +657,25 @@ def _money_lines(raw: list | None, path: tuple, tbcs: list[TbcItem], label: str)
                       _fy_map(item["amounts"], tbcs, path + (i, "amounts"), f"{label} {item['id']}"),
                       path + (i,))
             for i, item in enumerate(raw or [])]
+
+
+def _placement(raw: dict | None) -> Placement | None:
+    if not raw:
+        return None
+    if raw.get("appendix"):
+        return Placement("appendix")
+    for relation in ("before", "after"):
+        if relation in raw:
+            return Placement(relation, str(raw[relation]))
+    return None
+
+
+def _sections(raw: list | None, path: tuple, level: int = 1) -> list[Section]:
+    return [Section(id=s["id"], title=s["title"], body=s.get("body"),
+                    place=_placement(s.get("place")) if level == 1 else None,
+                    sections=_sections(s.get("sections"), path + (i, "sections"), level + 1),
+                    level=level, path=path + (i,))
+            for i, s in enumerate(raw or [])]
 
 
 def build(data: dict, source: str = "<plan>") -> Plan:
@@ -742,4 +796,5 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         organisation=Organisation(org["name"], org.get("short_name"), org.get("code")),
         meta=meta, vision=vision, domains=domains, actions=actions, qipp=qipp, risks=risks,
         indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs,
+        sections=_sections(data.get("sections"), ("sections",)),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, id_list
 from opgen.load import Document
@@ -61,6 +62,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     """Run every semantic rule on a schema-valid document (and its model, if already built)."""
     c = _Checker(doc)
     data = doc.data
+    _check_version_keys(c, data)
     _check_ids(c, data)
     period = _check_periods(c, data)
     plan = plan or build(data, doc.path)
@@ -73,7 +75,56 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_indicators(c, plan)
     _check_risks(c, data, plan)
     _check_finance(c, plan)
+    _check_sections(c, plan)
     return c.out
+
+
+# Top-level keys only a version 2 plan may use (extend as version 2 grows).
+V2_ONLY_KEYS: tuple[str, ...] = ("sections", "tables", "scales")
+
+
+def _check_version_keys(c: _Checker, data: dict) -> None:
+    if data.get("schema_version") != 1:
+        return
+    for key in V2_ONLY_KEYS:
+        if key in data:
+            c.error((key,), "needs-version-2", f"'{key}' needs a version 2 plan, but this plan says schema_version: 1",
+                    "set schema_version: 2 (opgen migrate PLAN does it, keeping your comments)", key=True)
+
+
+def _check_sections(c: _Checker, plan: Plan) -> None:
+    """Each narrative chapter's `place` names a chapter that exists, and no chapters are placed
+    relative to each other in a circle."""
+    if not plan.sections:
+        return
+    ids = [s.id for s in plan.sections]
+    choices = list(chapters.BUILTIN) + ids
+    for problem in chapters.arrange(plan).problems:
+        s = problem.section
+        relation = s.place.relation if s.place else "after"
+        path = s.path + ("place", relation)
+        target = problem.target
+        if problem.kind == "unknown":
+            guess = did_you_mean(target, [x for x in choices if x != s.id])
+            hint = (f"did you mean '{guess}'?" if guess else
+                    f"use a built-in chapter ({', '.join(chapters.BUILTIN)}) or the id of another section")
+            c.error(path, "unknown-chapter", f"section {s.id} is placed {relation} '{target}', but there is no "
+                    f"chapter with that id", hint)
+        elif problem.kind == "subsection":
+            c.error(path, "unknown-chapter", f"section {s.id} is placed {relation} '{target}', which is a "
+                    f"subsection, not a chapter", "place it against a chapter (a top-level section or a built-in chapter)")
+        elif problem.kind == "missing":
+            i = s.path[-1]
+            where = "before the vision" if i == 0 else f"after section {plan.sections[i - 1].id}"
+            c.warning(path, "missing-chapter", f"section {s.id} is placed {relation} the "
+                      f"{display.CHAPTER_NAMES[target]} chapter, but this plan has none, so it goes {where}",
+                      "place it against a chapter the plan has, or remove place: to let it follow the section before it")
+        elif problem.kind == "cycle":
+            loop = " -> ".join(problem.cycle + problem.cycle[:1])
+            c.error(path, "chapter-cycle", f"section {s.id} is placed {relation} '{target}', but the sections are "
+                    f"placed relative to each other in a circle ({loop})",
+                    "place one of them against a built-in chapter (e.g. {after: vision}) or remove its place:")
+
 
 
 def _check_ids(c: _Checker, data: dict) -> None:

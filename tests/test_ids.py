@@ -123,9 +123,17 @@ def test_section_and_item_money_helpers():
 # --- the table against the model -------------------------------------------------------------------------
 
 def _with_everything(data: dict) -> dict:
-    """The South Kent Coast plan with a finance allocation and a Better Care Fund, so every list and
-    every money field of the schema is present."""
+    """The South Kent Coast plan (as version 2) with a finance allocation, a Better Care Fund and
+    narrative chapters three levels deep, so every list and every money field of the schema is present."""
     data = copy.deepcopy(data)
+    data["schema_version"] = 2
+    data["sections"] = [
+        {"id": "governance", "title": "Leadership and governance", "place": {"after": "vision"},
+         "body": "The Governing Body is accountable.",
+         "sections": [{"id": "gov-board", "title": "The Governing Body",
+                       "sections": [{"id": "gov-committees", "title": "Committees"}]}]},
+        {"id": "glossary", "title": "Glossary", "place": {"appendix": True}},
+    ]
     data["finance"]["allocation"] = [{"id": "FIN-ALLOC", "title": "Programme allocation",
                                       "amounts": {"2014/15": 270.1, "2015/16": "tbc"}}]
     data["finance"]["allocation_stated_total"] = {"2014/15": 270.1}

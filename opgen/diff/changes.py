@@ -17,6 +17,7 @@ from opgen.model import MoneyUnit, Plan, Total
 SECTIONS: list[tuple[str, str]] = [
     ("metadata", "Plan details"),
     ("vision", "Vision"),
+    ("sections", "Chapters"),
     ("domains", "Domains"),
     ("actions", "Actions"),
     ("rag", "RAG ratings"),

@@ -15,7 +15,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from opgen import terminal
+from opgen import display, terminal
 from opgen.diff import texts
 from opgen.diff.changes import Change, ChangeSet
 from opgen.model import MILESTONE_LABELS, RAG_LABELS
@@ -29,6 +29,8 @@ BAD_KINDS = {"new", "introduced", "tbc-introduced", "date-now-tbc", "removed", "
 GOOD_KINDS = {"resolved", "tbc-resolved", "date-set", "completed"}
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 TEXT_WORD_CONTEXT = 8
+# Sections whose changes are named in words (subject()) rather than by id and title.
+PLAIN_SECTIONS = ("warnings", "tbcs", "vision", "metadata", "sections")
 
 
 # --- shared pieces --------------------------------------------------------------------------------
@@ -109,6 +111,8 @@ def subject(c: Change) -> str:
         return f"\u201c{c.id}\u201d"
     if c.section == "metadata" and c.field == "history":
         return f"history: version {c.id}"
+    if c.section == "sections":
+        return display.chapter_subject(c.title)
     return c.subject
 
 
@@ -233,7 +237,7 @@ def render_markdown(cs: ChangeSet) -> str:
         rows = ["| Item | Change | Was | Now | Notes |", "| --- | --- | --- | --- | --- |"]
         for c in changes:
             item = md(subject(c))
-            if c.id and c.section not in ("warnings", "tbcs", "vision", "metadata"):
+            if c.id and c.section not in PLAIN_SECTIONS:
                 item = f"**{md(c.id)}** {md(c.title)}".strip()
             field = what(c)
             if field:
@@ -320,7 +324,7 @@ def _rows(changes: list[Change]) -> list[dict]:
     rows = []
     for c in changes:
         was, now = values(c)
-        plain = c.section in ("warnings", "tbcs", "vision", "metadata") or not c.id
+        plain = c.section in PLAIN_SECTIONS or not c.id
         title, label = (subject(c), what(c)) if plain else (c.title, what(c))
         if not title:
             title, label = label, ""

@@ -6,7 +6,7 @@ Which lists carry ids and which fields hold money by year come from opgen.ids.
 
 from __future__ import annotations
 
-from opgen import display
+from opgen import chapters, display
 
 from opgen.diff import texts
 from opgen.diff.compare import Comparer, norm, rag_movement
@@ -21,6 +21,7 @@ MILESTONE_RANK = {"missed": 0, "at_risk": 1, "not_started": 2, "in_progress": 2,
 def run(c: Comparer) -> None:
     metadata(c)
     vision(c)
+    narrative(c)
     domains(c)
     actions(c)
     milestones(c)
@@ -95,6 +96,62 @@ def vision(c: Comparer) -> None:
     for k, v in old_v.items():
         if k not in new_v:
             c.add("vision", "removed", v, "value", old=v, key=("vision", "value", k))
+
+
+def _locations(plan) -> dict[str, tuple[str, str]]:
+    """Each narrative section's id -> (its title for people, with its chapter's for a subsection;
+    where it is, in words: 'before the vision', 'after the QIPP chapter', 'an appendix',
+    'in chapter ‘Leadership and governance’')."""
+    out: dict[str, tuple[str, str]] = {}
+    arrangement = chapters.arrange(plan)
+    appendices = {id(s) for s in arrangement.appendices}
+    previous = None
+    for kind, item in arrangement.order():
+        if kind == "builtin":
+            previous = item
+            continue
+        if id(item) in appendices:
+            where = "an appendix"
+        elif previous == "document_control" or previous is None:
+            where = "before the contents" if item in arrangement.after.get("document_control", []) + \
+                arrangement.before.get("document_control", []) else "before the vision"
+        else:
+            where = f"after the {display.CHAPTER_NAMES[previous]} chapter"
+        out[item.id] = (item.title, where)
+        stack = [(child, (item.title,)) for child in item.sections]
+        while stack:
+            sub, parents = stack.pop()
+            out[sub.id] = (" \u203a ".join(parents + (sub.title,)), f"in chapter \u2018{parents[0]}\u2019")
+            stack += [(child, parents + (sub.title,)) for child in sub.sections]
+    return out
+
+
+def narrative(c: Comparer) -> None:
+    """Narrative chapters and their subsections, matched by id: added, removed, retitled, moved
+    (to another place among the chapters or under another chapter) and text changed, word by word."""
+    s = "sections"
+    old_at, new_at = _locations(c.old), _locations(c.new)
+    old_ids = {x.id for x in c.old.all_sections}
+
+    def label(x) -> str:
+        return (old_at if x.id in old_ids and x.id not in new_at else new_at).get(x.id, (x.title, ""))[0]
+
+    def describe(x) -> str:
+        where = (new_at.get(x.id) or old_at.get(x.id) or ("", ""))[1]
+        words = len(to_plain(x.body).split())
+        return "; ".join(p for p in (where, texts.plural(words, "word")) if p)
+
+    def compare(o, n) -> None:
+        title = new_at[n.id][0]
+        if norm(o.title) != norm(n.title):
+            c.add(s, "retitled", n.id, "title", old=o.title, new=n.title, title=title, old_text=o.title,
+                  new_text=n.title, key=(n.id, "title"))
+        if old_at[o.id][1] != new_at[n.id][1]:
+            c.add(s, "moved", n.id, "place", old=old_at[o.id][1], new=new_at[n.id][1], title=title,
+                  old_text=old_at[o.id][1], new_text=new_at[n.id][1], key=(n.id, "place"))
+        c.text(s, n.id, "text", o.body, n.body, title=title)
+
+    c.items(s, c.old.all_sections, c.new.all_sections, describe=describe, compare=compare, title_of=label)
 
 
 def domains(c: Comparer) -> None:

@@ -6,8 +6,10 @@ truncation, number and date formatting) is done here, in small view-model builde
 stay declarative and every figure printed is computed in one place.
 
 Safety: the Jinja environment autoescapes everything; Markdown fields reach the page only through
-`opgen.richtext` (the `md` / `md_inline` filters), and no plan value is ever put in a URL
-attribute: anchors are generated here (`sec-3`, `act-3-2`), never taken from plan ids.
+`opgen.richtext` (the `md` / `md_inline` filters), and no free plan text is ever put in a URL
+attribute: anchors are generated here (`part-vision`, `part-domain-2`, `act-3-2`); a narrative
+chapter's anchor is `sec-<its id>`, and ids are letters, digits, '-', '_' and '.' only (the schema
+says so) and unique in the plan (the rules say so).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from opgen import display, richtext
+from opgen import chapters, display, richtext
 from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value
+from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear
 from opgen.render.jinja import render
 
@@ -118,6 +121,21 @@ class Section:
     number: str
     title: str
     children: list["Section"] = field(default_factory=list)
+    label: str = ""   # the number as the heading shows it: "3", "3.1", "Appendix A" ("" unnumbered)
+    kind: str = "chapter"   # chapter | front (before the contents, unnumbered) | appendix
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            self.label = self.number
+
+
+def _narrative_view(s: PlanSection, number: str, label: str, kind: str = "chapter") -> dict[str, Any]:
+    """A narrative chapter or subsection: its heading (numbered 3, 3.1, 3.1.1 or A, A.1), its body
+    (Markdown) and its subsections."""
+    subs = [_narrative_view(child, display.section_number(number, i), display.section_number(number, i), kind)
+            for i, child in enumerate(s.sections, 1)]
+    section = Section(f"sec-{s.id}", number, s.title, [v["section"] for v in subs], label, kind)
+    return {"section": section, "level": s.level, "body": s.body or "", "subs": subs}
 
 
 def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear]) -> list[str]:
@@ -388,20 +406,42 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
 
 def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     meta = plan.meta
-    sections: list[Section] = []
+    sections: list[Section] = []   # the contents: every chapter in order
+    numbered = [0]
+    arrangement = chapters.arrange(plan)
+    narrative: dict[str, dict[str, list]] = {"before": {}, "after": {}}
 
-    def add(title: str) -> Section:
-        section = Section(f"sec-{len(sections) + 1}", str(len(sections) + 1), title)
+    def add(title: str, anchor: str) -> Section:
+        numbered[0] += 1
+        section = Section(f"part-{anchor}", str(numbered[0]), title)
         sections.append(section)
         return section
 
-    # 1 vision
-    vision_section = add("Our vision")
+    def place(name: str, relation: str) -> None:
+        """Number the narrative chapters that go just before or after built-in chapter `name`."""
+        views = []
+        for s in getattr(arrangement, relation).get(name, []):
+            if name in chapters.FRONT:
+                view = _narrative_view(s, "", "", "front")
+            else:
+                numbered[0] += 1
+                view = _narrative_view(s, str(numbered[0]), str(numbered[0]))
+            sections.append(view["section"])
+            views.append(view)
+        narrative[relation][name] = views
+
+    place("document_control", "before")
+    place("document_control", "after")
+    # vision
+    place("vision", "before")
+    vision_section = add("Our vision", "vision")
+    place("vision", "after")
 
     # one section per domain
+    place("domains", "before")
     domains = []
     for d_index, domain in enumerate(plan.domains):
-        section = add(domain.title)
+        section = add(domain.title, f"domain-{d_index + 1}")
         actions = []
         for a_index, action in enumerate(domain.actions):
             view = _action_view(plan, action, f"act-{d_index + 1}-{a_index + 1}")
@@ -419,7 +459,10 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             "id": domain.id,
         })
 
+    place("domains", "after")
+
     # performance
+    place("performance", "before")
     indicator_years = _indicator_years(plan.indicators, meta.years)
     performance = None
     if plan.indicators:
@@ -427,31 +470,48 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         for ind in plan.indicators:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
             groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan))
-        performance = {"section": add("Performance and delivery summary"),
+        performance = {"section": add("Performance and delivery summary", "performance"),
                        "years": [y.label for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
                        "has_actuals": any(i.actuals for i in plan.indicators),
                        "has_sources": any(i.source for i in plan.indicators),
                        "sources": [{"id": i.id, "text": i.source} for i in plan.indicators if i.source]}
 
+    place("performance", "after")
+    place("qipp", "before")
     qipp = _qipp_view(plan)
     if qipp:
-        qipp["section"] = add("QIPP savings programme")
+        qipp["section"] = add("QIPP savings programme", "qipp")
+    place("qipp", "after")
+    place("risks", "before")
     risks = _risk_view(plan)
     if risks:
-        risks["section"] = add("Risk register")
+        risks["section"] = add("Risk register", "risks")
+    place("risks", "after")
+    place("finance", "before")
     finance = _finance_view(plan)
     if finance:
-        finance["section"] = add("Finance")
+        finance["section"] = add("Finance", "finance")
+    place("finance", "after")
+    place("bcf", "before")
     bcf = _bcf_view(plan)
     if bcf:
-        bcf["section"] = add("Better Care Fund")
+        bcf["section"] = add("Better Care Fund", "bcf")
+    place("bcf", "after")
 
     warnings = sorted((d for d in diagnostics if d.severity == WARNING), key=lambda d: (d.line, d.column, d.code))
     tbcs = [{"label": t.label, "where": format_yaml_path(t.path)} for t in plan.tbcs]
     inventory_section = None
+    place("inventory", "before")
     if tbcs or warnings:
-        inventory_section = add("Items to be confirmed and warnings")
+        inventory_section = add("Items to be confirmed and warnings", "inventory")
+    place("inventory", "after")
+    appendices = []
+    for i, s in enumerate(arrangement.appendices):
+        letter = chapters.appendix_letter(i)
+        view = _narrative_view(s, letter, display.appendix(letter), "appendix")
+        sections.append(view["section"])
+        appendices.append(view)
 
     milestones_total = len(plan.milestones)
     qipp_headline = ""
@@ -481,6 +541,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "history": [{"version": display.version(h.version), "date": display.long_date(h.date), "author": h.author or "",
                      "summary": h.summary or ""} for h in meta.history],
         "sections": sections,
+        "narrative": narrative,
+        "appendices": appendices,
         "vision_section": vision_section,
         "mission": plan.vision.mission,
         "statements": [{"label": s.label, "text": s.text} for s in plan.vision.statements],

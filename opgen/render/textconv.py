@@ -78,6 +78,15 @@ def render_textconv(plan: Plan, warnings=()) -> str:
     for v in sorted(plan.vision.values):
         out.append(f"value: {v}")
 
+    if plan.sections:  # narrative chapters, in the plan's order (their order is part of the plan)
+        out += ["", "== Chapters"]
+        for x in plan.all_sections:
+            out.append(f"{'  ' * (x.level - 1)}[{x.id}] {x.title}")
+            if x.place:
+                out.append(f"  {x.id} place: " + ("appendix" if x.place.relation == "appendix"
+                                                   else f"{x.place.relation} {x.place.target}"))
+            out += _sentences(x.body, f"  {x.id} | ")
+
     out += ["", "== Domains"]
     for d in by_id(plan.domains):
         out.append(f"[{d.id}] {d.title}")

@@ -37,7 +37,7 @@ import docx.document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from opgen import display, richtext
+from opgen import chapters, display, richtext
 from opgen.figures import compare_stated
 from opgen.model import (
     Action,
@@ -45,6 +45,7 @@ from opgen.model import (
     Plan,
     QippScheme,
     Risk,
+    Section,
     Total,
 )
 from opgen.periods import Quarter
@@ -278,14 +279,35 @@ class _Builder:
 
     # -- sections --------------------------------------------------------------------------------
 
+    # The annex's parts by the built-in chapter of the full plan they match, in the annex's order;
+    # the plan's narrative chapters go before or after them as in the full plan (those placed against
+    # a chapter the annex has no part for keep their order), appendices last.
+    ANNEX_ORDER = ("document_control", "vision", "domains", "qipp", "risks", "performance", "finance", "bcf",
+                   "inventory")
+
     def build(self) -> None:
-        self.about()
-        self.actions()
-        self.milestones()
-        self.qipp()
-        self.risks()
-        self.indicators()
-        self.open_points()
+        parts = {"domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
+                 "performance": (self.indicators,), "inventory": (self.open_points,)}
+        arrangement = chapters.arrange(self.plan)
+        self.about()  # the title page stays first
+        for name in self.ANNEX_ORDER:
+            for s in arrangement.before.get(name, []):
+                self.narrative(s)
+            for part in parts.get(name, ()):
+                part()
+            for s in arrangement.after.get(name, []):
+                self.narrative(s)
+        for i, s in enumerate(arrangement.appendices):
+            self.narrative(s, display.appendix(chapters.appendix_letter(i)))
+
+    def narrative(self, chapter: Section, label: str = "") -> None:
+        """A narrative chapter of the plan: Heading 1, its body, subsections as Heading 2 and 3."""
+        section, _ = self.section([])
+        for s in chapter.walk():
+            title = f"{label}: {s.title}" if label and s is chapter else s.title
+            section.blocks.append(self.heading(title, min(s.level, 3)))
+            if s.body:
+                section.blocks += self.rich(s.body, style=None)
 
     def about(self) -> None:
         plan, meta = self.plan, self.plan.meta
@@ -310,8 +332,9 @@ class _Builder:
         out.append(_para([_run("About this annex")], "Heading1", before=360))
         out.append(self.body_text(
             "This annex holds the plan's tables in a form that can be edited and pasted into board papers. "
-            "Figures, dates and ratings are as recorded in the plan; the full operational plan gives the "
-            "narrative. It contains:"))
+            "Figures, dates and ratings are as recorded in the plan; "
+            + ("the plan's own chapters are included as written. It contains:"
+               if plan.sections else "the full operational plan gives the narrative. It contains:")))
         contents = []
         if plan.actions:
             contents.append(f"Actions and delivery status: {display.plural(len(plan.actions), 'action')} in "
@@ -324,6 +347,8 @@ class _Builder:
             contents.append(f"Risks: {display.plural(len(plan.risks), 'risk')}")
         if plan.indicators:
             contents.append(f"Performance indicators: {display.plural(len(plan.indicators), 'indicator')}")
+        if plan.sections:
+            contents.append(f"Chapters of the plan: {', '.join(s.title for s in plan.sections)}")
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:

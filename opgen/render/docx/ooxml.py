@@ -506,6 +506,7 @@ def house_styles(doc: docx.document.Document) -> None:
     restyle("Subtitle", size=28, color=DARK_GREY, italic=False, after=360)
     restyle("Heading1", size=32, color=DARK_BLUE, before=0, after=160)
     restyle("Heading2", size=26, color=BLUE, before=280, after=120)
+    restyle("Heading3", size=22, color=DARK_BLUE, before=200, after=80)
     for list_style in ("ListBullet", "ListBullet2", "ListNumber", "ListNumber2", "ListContinue", "ListContinue2"):
         restyle(list_style, size=18, after=40)
 
