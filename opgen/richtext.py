@@ -35,7 +35,7 @@ ALLOWED_TAGS: dict[str, frozenset[str]] = {
         "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "span",
         "h1", "h2", "h3", "h4", "h5", "h6", "thead", "tbody", "tr")},
     "table": frozenset({"class"}),
-    "a": frozenset({"href", "class"}),
+    "a": frozenset({"href"}),
     "ol": frozenset({"start"}),
     "th": frozenset({"scope", "class"}),
     "td": frozenset({"class"}),
@@ -55,11 +55,11 @@ class _Sanitise(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         key = getattr(self.md, "opgen_key", "x")
-        footnote_ids = self._footnotes(root, key)
+        self._footnotes(root, key)
         for element in root.iter():
             tag = element.tag
             if tag == "a":
-                self._link(element, footnote_ids)
+                self._link(element)
             elif tag in ("th", "td"):
                 align = element.get("align")
                 element.attrib.clear()
@@ -107,10 +107,8 @@ class _Sanitise(Treeprocessor):
                             setattr(parent, attr, value.replace(NBSP_PLACEHOLDER, "").rstrip() or None)
                 if len(li) and li[-1].tag == "p" and not len(li[-1]) and not (li[-1].text or "").strip():
                     li.remove(li[-1])  # the paragraph that held only a back-link
-            li_ids = {"#" + li.get("id") for li in (ol.findall("li") if ol is not None else ())}
             div.attrib.clear()
             div.set("class", "footnote")
-            div.set("_li_ids", " ".join(sorted(li_ids)))
         seen: dict[str, int] = {}
         for sup in root.iter("sup"):
             a = sup.find("a")
@@ -125,12 +123,10 @@ class _Sanitise(Treeprocessor):
             sup.set("class", "footnote-ref")
             a.set("href", new)
             a.set("_footnote", "1")
-        for div in root.iter("div"):
-            div.attrib.pop("_li_ids", None)
         return targets
 
     @staticmethod
-    def _link(element: etree.Element, footnote_ids: dict[str, str]) -> None:
+    def _link(element: etree.Element) -> None:
         href = (element.get("href") or "").strip()
         if element.get("_footnote"):
             element.attrib.clear()

@@ -288,6 +288,8 @@ def test_word_annex_has_real_tables_numbered_lists_and_notes():
     assert styles == {"Agree the activity plan with providers": "ListNumber", "Acute by March": "ListNumber2"}
     supers = [text_of(r) for r in root.iter(f"{W}r") if r.find(f"{W}rPr/{W}vertAlign") is not None]
     assert supers.count("1") >= 2 and "2" in supers  # footnote references stay superscript numbers
+    rels = zipfile.ZipFile(io.BytesIO(data)).read("word/_rels/document.xml.rels").decode()
+    assert "#fn-" not in rels  # a footnote reference is not a (broken) hyperlink
     for tc in root.iter(f"{W}tc"):  # every cell still ends with a paragraph (Word requires it)
         assert tc[-1].tag == f"{W}p"
     assert annex_docx(result().plan, []) == data  # reproducible to the byte
@@ -311,3 +313,22 @@ def test_textconv_lists_table_rows_and_footnotes():
     assert "| Elective spells | 12,340 | 12,100 | -1.9% | Shift to community ophthalmology |" in text
     assert "[2] Through the contract performance notice process." in text
     assert "3. Monitor monthly[2]" in text
+
+
+@settings(max_examples=25, deadline=None)
+@given(_MARKDOWN)
+def test_any_markdown_gives_a_word_document_with_every_cell_and_note(text):
+    import docx
+
+    plan = copy.deepcopy(result().plan)
+    plan.actions[0].description = text
+    assert any(a is plan.actions[0] for d in plan.domains for a in d.actions)
+    data = annex_docx(plan, [])
+    docx.Document(io.BytesIO(data))  # well-formed, opens
+    body = " ".join(text_of(docx_xml(data)).split())
+    tree = to_tree(text)
+    for cell in tree.iter("td"):
+        assert richtext.element_plain(cell) in body
+    for div in tree.iter("div"):
+        for note in richtext.footnotes(div) if richtext.is_footnotes(div) else ():
+            assert richtext.element_plain(note).replace("- ", "") in body.replace("- ", "")

@@ -13,7 +13,8 @@ What makes it a proper Word document rather than a dump:
 - RAG and risk bands as cell shading *and* a text label, in black or white, whichever meets WCAG AA
   on that colour;
 - Markdown fields as Word formatting (bold and italic runs, bullet and numbered lists, hyperlinks
-  with a relationship), never literal asterisks.
+  with a relationship, pipe tables as Word tables, footnotes as a Notes list after the text), never
+  literal asterisks or pipes.
 
 Plan text only ever goes into text nodes (lxml escapes it) after characters XML cannot hold are
 removed. The bytes are reproducible: fixed zip entry times, order, compression and permissions, and
@@ -216,19 +217,18 @@ class _Builder:
             return self._inline(child, Fmt(fmt.bold, True, fmt.color, fmt.size, fmt.style))
         if tag == "br":
             return [_run("\n", fmt)]
-        if tag == "sup":  # a footnote reference: its number, superscript
-            runs = self._inline(child, fmt)
-            for r in runs:
-                for run in ([r] if r.tag == qn("w:r") else r.iter(qn("w:r"))):
-                    rpr = run.find(qn("w:rPr"))
-                    if rpr is None:
-                        rpr = _el("w:rPr")
-                        run.insert(0, rpr)
-                    _insert_in_order(rpr, _el("w:vertAlign", val="superscript"), _RPR_ORDER)
-            return runs
+        if tag == "sup":  # a footnote reference: its number, superscript (the notes follow the text)
+            run = _run(" ".join("".join(child.itertext()).split()), fmt)
+            rpr = run.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = _el("w:rPr")
+                run.insert(0, rpr)
+            _insert_in_order(rpr, _el("w:vertAlign", val="superscript"), _RPR_ORDER)
+            return [run]
         if tag in ("ul", "ol"):
             return []  # lists are blocks, handled by _list
-        if tag == "a" and child.get("href") and len(child.get("href")) <= 2000:  # Word rejects longer URLs
+        if tag == "a" and child.get("href") and not child.get("href").startswith("#") \
+                and len(child.get("href")) <= 2000:  # Word rejects longer URLs
             return [self._hyperlink(child, fmt)]
         return self._inline(child, fmt)
 
