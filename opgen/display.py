@@ -28,6 +28,7 @@ NOT_REPORTED = "Not reported"
 NOT_RATED = "Not rated"
 NOT_ASSESSED = "Not assessed"
 NOT_STATED = "Not stated"
+NOTES_LABEL = "Notes"  # heads a Markdown field's footnotes where they cannot be real footnotes (Word annex)
 NO_DOMAIN = "Not assigned to a domain"  # the model's word; the annex used to say "a programme"
 PLAN_WIDE = "Plan-wide"
 

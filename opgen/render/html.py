@@ -75,11 +75,12 @@ def truncate(text: str, limit: int) -> str:
 
 
 def short_rich(text: str | None, limit: int) -> Markup | str:
-    """Markdown shown inline when short enough; otherwise its plain text, shortened."""
+    """Markdown shown inline when short enough and one paragraph; otherwise its plain text (a
+    table as "cell | cell; ...", footnotes as "[1] ..."), shortened."""
     if not text:
         return ""
     flat = plain(text)
-    if len(flat) <= limit and "\n\n" not in str(text).strip() and "\n-" not in str(text):
+    if len(flat) <= limit and richtext.is_inline(text):
         return richtext.to_inline_html(text)
     return truncate(flat, limit)
 

@@ -9,7 +9,7 @@ import re
 from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
 from opgen import display
 from opgen.model import Plan
-from opgen.richtext import to_tree
+from opgen.richtext import element_plain, footnotes, is_footnotes, table_rows, to_tree
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u2018\u201c'\"(])")
 
@@ -30,16 +30,22 @@ def _sentences(text: str | None, indent: str) -> list[str]:
             if child.tag in ("ul", "ol"):
                 for number, item in enumerate(child.findall("li"), 1):
                     own = (item.text or "") + "".join(
-                        "".join(x.itertext()) + (x.tail or "") for x in item if x.tag not in ("ul", "ol", "p"))
+                        element_plain(x) + (x.tail or "") for x in item if x.tag not in ("ul", "ol", "p"))
                     paragraphs = [p for p in item if p.tag == "p"]
-                    own += " ".join("".join(p.itertext()) for p in paragraphs)
+                    own += " ".join(element_plain(p) for p in paragraphs)
                     bullet = "-" if child.tag == "ul" else f"{number}."
                     lines.append(f"{'  ' * depth}{bullet} {' '.join(own.split())}")
                     for sub in item:
                         if sub.tag in ("ul", "ol"):
                             walk([sub], depth + 1)
+            elif child.tag == "table":  # one row a line, so a changed cell is a changed line
+                for row in table_rows(child):
+                    lines.append(f"{'  ' * depth}| " + " | ".join(element_plain(c) for c in row) + " |")
+            elif is_footnotes(child):
+                for n, note in enumerate(footnotes(child), 1):
+                    lines.append(f"{'  ' * depth}[{n}] {element_plain(note)}")
             else:
-                lines.extend(_split_sentences("".join(child.itertext())))
+                lines.extend(_split_sentences(element_plain(child)))
 
     tree = to_tree(text)
     if tree.text and tree.text.strip():

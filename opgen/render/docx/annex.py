@@ -13,7 +13,8 @@ What makes it a proper Word document rather than a dump:
 - RAG and risk bands as cell shading *and* a text label, in black or white, whichever meets WCAG AA
   on that colour;
 - Markdown fields as Word formatting (bold and italic runs, bullet and numbered lists, hyperlinks
-  with a relationship), never literal asterisks.
+  with a relationship, pipe tables as Word tables, footnotes as a Notes list after the text), never
+  literal asterisks or pipes.
 
 Plan text only ever goes into text nodes (lxml escapes it) after characters XML cannot hold are
 removed. The bytes are reproducible: fixed zip entry times, order, compression and permissions, and
@@ -52,7 +53,8 @@ from opgen.periods import Quarter
 from opgen.render import document_timestamp
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
-    RAG_FILLS, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit, _para, _repack, _run,
+    RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
+    _insert_in_order, _para, _repack, _run,
     _sub, _table, _trim_paragraph, clean_text, house_styles, min_width, qn, text_colour_for,
 )
 
@@ -86,13 +88,17 @@ class _Builder:
         return copy.deepcopy(template)
 
     def rich(self, markdown: str | None, style: str = "TableText",
-             lead: Sequence[etree._Element] = ()) -> list[etree._Element]:
+             lead: Sequence[etree._Element] = (), width: int | None = None) -> list[etree._Element]:
         """Markdown as Word paragraphs: bold and italic runs, lists in the List Bullet/Number styles,
-        hyperlinks through a relationship. `lead` runs (e.g. a bold label) open the first paragraph."""
+        hyperlinks through a relationship, pipe tables as Word tables (`width` twips wide; inside a
+        table cell, None: the cell's width) and footnotes as numbered notes after the text. `lead`
+        runs (e.g. a bold label) open the first paragraph."""
         tree = richtext.to_tree(clean_text(markdown))
         out: list[etree._Element] = []
         for block in tree:
-            self._block(block, style, 0, out)
+            self._block(block, style, 0, out, width)
+        if out and out[-1].tag == qn("w:tbl"):
+            out.append(_para(style=style, after=0))  # a cell ends with a paragraph; tables never touch
         if lead:
             first = out[0] if out else None
             ppr = first.find(qn("w:pPr")) if first is not None else None
@@ -104,10 +110,16 @@ class _Builder:
                 out.insert(0, _para(lead, style))
         return out
 
-    def _block(self, el: etree._Element, style: str, level: int, out: list) -> None:
+    def _block(self, el: etree._Element, style: str, level: int, out: list, width: int | None = None) -> None:
         tag = el.tag
         if tag in ("ul", "ol"):
             self._list(el, level, out)
+        elif tag == "table":
+            if out and out[-1].tag == qn("w:tbl"):
+                out.append(_para(style=style, after=0))
+            out.append(self._md_table(el, width))
+        elif richtext.is_footnotes(el):
+            self._footnotes(el, style, out)
         elif tag == "hr":
             return
         elif tag == "pre":
@@ -120,7 +132,7 @@ class _Builder:
             if el.text and el.text.strip():
                 out.append(_para(self._inline_text(el.text, PLAIN), style))
             for child in el:
-                self._block(child, style, level, out)
+                self._block(child, style, level, out, width)
         else:  # p and anything unexpected: its inline content
             p = _para(self._inline(el, PLAIN), style)
             _trim_paragraph(p)
@@ -130,7 +142,8 @@ class _Builder:
         ordered = el.tag == "ol"
         depth = min(level, 1)
         style = ("ListNumber", "ListNumber2")[depth] if ordered else ("ListBullet", "ListBullet2")[depth]
-        num = (0, self._restart_numbering(depth)) if ordered else None
+        start = int(el.get("start") or 1) if ordered else 1
+        num = (0, self._restart_numbering(depth, start)) if ordered else None
         for li in el.findall("li"):
             runs: list[etree._Element] = []
             first = True
@@ -164,9 +177,10 @@ class _Builder:
                     runs += self._inline_text(child.tail, PLAIN)
             flush(continued=True)
 
-    def _restart_numbering(self, depth: int) -> int:
-        """A new w:num over the List Number (2) definition, restarting at 1, so each ordered list
-        in the plan counts from 1 instead of carrying on from the previous one."""
+    def _restart_numbering(self, depth: int, start: int = 1) -> int:
+        """A new w:num over the List Number (2) definition, restarting at 1 (or the list's own
+        start), so each ordered list in the plan counts from 1 instead of carrying on from the
+        previous one."""
         if self._numbering is None:
             self._numbering = self.doc.part.numbering_part.element
             ids = [int(n.get(qn("w:numId"))) for n in self._numbering.iter(qn("w:num"))]
@@ -181,7 +195,7 @@ class _Builder:
         num = _sub(self._numbering, "w:num", numId=num_id)
         _sub(num, "w:abstractNumId", val=self._abstract.get(depth, self._abstract.get(0, "7")))
         override = _sub(num, "w:lvlOverride", ilvl=0)
-        _sub(override, "w:startOverride", val=1)
+        _sub(override, "w:startOverride", val=start)
         return num_id
 
     def _inline_text(self, text: str, fmt: Fmt) -> list[etree._Element]:
@@ -204,11 +218,85 @@ class _Builder:
             return self._inline(child, Fmt(fmt.bold, True, fmt.color, fmt.size, fmt.style))
         if tag == "br":
             return [_run("\n", fmt)]
+        if tag == "sup":  # a footnote reference: its number, superscript (the notes follow the text)
+            run = _run(" ".join("".join(child.itertext()).split()), fmt)
+            rpr = run.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = _el("w:rPr")
+                run.insert(0, rpr)
+            _insert_in_order(rpr, _el("w:vertAlign", val="superscript"), _RPR_ORDER)
+            return [run]
         if tag in ("ul", "ol"):
             return []  # lists are blocks, handled by _list
-        if tag == "a" and child.get("href") and len(child.get("href")) <= 2000:  # Word rejects longer URLs
+        if tag == "a" and child.get("href") and not child.get("href").startswith("#") \
+                and len(child.get("href")) <= 2000:  # Word rejects longer URLs
             return [self._hyperlink(child, fmt)]
         return self._inline(child, fmt)
+
+    def _md_table(self, table: etree._Element, width: int | None) -> etree._Element:
+        """A Markdown pipe table as a Word table in the annex's table style: the header row marked
+        to repeat, each column aligned as the Markdown says, every cell's text kept."""
+        rows = richtext.table_rows(table)
+        if not rows:
+            return _para(style="TableText")
+        ncols = max(len(r) for r in rows)
+        head = rows[0] if rows[0] and rows[0][0].tag == "th" else []
+        body = rows[1:] if head else rows
+        aligns: list[str | None] = []
+        for i in range(ncols):
+            cls = next((r[i].get("class") for r in rows if i < len(r) and r[i].get("class")), None)
+            aligns.append({"ta-right": "right", "ta-center": "center"}.get(cls or ""))
+        nested = not width  # inside a table cell: smaller type, so a few columns fit a narrow cell
+        fmt, size_pt = (Fmt(size=14), 7) if nested else (PLAIN, 9)
+        texts = [[richtext.element_plain(c) for c in r] for r in body]
+        cols = [Col(richtext.element_plain(head[i]) if i < len(head) else "",
+                    _fit([r[i] for r in texts if i < len(r)], 0.6 if nested else 1.2, 6.5, size_pt,
+                         header=richtext.element_plain(head[i]) if i < len(head) else ""),
+                    flex=0 if aligns[i] == "right" else 1, align=aligns[i])
+                for i in range(ncols)]
+        available = width or 0
+        out_rows = []
+        for r in body:
+            cells = []
+            for i in range(ncols):
+                runs = self._inline(r[i], fmt) if i < len(r) else []
+                p = _para(runs, "TableText", align=aligns[i], after=0 if nested else None)
+                _trim_paragraph(p)
+                cells.append(Cell([p], tight=nested))
+            out_rows.append(Row(cells))
+        caption = " | ".join(c.header for c in cols if c.header) or "Table"
+        tbl = _table(cols, out_rows, caption, max(min_width(cols), available) if width else min_width(cols))
+        if head:  # header cells may hold formatting: rebuild their runs from the Markdown
+            first = tbl.find(qn("w:tr"))
+            for i, tc in enumerate(first.findall(qn("w:tc"))):
+                p = tc.find(qn("w:p"))
+                for r in p.findall(qn("w:r")):
+                    p.remove(r)
+                for r in self._inline(head[i], fmt) if i < len(head) else []:
+                    p.append(r)
+                _trim_paragraph(p)
+        else:
+            tbl.remove(tbl.find(qn("w:tr")))
+        return tbl  # nested: ooxml._table sizes it to the cell it lands in (_fit_nested)
+
+    def _footnotes(self, div: etree._Element, style: str, out: list) -> None:
+        """Footnotes as a "Notes" list after the text: "1. ...", in a smaller grey run."""
+        notes = richtext.footnotes(div)
+        if not notes:
+            return
+        out.append(_para([_run(display.NOTES_LABEL, Fmt(bold=True, color=DARK_GREY, size=16))], style,
+                         keep_next=True, before=60, after=20))
+        for n, li in enumerate(notes, 1):
+            runs: list[etree._Element] = [_run(f"{n}. ", Fmt(color=DARK_GREY, size=16))]
+            blocks = [c for c in li if c.tag in ("p", "ul", "ol", "table")] or [li]
+            for k, block in enumerate(blocks):
+                if k:
+                    runs.append(_run("\n", Fmt(color=DARK_GREY, size=16)))
+                runs += self._inline(block, Fmt(color=DARK_GREY, size=16)) if block.tag == "p" or block is li \
+                    else [_run(richtext.element_plain(block), Fmt(color=DARK_GREY, size=16))]
+            p = _para(runs, style, after=20)
+            _trim_paragraph(p)
+            out.append(p)
 
     def _hyperlink(self, a: etree._Element, fmt: Fmt) -> etree._Element:
         href = clean_text(a.get("href")).strip()
