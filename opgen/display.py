@@ -52,7 +52,7 @@ __all__ = [
     "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
     "TABLES_APPENDIX", "TICK_MARK", "TICK_WORDS", "table_caption", "column_unit", "table_rag", "table_number",
-    "table_cell", "table_total_flag",
+    "table_value", "table_cell", "table_total_flag",
 ]
 
 
@@ -241,6 +241,18 @@ def table_number(v: Value, decimals: int | None = None) -> str:
     return v.display()
 
 
+def table_value(v: Value | None, column, with_unit: bool = False) -> str:
+    """A figure of a number, money or percent column: '1,200' (the unit in the header), or with its
+    unit ('£1,200k', '2.3%') where no header is beside it; 'TBC', 'n/a'; a dash for nothing."""
+    if v is None:
+        return DASH
+    if not v.is_number:
+        return v.display()
+    if with_unit and column.type == "money" and column.unit is not None:
+        return column.unit.short(v.number)
+    return table_number(v, column.decimals) + ("%" if with_unit and column.type == "percent" else "")
+
+
 def table_cell(cell, column, with_unit: bool = False) -> str:
     """A data table cell as a reader sees it. In a table the unit is in the column header, so a
     figure is bare ('1,200', '2.3'); `with_unit` gives the unit too ('£1,200k', '2.3%'), for the
@@ -252,11 +264,7 @@ def table_cell(cell, column, with_unit: bool = False) -> str:
     if not cell.fits:
         return str(cell.raw)
     if cell.value is not None:
-        if not with_unit:
-            return table_number(cell.value, column.decimals)
-        if column.type == "money" and column.unit is not None:
-            return column.unit.short(cell.value.number)
-        return table_number(cell.value, column.decimals) + ("%" if column.type == "percent" else "")
+        return table_value(cell.value, column, with_unit)
     if column.type == "rag":
         return table_rag(cell.text)
     if column.type == "rating":

@@ -92,7 +92,7 @@ def what(c: Change) -> str:
         return ""
     if c.section == "rag" and c.field == "rag as at":
         return ""
-    if c.section == "tbcs":
+    if c.section == "tbcs" or (c.section == "tables" and c.id is None):
         return ""
     if c.section == "vision" and c.field == "statement":
         return "statement"
@@ -100,6 +100,8 @@ def what(c: Change) -> str:
 
 
 def subject(c: Change) -> str:
+    if c.section == "tables" and c.id is None:  # a table's column, row or cell: "Table 'X', row 'Y', 2013/14"
+        return f"{c.title}, {c.field}" if c.field else c.title
     if c.section == "warnings":
         return c.id or ""
     if c.section == "tbcs":
