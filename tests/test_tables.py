@@ -344,3 +344,26 @@ def test_textconv_shows_every_cell_of_every_table():
     assert "  planning-assumptions growth Dec 2013: £12,345.5k" in text
     assert "  planning-assumptions cqc 2014/15: TBC" in text
     assert "  checklist r3 Met: No" in text
+
+
+def test_a_table_goes_in_every_chapter_printed_and_otherwise_in_the_appendix():
+    from pathlib import Path
+
+    data = yaml.safe_load((Path(__file__).resolve().parent.parent / "plans" / "south-kent-coast-2014-16.yaml")
+                          .read_text(encoding="utf-8"))
+    chapters = ["document_control", "vision", "domains", "performance", "qipp", "risks", "finance", "bcf",
+                "inventory", None]
+    plain = {k: v for k, v in copy.deepcopy(PROVIDERS).items() if k != "chapter"}
+    data["tables"] = [dict(plain, id=f"t-{n}", title=f"In {chapter or 'no chapter'}",
+                           **({"chapter": chapter} if chapter else {})) for n, chapter in enumerate(chapters)]
+    result = result_of(data)
+    assert result.plan.bcf is None  # so its table goes to the appendix
+    html = operational_plan_html(result.plan, result.report.diagnostics)
+    captions = re.findall(r"<caption>(Table \d+: In [^<]+)</caption>", html)
+    printed = [c for c in chapters if c not in ("bcf", None)]
+    assert captions == [f"Table {n}: In {c}" for n, c in enumerate(printed, 1)] + \
+        ["Table 9: In bcf", "Table 10: In no chapter"]
+    appendix = html[html.index('class="chapter tables-appendix'):]
+    assert "Table 9: In bcf" in appendix and "Table 10: In no chapter" in appendix
+    inventory = html[html.index("Items to be confirmed and warnings</h1>"):html.index('class="chapter tables-appendix')]
+    assert "Table 8: In inventory" in inventory

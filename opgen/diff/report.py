@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from opgen.diff import texts
 from opgen.diff.changes import Change, ChangeSet
+from opgen.diff.sections import TABLE_PART
 from opgen.model import MILESTONE_LABELS, RAG_LABELS
 
 ARROW = "\u2192"
@@ -92,15 +93,21 @@ def what(c: Change) -> str:
         return ""
     if c.section == "rag" and c.field == "rag as at":
         return ""
-    if c.section == "tbcs" or (c.section == "tables" and c.id is None):
+    if c.section == "tbcs" or _table_part(c):
         return ""
     if c.section == "vision" and c.field == "statement":
         return "statement"
     return c.field_label
 
 
+def _table_part(c: Change) -> bool:
+    """A change to a data table's column, row or cell: its title names the table and the row, and
+    its id (the table's) is for machines, not repeated to people."""
+    return c.section == "tables" and c.title.startswith(TABLE_PART)
+
+
 def subject(c: Change) -> str:
-    if c.section == "tables" and c.id is None:  # a table's column, row or cell: "Table 'X', row 'Y', 2013/14"
+    if _table_part(c):  # a table's column, row or cell: "Table 'X', row 'Y', 2013/14"
         return f"{c.title}, {c.field}" if c.field else c.title
     if c.section == "warnings":
         return c.id or ""
@@ -234,7 +241,7 @@ def render_markdown(cs: ChangeSet) -> str:
         rows = ["| Item | Change | Was | Now | Notes |", "| --- | --- | --- | --- | --- |"]
         for c in changes:
             item = md(subject(c))
-            if c.id and c.section not in ("warnings", "tbcs", "vision", "metadata"):
+            if c.id and c.section not in ("warnings", "tbcs", "vision", "metadata") and not _table_part(c):
                 item = f"**{md(c.id)}** {md(c.title)}".strip()
             field = what(c)
             if field:
@@ -321,7 +328,7 @@ def _rows(changes: list[Change]) -> list[dict]:
     rows = []
     for c in changes:
         was, now = values(c)
-        plain = c.section in ("warnings", "tbcs", "vision", "metadata") or not c.id
+        plain = c.section in ("warnings", "tbcs", "vision", "metadata") or not c.id or _table_part(c)
         title, label = (subject(c), what(c)) if plain else (c.title, what(c))
         if not title:
             title, label = label, ""

@@ -447,8 +447,11 @@ def tables(c: Comparer) -> None:
     c.items(s, c.old.tables, c.new.tables, describe=describe, compare=compare)
 
 
+TABLE_PART = "Table '"  # how the title of a change to a table's column, row or cell starts
+
+
 def _table_name(t) -> str:
-    return f"Table '{t.title}'"
+    return f"{TABLE_PART}{t.title}'"
 
 
 def table_columns(c: Comparer, s: str, o, n) -> None:
@@ -456,19 +459,19 @@ def table_columns(c: Comparer, s: str, o, n) -> None:
     name = _table_name(n)
     for col in n.columns:
         if col.id not in old_cols:
-            c.add(s, "added", None, None, new=col.id, title=f"{name}, column '{col.label}'",
-                  detail=_column_words(col), key=(n.id, "column", col.id))
+            c.add(s, "added", n.id, None, new=col.id, title=f"{name}, column '{col.label}'",
+                  detail=_column_kind(col), key=(n.id, "column", col.id))
     for col in o.columns:
         if col.id not in new_cols:
-            c.add(s, "removed", None, None, old=col.id, title=f"{name}, column '{col.label}'",
-                  detail=_column_words(col), key=(n.id, "column", col.id))
+            c.add(s, "removed", n.id, None, old=col.id, title=f"{name}, column '{col.label}'",
+                  detail=_column_kind(col), key=(n.id, "column", col.id))
     for col in n.columns:
         before = old_cols.get(col.id)
         if before is None:
             continue
         where = f"{name}, column '{col.id}'"
-        c.field(s, None, "title", before.label, col.label, title=where, key=(n.id, "column", col.id, "title"))
-        c.field(s, None, "type", _column_words(before), _column_words(col), title=where,
+        c.field(s, n.id, "title", before.label, col.label, title=where, key=(n.id, "column", col.id, "title"))
+        c.field(s, n.id, "type", _column_words(before), _column_words(col), title=where,
                 key=(n.id, "column", col.id, "type"))
 
 
@@ -476,9 +479,13 @@ def _row_words(row) -> str:
     return f"{'total row' if row.total else 'row'} '{row.label}'"
 
 
-def _column_words(col) -> str:
+def _column_kind(col) -> str:
     unit = display.column_unit(col)
-    return f"{col.label} ({col.type}{', ' + unit if unit else ''})"
+    return f"{col.type}{', ' + unit if unit else ''}"
+
+
+def _column_words(col) -> str:
+    return f"{col.label} ({_column_kind(col)})"
 
 
 def table_rows(c: Comparer, s: str, o, n) -> None:
@@ -491,11 +498,11 @@ def table_rows(c: Comparer, s: str, o, n) -> None:
 
     for row in n.rows:
         if row.id not in old_rows:
-            c.add(s, "added", None, None, new=row.id, title=f"{name}, {_row_words(row)}",
+            c.add(s, "added", n.id, None, new=row.id, title=f"{name}, {_row_words(row)}",
                   detail=cells_text(n, row), key=(n.id, row.id))
     for row in o.rows:
         if row.id not in new_rows:
-            c.add(s, "removed", None, None, old=row.id, title=f"{name}, {_row_words(row)}",
+            c.add(s, "removed", n.id, None, old=row.id, title=f"{name}, {_row_words(row)}",
                   detail=cells_text(o, row), key=(n.id, row.id))
     old_cols = {x.id: x for x in o.columns}
     for row in n.rows:
@@ -514,7 +521,7 @@ def table_rows(c: Comparer, s: str, o, n) -> None:
                 factor = Decimal(1)
                 if col.type == old_col.type == "money" and col.unit and old_col.unit:
                     factor = MONEY_SCALE[old_col.unit.key] / MONEY_SCALE[col.unit.key]
-                c.value(s, None, col.label, rescale(oc.value, factor), nc.value, key=key, title=where,
+                c.value(s, n.id, col.label, rescale(oc.value, factor), nc.value, key=key, title=where,
                         show=lambda v, col=col: display.table_value(v, col, with_unit=True),
                         money=col.unit if col.type == "money" else None)
                 continue
@@ -531,7 +538,7 @@ def table_rows(c: Comparer, s: str, o, n) -> None:
                 kind = "tbc-introduced"
             elif oc.is_tbc:
                 kind = "tbc-resolved"
-            c.add(s, kind, None, col.label, old=_json(oc.raw), new=_json(nc.raw), direction=direction, title=where,
+            c.add(s, kind, n.id, col.label, old=_json(oc.raw), new=_json(nc.raw), direction=direction, title=where,
                   old_text=was, new_text=now, key=key)
 
 
