@@ -52,7 +52,8 @@ __all__ = [
     "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
     "TABLES_APPENDIX", "TICK_MARK", "TICK_WORDS", "table_caption", "column_unit", "table_rag", "table_number",
-    "table_value", "table_cell", "table_total_flag",
+    "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
+    "table_source", "table_total_flag",
 ]
 
 
@@ -216,6 +217,13 @@ TABLES_APPENDIX = "Tables"
 TICK_MARK = "\u2713"
 TICK_WORDS = {True: "Yes", False: "No"}
 RAG_STEP_LABELS = {"amber_red": "Amber/red", "amber_green": "Amber/green"}  # five-point scale
+TABLE_DIFFERS_NOTE = "Where a total stated in the plan differs from the sum of the rows above it, both are shown."
+TABLE_UNCHECKED_NOTE = "A total over values still to be confirmed (TBC) cannot be checked; it is shown as stated."
+TABLES_FOR_ALL_PROGRAMMES = "Tables for all programmes"
+
+
+def table_source(text: str) -> str:
+    return f"Source: {text}"
 
 
 def table_caption(number: int, title: str) -> str:

@@ -454,6 +454,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     if tbcs or warnings:
         inventory_section = add("Items to be confirmed and warnings")
     tables, appendix = tables_view(plan, chapters_printed(plan, inventory=inventory_section is not None))
+    tables_heading = display.TABLES_FOR_ALL_PROGRAMMES
     tables_appendix = {"section": add(display.TABLES_APPENDIX), "items": appendix} if appendix else None
 
     milestones_total = len(plan.milestones)
@@ -497,6 +498,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "inventory_section": inventory_section,
         "tables": tables,
         "tables_appendix": tables_appendix,
+        "tables_heading": tables_heading,
         "tbcs": tbcs,
         "warnings": [{"where": f"line {d.line}, column {d.column}" if d.line else "whole file",
                       "yaml_path": d.yaml_path, "message": d.message, "hint": d.hint} for d in warnings],
@@ -528,17 +530,14 @@ def _table_cell(c, numeric: bool) -> dict[str, Any]:
 
 def _table(view) -> dict[str, Any]:
     t = view.table
-    notes = []
-    if view.differs:
-        notes.append("Where a total stated in the plan differs from the sum of the rows above it, both are shown.")
-    if view.incomplete:
-        notes.append("A total over values still to be confirmed (TBC) cannot be checked; it is shown as stated.")
+    notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
+                                     (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
     return {
         "anchor": f"table-{view.number}",
         "caption": view.caption,
         "description": t.description or "",
         "note": t.note or "",
-        "source": t.source or "",
+        "source": display.table_source(t.source) if t.source else "",
         "notes": notes,
         "row_notes": [{"label": r.label, "text": r.note} for r in view.rows if r.note],
         "wide": view.wide,

@@ -675,13 +675,8 @@ class _Builder:
             if view.table.description:
                 out += self.rich(view.table.description, style="Normal")
             out.append(_table(cols, [self._table_row(view, row) for row in view.rows], view.caption, width))
-            notes = []
-            if view.differs:
-                notes.append("Where a total stated in the plan differs from the sum of the rows above it, both "
-                             "are shown.")
-            if view.incomplete:
-                notes.append("A total over values still to be confirmed (TBC) cannot be checked; it is shown "
-                             "as stated.")
+            notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
+                                             (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
             for note in notes:
                 out.append(self.body_text(note, MUTED, before=80, after=0))
             for row in view.rows:
@@ -690,7 +685,7 @@ class _Builder:
             if view.table.note:
                 out += self.rich(view.table.note, style="Normal")
             if view.table.source:
-                out.append(self.body_text(f"Source: {view.table.source}", Fmt(italic=True, color=DARK_GREY),
+                out.append(self.body_text(display.table_source(view.table.source), Fmt(italic=True, color=DARK_GREY),
                                           before=80))
 
     def _table_cols(self, view: TableView) -> list[Col]:
