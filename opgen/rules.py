@@ -383,7 +383,7 @@ def _check_tables(c: _Checker, data: dict, plan: Plan) -> None:
                         and not -100 <= cell.value.number <= 100:
                     c.warning(row.path + (column.id,), "percent-range",
                               f"table '{table.id}', row '{row.id}', {column.label}: {cell.value.display('%')} is "
-                              "outside 0-100% (or a fall of at most 100%)",
+                              f"{'more than 100%' if cell.value.number > 0 else 'a fall of more than 100%'}",
                               "check it is a percentage (2.5 for 2.5%); a ratio or a count belongs in a number column")
         _report_misfits(c, table, misfits)
         _check_table_totals(c, table)

@@ -367,3 +367,12 @@ def test_a_table_goes_in_every_chapter_printed_and_otherwise_in_the_appendix():
     assert "Table 9: In bcf" in appendix and "Table 10: In no chapter" in appendix
     inventory = html[html.index("Items to be confirmed and warnings</h1>"):html.index('class="chapter tables-appendix')]
     assert "Table 8: In inventory" in inventory
+
+
+def test_a_percent_beyond_100_warns_and_a_fall_does_not():
+    table = _totals_table([{"id": "a", "v": 250}, {"id": "b", "v": -1.8}, {"id": "c", "v": -120}], "percent")
+    text, diags = diagnose(tables_plan(table))
+    found = only(diags, "percent-range")
+    assert [(d.line, d.severity) for d in found] == [(line_of(text, "v: 250"), "warning"),
+                                                     (line_of(text, "v: -120"), "warning")]
+    assert "250% is more than 100%" in found[0].message and "a fall of more than 100%" in found[1].message
