@@ -6,6 +6,11 @@ cell texts in both.
 A table goes at the end of the chapter it names (a section's tables after the section's body).
 Tables with no chapter, or naming a chapter the paper does not print (a plan with no QIPP has no
 QIPP chapter), go in an appendix, "Tables". Tables are numbered in the order the paper prints them.
+
+Narrative sections (`sections`) print their tables after their body: the code that prints sections
+passes their ids, in print order, among the `chapters` given to `numbered_tables` (html.tables_view
+then has a list for each), and prints that list after each section's body (`tb.tables(...)` in the
+template). Until then, a table naming a section goes in the appendix.
 """
 
 from __future__ import annotations
