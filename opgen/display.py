@@ -57,6 +57,9 @@ __all__ = [
     "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "CHAPTER_NAMES", "appendix", "section_number", "chapter_subject",
     "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
+    "TABLES_APPENDIX", "TICK_MARK", "TICK_WORDS", "table_caption", "column_unit", "table_rag", "table_number",
+    "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
+    "table_source", "table_total_flag",
 ]
 
 
@@ -228,3 +231,86 @@ def chapter_subject(title: str) -> str:
 def sentence(text: str) -> str:
     text = str(text or "").strip()
     return text[:1].upper() + text[1:] if text else ""
+
+
+# --- data tables --------------------------------------------------------------------------------
+
+TABLES_APPENDIX = "Tables"
+TICK_MARK = "\u2713"
+TICK_WORDS = {True: "Yes", False: "No"}
+RAG_STEP_LABELS = {"amber_red": "Amber/red", "amber_green": "Amber/green"}  # five-point scale
+TABLE_DIFFERS_NOTE = "Where a total stated in the plan differs from the sum of the rows above it, both are shown."
+TABLE_UNCHECKED_NOTE = "A total over values still to be confirmed (TBC) cannot be checked; it is shown as stated."
+TABLES_FOR_ALL_PROGRAMMES = "Tables for all programmes"
+
+
+def table_source(text: str) -> str:
+    return f"Source: {text}"
+
+
+def table_caption(number: int, title: str) -> str:
+    """'Table 3: Planning assumptions'."""
+    return f"Table {number}: {title}"
+
+
+def column_unit(column) -> str:
+    """The unit a column's header carries: '£000' for money in thousands, '%' for a percent, else ''."""
+    if column.type == "money" and column.unit is not None:
+        return column.unit.header
+    return "%" if column.type == "percent" else ""
+
+
+def table_rag(colour: str | None) -> str:
+    return RAG_STEP_LABELS.get(colour or "") or rag(colour)
+
+
+def table_number(v: Value, decimals: int | None = None) -> str:
+    """A table figure: thousands separators, the decimals written (or the column's `decimals`)."""
+    if decimals is not None and v.is_number:
+        return format_decimal(v.number.quantize(Decimal(1).scaleb(-decimals)))
+    return v.display()
+
+
+def table_value(v: Value | None, column, with_unit: bool = False) -> str:
+    """A figure of a number, money or percent column: '1,200' (the unit in the header), or with its
+    unit ('£1,200k', '2.3%') where no header is beside it; 'TBC', 'n/a'; a dash for nothing."""
+    if v is None:
+        return DASH
+    if not v.is_number:
+        return v.display()
+    if with_unit and column.type == "money" and column.unit is not None:
+        return column.unit.short(v.number)
+    return table_number(v, column.decimals) + ("%" if with_unit and column.type == "percent" else "")
+
+
+def table_cell(cell, column, with_unit: bool = False) -> str:
+    """A data table cell as a reader sees it. In a table the unit is in the column header, so a
+    figure is bare ('1,200', '2.3'); `with_unit` gives the unit too ('£1,200k', '2.3%'), for the
+    diff, where the header is not beside it."""
+    if cell.empty:
+        return DASH
+    if cell.value is not None and not cell.value.is_number:
+        return cell.value.display()
+    if not cell.fits:
+        return str(cell.raw)
+    if cell.value is not None:
+        return table_value(cell.value, column, with_unit)
+    if column.type == "rag":
+        return table_rag(cell.text)
+    if column.type == "rating":
+        return band(cell.text)
+    if column.type == "date":
+        return cell.date.display() if cell.date else str(cell.raw)
+    if column.type == "tick":
+        return TICK_WORDS[bool(cell.tick)]
+    return cell.text or ""
+
+
+def table_total_flag(t) -> str:
+    """Beside a stated total of a data table that `opgen validate` warns about: what the rows add
+    up to, in words ('rows above sum to 775.4; differs by 0.1')."""
+    if t.unchecked:
+        return f"not checked: the rows above include TBC ({total(t.computed)})"
+    if t.difference is not None:
+        return f"rows above sum to {format_decimal(t.computed.value)}; differs by {difference(abs(t.difference))}"
+    return ""

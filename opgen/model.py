@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
+from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Complete", "grey": "Not started"}
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "blue": 3}  # grey is not a delivery judgement
@@ -563,6 +563,7 @@ class Plan:
     risk_bands: dict[str, int]
     tbcs: list[TbcItem]
     sections: list[Section] = field(default_factory=list)   # narrative chapters, top level, in plan order
+    tables: list["Table"] = field(default_factory=list)
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -791,10 +792,187 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             metrics=[_indicator(raw, ("bcf", "metrics", i), tbcs) for i, raw in enumerate(b.get("metrics") or [])],
         )
 
+    tables = _tables(data, tbcs)
+
     return Plan(
         source=source,
         organisation=Organisation(org["name"], org.get("short_name"), org.get("code")),
         meta=meta, vision=vision, domains=domains, actions=actions, qipp=qipp, risks=risks,
-        indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs,
+        indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs, tables=tables,
         sections=_sections(data.get("sections"), ("sections",)),
     )
+
+
+# --- data tables (`tables`) ------------------------------------------------------------------------
+# Any other table a plan carries (planning assumptions, activity plans, provider ratings, checklists):
+# typed columns, rows by id (unique within their table), and rows marked `total: true` holding stated
+# totals of the rows above them. A cell is read by its column's type; one that does not fit is kept
+# as written with `fits` False (opgen.rules says what is wrong and how to fix it).
+
+COLUMN_TYPES = ("text", "number", "money", "percent", "rag", "rating", "date", "tick")
+SUMMED_TYPES = ("number", "money", "percent")  # the column types a total row adds up
+RAG_SCALES = {
+    "three_point": ("red", "amber", "green", "blue", "grey"),
+    "five_point": ("red", "amber_red", "amber", "amber_green", "green", "blue", "grey"),
+}
+RATINGS = ("low", "moderate", "high", "extreme")
+ROW_FIELDS = ("id", "total", "note")  # row keys that are not column ids
+
+
+@dataclass(slots=True)
+class Column:
+    id: str
+    title: str | None
+    type: str
+    unit: MoneyUnit | None
+    decimals: int | None
+    period: Period | None   # the period the id names ("2013/14", "2013-12"), if it names one
+    path: tuple
+
+    @property
+    def summed(self) -> bool:
+        return self.type in SUMMED_TYPES
+
+    @property
+    def label(self) -> str:
+        """The heading: the title given, else the period in words ('Dec 2013'), else the id."""
+        if self.title:
+            return self.title
+        return self.period.words if self.period else self.id
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """One cell as its column reads it. `raw` is the value as written (None: nothing written)."""
+
+    raw: Any = None
+    value: Value | None = None   # number, money, percent; tbc or n/a in a column of any type
+    text: str | None = None      # text; the RAG colour or rating band; a date as written
+    date: PlanDate | None = None
+    tick: bool | None = None
+    fits: bool = True            # False: not what the column's type takes (opgen.rules reports it)
+
+    @property
+    def empty(self) -> bool:
+        return self.raw is None
+
+    @property
+    def is_tbc(self) -> bool:
+        return self.value is not None and self.value.is_tbc
+
+
+@dataclass(slots=True)
+class TableRow:
+    id: str
+    total: bool
+    note: str | None
+    cells: dict[str, TableCell]
+    label: str        # what a reader calls the row: its first text cell, else its id
+    path: tuple
+
+    def cell(self, column_id: str) -> TableCell:
+        return self.cells.get(column_id) or TableCell()
+
+
+@dataclass(slots=True)
+class Table:
+    id: str
+    title: str
+    chapter: str | None
+    description: str | None
+    source: str | None
+    note: str | None
+    columns: list[Column]
+    rows: list[TableRow]
+    path: tuple
+
+    def column(self, column_id: str) -> Column | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+    def rows_above(self, index: int) -> list[TableRow]:
+        """The rows a total row at `index` adds up: those since the previous total row."""
+        rows: list[TableRow] = []
+        for row in reversed(self.rows[:index]):
+            if row.total:
+                break
+            rows.append(row)
+        return rows[::-1]
+
+    def sum_above(self, index: int, column: Column) -> Total:
+        """The sum of a summed column over the rows above a total row (TBC makes it incomplete)."""
+        return Total.of(row.cell(column.id).value for row in self.rows_above(index))
+
+
+def table_cell(column: Column, raw: Any, rag_scale: str = "three_point",
+               rating_words: dict[str, str] | None = None) -> TableCell:
+    """A cell read by its column's type; tbc and n/a are never a number (and never 0)."""
+    if raw is None:
+        return TableCell()
+    if raw in ("tbc", "n/a"):
+        return TableCell(raw, Value.of(raw))
+    kind = column.type
+    if isinstance(raw, bool):
+        return TableCell(raw, tick=raw) if kind == "tick" else TableCell(raw, fits=False)
+    if kind in SUMMED_TYPES:
+        if isinstance(raw, (int, float)):
+            return TableCell(raw, Value.of(raw))
+        return TableCell(raw, fits=False)
+    if kind == "text":
+        return TableCell(raw, text=getattr(raw, "text", None) or str(raw))
+    if not isinstance(raw, str):
+        return TableCell(raw, fits=False)
+    if kind == "rag":
+        ok = raw in RAG_SCALES.get(rag_scale, RAG_SCALES["three_point"])
+        return TableCell(raw, text=raw) if ok else TableCell(raw, fits=False)
+    if kind == "rating":
+        band = (rating_words or {}).get(raw.strip().lower())
+        return TableCell(raw, text=band) if band else TableCell(raw, fits=False)
+    if kind == "date":
+        date = _parse(PlanDate.parse, raw)
+        return TableCell(raw, text=raw, date=date) if date else TableCell(raw, fits=False)
+    return TableCell(raw, fits=False)  # tick: only true or false
+
+
+def rating_words(scales: dict | None) -> dict[str, str]:
+    """Every word a plan may write for a risk rating (its own aliases too) -> the band."""
+    words = {band: band for band in RATINGS}
+    for band, spec in ((scales or {}).get("risk_rating") or {}).items():
+        for alias in (spec or {}).get("aliases") or []:
+            words.setdefault(str(alias).strip().lower(), band)
+    return words
+
+
+def _tables(data: dict, tbcs: list[TbcItem]) -> list[Table]:
+    scales = data.get("scales") or {}
+    rag_scale = scales.get("rag") or "three_point"
+    words = rating_words(scales)
+    tables = []
+    for t_index, raw in enumerate(data.get("tables") or []):
+        path = ("tables", t_index)
+        columns = []
+        for c_index, c in enumerate(raw.get("columns") or []):
+            columns.append(Column(
+                id=str(c["id"]), title=c.get("title"), type=c["type"],
+                unit=MoneyUnit(c["unit"]) if c.get("unit") in MONEY_UNITS else None,
+                decimals=c.get("decimals"), period=_parse(Period.parse, str(c["id"])),
+                path=path + ("columns", c_index)))
+        by_id = {c.id: c for c in reversed(columns)}
+        first_text = next((c for c in columns if c.type == "text"), None)
+        rows = []
+        for r_index, r in enumerate(raw.get("rows") or []):
+            row_path = path + ("rows", r_index)
+            cells = {key: table_cell(by_id[key], value, rag_scale, words)
+                     for key, value in r.items() if key in by_id and key not in ROW_FIELDS}
+            label_cell = cells.get(first_text.id) if first_text else None
+            label = label_cell.text if label_cell is not None and label_cell.text else str(r["id"])
+            rows.append(TableRow(str(r["id"]), r.get("total") is True, r.get("note"), cells, label, row_path))
+        table = Table(id=raw["id"], title=raw["title"], chapter=raw.get("chapter"),
+                      description=raw.get("description"), source=raw.get("source"), note=raw.get("note"),
+                      columns=columns, rows=rows, path=path)
+        for row in rows:
+            for column in columns:
+                if row.cell(column.id).is_tbc:
+                    tbcs.append(TbcItem(row.path + (column.id,),
+                                        f"Table '{table.title}', row '{row.label}', {column.label}"))
+        tables.append(table)
+    return tables

@@ -15,8 +15,8 @@ from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, id_list
 from opgen.load import Document
-from opgen.figures import compare_stated, stated_unchecked
-from opgen.model import Plan, Total, Value, build
+from opgen.figures import compare_stated, stated_unchecked, table_totals
+from opgen.model import RAG_SCALES, RATINGS, ROW_FIELDS, Plan, Table, Total, Value, build, rating_words
 from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
@@ -76,6 +76,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_risks(c, data, plan)
     _check_finance(c, plan)
     _check_sections(c, plan)
+    _check_tables(c, data, plan)
     return c.out
 
 
@@ -129,7 +130,7 @@ def _check_sections(c: _Checker, plan: Plan) -> None:
 
 def _check_ids(c: _Checker, data: dict) -> None:
     seen: dict[str, tuple] = {}
-    for pattern in (x.path for x in ID_LISTS):
+    for pattern in (x.path for x in ID_LISTS if x.scope == "plan"):  # rows and columns: _check_tables
         for path, item in _items(data, pattern):
             item_id = item.get("id")
             if not isinstance(item_id, str):
@@ -359,3 +360,180 @@ def _check_finance(c: _Checker, plan: Plan) -> None:
                 c.warning(("finance", field_name, year.label), "business-rule",
                           f"{rule.name} {year} is {rule.percent}% of allocation; the NHS business rule asks for "
                           f"{rule.required_percent}%", "check the figure against the allocation")
+
+
+# --- data tables ---------------------------------------------------------------------------------
+
+BUILT_IN_CHAPTERS = ("document_control", "vision", "domains", "performance", "qipp", "risks", "finance", "bcf",
+                     "inventory")
+_NUMBER_TYPES = {"number": "a number", "money": "an amount of money", "percent": "a percentage"}
+
+
+def _section_ids(data: dict) -> list[str]:
+    """Every narrative chapter's id (top-level `sections` and their nested `sections`), from the data."""
+    out: list[str] = []
+
+    def walk(items) -> None:
+        for item in items or []:
+            if isinstance(item, dict):
+                if isinstance(item.get("id"), str):
+                    out.append(item["id"])
+                walk(item.get("sections"))
+
+    walk(data.get("sections"))
+    return out
+
+
+def _check_tables(c: _Checker, data: dict, plan: Plan) -> None:
+    if not plan.tables:
+        return
+    chapters = list(BUILT_IN_CHAPTERS) + _section_ids(data)
+    scales = data.get("scales") or {}
+    rag_scale = scales.get("rag") or "three_point"
+    words = rating_words(scales)
+    for table, raw in zip(plan.tables, data.get("tables") or []):
+        _check_table_ids(c, table)
+        if table.chapter is not None and table.chapter not in chapters:
+            guess = did_you_mean(table.chapter, chapters)
+            c.error(table.path + ("chapter",), "unknown-chapter", f"there is no chapter '{table.chapter}'",
+                    f"did you mean '{guess}'?" if guess else
+                    f"use a built-in chapter ({', '.join(BUILT_IN_CHAPTERS)}) or the id of a section; "
+                    "leave chapter out to put the table in an appendix")
+        for column, raw_column in zip(table.columns, raw.get("columns") or []):
+            if column.id in ROW_FIELDS:
+                c.error(column.path + ("id",), "column-id",
+                        f"table '{table.id}': a column cannot have the id '{column.id}': rows use '{column.id}:' "
+                        "for themselves", f"rename the column, e.g. '{column.id}_'; keep its heading with title:")
+            if column.type == "money" and column.unit is None:
+                c.error(column.path + ("type",), "money-unit",
+                        f"table '{table.id}': money column '{column.id}' has no unit",
+                        "add unit: gbp_thousands (£000), gbp (£) or gbp_millions (£m), as the source table says")
+            elif column.type != "money" and raw_column.get("unit") is not None:
+                c.warning(column.path + ("unit",), "column-unit",
+                          f"table '{table.id}': column '{column.id}' is {column.type}, so its unit is not used",
+                          "set type: money, or remove unit")
+        column_ids = [col.id for col in table.columns]
+        misfits: dict[tuple, list[tuple]] = {}
+        for row, raw_row in zip(table.rows, raw.get("rows") or []):
+            for key in raw_row:
+                if key in ROW_FIELDS or key in column_ids:
+                    continue
+                guess = did_you_mean(str(key), column_ids)
+                c.error(row.path + (key,), "unknown-column",
+                        f"table '{table.id}', row '{row.id}': there is no column '{key}'",
+                        f"did you mean '{guess}'?" if guess else f"use a column id: {', '.join(column_ids)}", key=True)
+            for column in table.columns:
+                cell = row.cells.get(column.id)
+                if cell is None:
+                    continue
+                if not cell.fits:
+                    message, hint = _misfit(cell.raw, column.type, column, rag_scale, words)
+                    reason = message.split(": ")[-1].replace(str(cell.raw), "")  # the problem, not the value
+                    misfits.setdefault((column.id, reason), []).append((row.path + (column.id,), message, hint))
+                elif column.type == "percent" and cell.value is not None and cell.value.is_number \
+                        and not -100 <= cell.value.number <= 100:
+                    c.warning(row.path + (column.id,), "percent-range",
+                              f"table '{table.id}', row '{row.id}', {column.label}: {cell.value.display('%')} is "
+                              f"{'more than 100%' if cell.value.number > 0 else 'a fall of more than 100%'}",
+                              "check it is a percentage (2.5 for 2.5%); a ratio or a count belongs in a number column")
+        _report_misfits(c, table, misfits)
+        _check_table_totals(c, table)
+
+
+def _check_table_ids(c: _Checker, table: Table) -> None:
+    for items, what in ((table.columns, "column"), (table.rows, "row")):
+        seen: dict[str, tuple] = {}
+        for item in items:
+            if item.id in seen:
+                first_line = c.doc.position(seen[item.id] + ("id",))[0]
+                c.error(item.path + ("id",), "duplicate-id",
+                        f"table '{table.id}': the {what} id '{item.id}' is used twice (first at line {first_line})",
+                        f"give each {what} of the table its own id: the diff matches {what}s across versions by id")
+            else:
+                seen[item.id] = item.path
+
+
+def _report_misfits(c: _Checker, table: Table, misfits: dict[tuple, list[tuple]]) -> None:
+    """One error per cell; where one fix resolves several cells of a column, one error with the count
+    and the lines of the others."""
+    for (column_id, _), cells in misfits.items():
+        path, message, hint = cells[0]
+        if len(cells) > 1:
+            lines = [str(c.doc.position(p)[0]) for p, _, _ in cells[1:]]
+            shown = ", ".join(lines[:12]) + (", ..." if len(lines) > 12 else "")
+            message += f" (and {len(cells) - 1} more cells of this column like it, lines {shown})"
+        c.error(path, "cell-type", f"table '{table.id}', {message}", hint)
+
+
+def _misfit(raw, kind: str, column, rag_scale: str, words: dict[str, str]) -> tuple[str, str]:
+    """(message, hint) for a cell its column's type does not take."""
+    where = f"column '{column.id}' ({kind})"
+    shown = f"'{raw}'" if isinstance(raw, str) else str(raw).lower()
+    if isinstance(raw, bool) and kind != "tick":
+        return (f"{where}: {shown} is not {_NUMBER_TYPES.get(kind, 'a ' + kind)}",
+                "YAML reads yes/no/on/off as true/false: put text in quotes, or use a tick column for yes/no")
+    if kind in _NUMBER_TYPES:
+        text = str(raw).strip()
+        digits = text.replace(",", "").replace("£", "").replace("%", "").replace("k", "").replace("m", "").strip()
+        try:
+            number = Value.of(digits).number if digits else None
+        except Exception:  # noqa: BLE001 - anything unreadable is simply not a number
+            number = None
+        if number is not None and "," in text:
+            return f"{where}: {shown} has commas", f"write numbers without commas: {digits}"
+        if number is not None and "%" in text:
+            return f"{where}: {shown} has a % sign", f"write {digits}: the column is a percent, the header says %"
+        if number is not None and "£" in text:
+            unit = column.unit.header if column.unit else "the column's unit"
+            return f"{where}: {shown} has a £ sign", f"write {digits} (in {unit}, as the header says)"
+        if number is not None:
+            return f"{where}: {shown} is a number written in quotes", f"write {digits} without quotes"
+        return (f"{where}: {shown} is not {_NUMBER_TYPES[kind]}",
+                "write a number, tbc (not known yet) or n/a (does not apply); words belong in a text column")
+    if kind == "rag":
+        allowed = RAG_SCALES.get(rag_scale, RAG_SCALES["three_point"])
+        if raw in RAG_SCALES["five_point"]:
+            return (f"{where}: {shown} is a five-point RAG, and this plan uses three",
+                    "set scales: {rag: five_point}, or use one of " + ", ".join(allowed))
+        guess = did_you_mean(str(raw), list(allowed))
+        return (f"{where}: {shown} is not a RAG rating",
+                f"did you mean '{guess}'?" if guess else "use one of " + ", ".join(allowed))
+    if kind == "rating":
+        guess = did_you_mean(str(raw).lower(), list(words))
+        return (f"{where}: {shown} is not a risk rating",
+                (f"did you mean '{guess}'? " if guess else "") + f"use {', '.join(RATINGS)}, or add the word as an "
+                "alias in scales.risk_rating (e.g. moderate: {aliases: [medium]}); other ratings belong in a text column")
+    if kind == "date":
+        try:
+            PlanDate.parse(str(raw))
+        except PeriodError as e:
+            return f"{where}: {e}", e.hint
+        return f"{where}: {shown} is not a date", 'write 2015-03-31, 2015-03, "2015/16 Q3" or "2015/16"'
+    if kind == "tick":
+        return f"{where}: {shown} is not a tick", "write true (ticked) or false (not ticked)"
+    return f"{where}: {shown} is not text", "put the text in quotes"
+
+
+def _check_table_totals(c: _Checker, table: Table) -> None:
+    warned_rows: set[str] = set()
+    for t in table_totals(table):
+        what = f"table '{table.title}', total row '{t.row.label}', {t.column.label}"
+        path = t.row.path + (t.column.id,)
+        if t.rows == 0:
+            if t.row.id not in warned_rows:
+                warned_rows.add(t.row.id)
+                c.warning(t.row.path + ("total",), "total-no-rows",
+                          f"table '{table.title}', total row '{t.row.label}' has no rows above it to add up",
+                          "move the total row below the rows it totals, or remove total: true")
+            continue
+        unit = f" {t.column.unit.header}" if t.column.unit else ("%" if t.column.type == "percent" else "")
+        if t.unchecked:
+            c.warning(path, "total-incomplete",
+                      f"{what}: stated {t.stated.display()}{unit}, but the rows above include TBC values, so the "
+                      f"sum ({t.computed.display()}) cannot be checked", "confirm the TBC values")
+        elif t.difference is not None:
+            c.warning(path, "total-mismatch",
+                      f"{what}: stated {t.stated.display()}{unit}, but the rows above sum to "
+                      f"{t.computed.display()} (difference {t.difference:+,f})",
+                      "correct the stated total or the rows; if the source paper has the discrepancy, keep it and "
+                      "note it")

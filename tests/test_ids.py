@@ -88,6 +88,9 @@ def test_id_lists_are_every_schema_array_whose_items_carry_an_id(schema_walk):
     assert schema_walk["ids"] == {x.path for x in ID_LISTS}
     assert len({x.path for x in ID_LISTS}) == len(ID_LISTS)
     assert all(x.label for x in ID_LISTS)
+    assert all(x.scope in ("plan", "table") for x in ID_LISTS)
+    # a data table's rows and columns have ids unique within their table, not the plan
+    assert {x.path for x in ID_LISTS if x.scope == "table"} == {("tables", "*", "rows"), ("tables", "*", "columns")}
 
 
 def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_walk):
@@ -151,6 +154,9 @@ def _with_everything(data: dict) -> dict:
         "metrics": [{"id": "BCF-M-NEA", "domain": "hospital", "title": "Non-elective admissions",
                      "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"}}],
     }
+    data["tables"] = [{"id": "planning-assumptions", "title": "Planning assumptions", "chapter": "finance",
+                       "columns": [{"id": "item", "type": "text"}, {"id": "2013/14", "type": "percent"}],
+                       "rows": [{"id": "growth", "item": "Allocation growth", "2013/14": "tbc"}]}]
     return data
 
 
@@ -210,6 +216,9 @@ def test_tbc_inventory_is_keyed_by_ids_not_positions(everything):
     assert tbcs[("FIN-ALLOC", "amounts", "2015/16")] == "Allocation FIN-ALLOC 2015/16"
     assert tbcs[("bcf", "actual_contribution", "2015/16")] == "BCF actual contribution 2015/16"
     assert tbcs[("BCF-M-NEA", "targets", "2015/16")] == "Indicator BCF-M-NEA target 2015/16"
+    # a table row's id is unique only in its table, so its cells are keyed under the table's id
+    assert tbcs[("planning-assumptions", "growth", "2013/14")] == \
+        "Table 'Planning assumptions', row 'Allocation growth', 2013/14"
     ordered = sorted(tbcs, key=tbc_sort_key)
     assert ordered.index(("BCF-01", "funding", "2015/16")) < ordered.index(("BCF-M-NEA", "targets", "2015/16"))
 

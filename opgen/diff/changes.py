@@ -27,6 +27,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("indicators", "Indicators"),
     ("finance", "Finance"),
     ("bcf", "Better Care Fund"),
+    ("tables", "Tables"),
     ("tbcs", "TBCs"),
     ("warnings", "Validation warnings"),
 ]

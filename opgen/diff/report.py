@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from opgen import display, terminal
 from opgen.diff import texts
 from opgen.diff.changes import Change, ChangeSet
+from opgen.diff.sections import TABLE_PART
 from opgen.model import MILESTONE_LABELS, RAG_LABELS
 
 ARROW = "\u2192"
@@ -95,14 +96,22 @@ def what(c: Change) -> str:
         return ""
     if c.section == "rag" and c.field == "rag as at":
         return ""
-    if c.section == "tbcs":
+    if c.section == "tbcs" or _table_part(c):
         return ""
     if c.section == "vision" and c.field == "statement":
         return "statement"
     return c.field_label
 
 
+def _table_part(c: Change) -> bool:
+    """A change to a data table's column, row or cell: its title names the table and the row, and
+    its id (the table's) is for machines, not repeated to people."""
+    return c.section == "tables" and c.title.startswith(TABLE_PART)
+
+
 def subject(c: Change) -> str:
+    if _table_part(c):  # a table's column, row or cell: "Table 'X', row 'Y', 2013/14"
+        return f"{c.title}, {c.field}" if c.field else c.title
     if c.section == "warnings":
         return c.id or ""
     if c.section == "tbcs":
@@ -237,7 +246,7 @@ def render_markdown(cs: ChangeSet) -> str:
         rows = ["| Item | Change | Was | Now | Notes |", "| --- | --- | --- | --- | --- |"]
         for c in changes:
             item = md(subject(c))
-            if c.id and c.section not in PLAIN_SECTIONS:
+            if c.id and c.section not in PLAIN_SECTIONS and not _table_part(c):
                 item = f"**{md(c.id)}** {md(c.title)}".strip()
             field = what(c)
             if field:
@@ -324,7 +333,7 @@ def _rows(changes: list[Change]) -> list[dict]:
     rows = []
     for c in changes:
         was, now = values(c)
-        plain = c.section in PLAIN_SECTIONS or not c.id
+        plain = c.section in PLAIN_SECTIONS or not c.id or _table_part(c)
         title, label = (subject(c), what(c)) if plain else (c.title, what(c))
         if not title:
             title, label = label, ""

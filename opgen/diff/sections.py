@@ -9,9 +9,11 @@ from __future__ import annotations
 from opgen import chapters, display
 
 from opgen.diff import texts
-from opgen.diff.compare import Comparer, norm, rag_movement
+from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale
 from opgen.ids import item_money, section_money
-from opgen.model import BAND_ORDER, Indicator
+from decimal import Decimal
+
+from opgen.model import BAND_ORDER, RAG_ORDER, Indicator
 from opgen.periods import Quarter
 from opgen.richtext import to_plain
 
@@ -30,6 +32,7 @@ def run(c: Comparer) -> None:
     indicators(c, "indicators", c.old.indicators, c.new.indicators)
     finance(c)
     bcf(c)
+    tables(c)
 
 
 def metadata(c: Comparer) -> None:
@@ -476,3 +479,127 @@ def bcf(c: Comparer) -> None:
     c.section_money(s, section_money(s), ob, nb, unit=unit, factor=factor)
     indicators(c, s, ob.metrics if ob else [], nb.metrics if nb else [])
     c.year_totals(s, ob, nb, (("scheme funding", "funding_total"),), unit, factor)
+
+
+def tables(c: Comparer) -> None:
+    """Data tables matched by id; their columns and rows matched by id within the table. A changed cell
+    reads "Table 'Planning assumptions', row 'Allocation growth', 2013/14: 2.3% → 2.5%"."""
+    s = "tables"
+
+    def describe(t) -> str:
+        parts = [texts.plural(len([r for r in t.rows if not r.total]), "row"), texts.plural(len(t.columns), "column")]
+        if t.chapter:
+            parts.append(f"in {t.chapter}")
+        return ", ".join(parts)
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        c.field(s, n.id, "chapter", o.chapter, n.chapter, title=n.title)
+        c.field(s, n.id, "source", o.source, n.source, title=n.title)
+        c.text(s, n.id, "description", o.description, n.description, title=n.title)
+        c.text(s, n.id, "note", o.note, n.note, title=n.title)
+        table_columns(c, s, o, n)
+        table_rows(c, s, o, n)
+
+    c.items(s, c.old.tables, c.new.tables, describe=describe, compare=compare)
+
+
+TABLE_PART = "Table '"  # how the title of a change to a table's column, row or cell starts
+
+
+def _table_name(t) -> str:
+    return f"{TABLE_PART}{t.title}'"
+
+
+def table_columns(c: Comparer, s: str, o, n) -> None:
+    old_cols, new_cols = {x.id: x for x in o.columns}, {x.id: x for x in n.columns}
+    name = _table_name(n)
+    for col in n.columns:
+        if col.id not in old_cols:
+            c.add(s, "added", n.id, None, new=col.id, title=f"{name}, column '{col.label}'",
+                  detail=_column_kind(col), key=(n.id, "column", col.id))
+    for col in o.columns:
+        if col.id not in new_cols:
+            c.add(s, "removed", n.id, None, old=col.id, title=f"{name}, column '{col.label}'",
+                  detail=_column_kind(col), key=(n.id, "column", col.id))
+    for col in n.columns:
+        before = old_cols.get(col.id)
+        if before is None:
+            continue
+        where = f"{name}, column '{col.id}'"
+        c.field(s, n.id, "title", before.label, col.label, title=where, key=(n.id, "column", col.id, "title"))
+        c.field(s, n.id, "type", _column_words(before), _column_words(col), title=where,
+                key=(n.id, "column", col.id, "type"))
+
+
+def _row_words(row) -> str:
+    return f"{'total row' if row.total else 'row'} '{row.label}'"
+
+
+def _column_kind(col) -> str:
+    unit = display.column_unit(col)
+    return f"{col.type}{', ' + unit if unit else ''}"
+
+
+def _column_words(col) -> str:
+    return f"{col.label} ({_column_kind(col)})"
+
+
+def table_rows(c: Comparer, s: str, o, n) -> None:
+    old_rows, new_rows = {r.id: r for r in o.rows}, {r.id: r for r in n.rows}
+    name = _table_name(n)
+
+    def cells_text(t, row) -> str:
+        return "; ".join(f"{col.label} {display.table_cell(row.cell(col.id), col, with_unit=True)}"
+                         for col in t.columns if not row.cell(col.id).empty and row.cell(col.id).text != row.label)
+
+    for row in n.rows:
+        if row.id not in old_rows:
+            c.add(s, "added", n.id, None, new=row.id, title=f"{name}, {_row_words(row)}",
+                  detail=cells_text(n, row), key=(n.id, row.id))
+    for row in o.rows:
+        if row.id not in new_rows:
+            c.add(s, "removed", n.id, None, old=row.id, title=f"{name}, {_row_words(row)}",
+                  detail=cells_text(o, row), key=(n.id, row.id))
+    old_cols = {x.id: x for x in o.columns}
+    for row in n.rows:
+        before = old_rows.get(row.id)
+        if before is None:
+            continue
+        where = f"{name}, {_row_words(row)}"
+        for col in n.columns:
+            old_col = old_cols.get(col.id)
+            if old_col is None:
+                continue  # a new column: reported once, as added
+            oc, nc = before.cell(col.id), row.cell(col.id)
+            key = (n.id, row.id, col.id)
+            if col.summed and old_col.summed and (oc.value is not None or oc.empty) and \
+                    (nc.value is not None or nc.empty):
+                factor = Decimal(1)
+                if col.type == old_col.type == "money" and col.unit and old_col.unit:
+                    factor = MONEY_SCALE[old_col.unit.key] / MONEY_SCALE[col.unit.key]
+                c.value(s, n.id, col.label, rescale(oc.value, factor), nc.value, key=key, title=where,
+                        show=lambda v, col=col: display.table_value(v, col, with_unit=True),
+                        money=col.unit if col.type == "money" else None)
+                continue
+            was = display.table_cell(oc, old_col, with_unit=True)
+            now = display.table_cell(nc, col, with_unit=True)
+            if was == now:
+                continue
+            kind, direction = ("set" if oc.empty else "cleared" if nc.empty else "changed"), None
+            if col.type == "rag" and old_col.type == "rag" and not oc.empty and not nc.empty:
+                moved = rag_movement(oc.text, nc.text) if {oc.text, nc.text} <= set(RAG_ORDER) else None
+                if moved:
+                    kind, direction = moved
+            if nc.is_tbc:
+                kind = "tbc-introduced"
+            elif oc.is_tbc:
+                kind = "tbc-resolved"
+            c.add(s, kind, n.id, col.label, old=_json(oc.raw), new=_json(nc.raw), direction=direction, title=where,
+                  old_text=was, new_text=now, key=key)
+
+
+def _json(raw):
+    if raw is None or isinstance(raw, (bool, int, str)):
+        return raw
+    return str(getattr(raw, "text", raw))

@@ -26,6 +26,7 @@ from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value
 from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear
 from opgen.render.jinja import render
+from opgen.render.tables import chapters_printed, numbered_tables
 
 DASH = display.DASH
 RAG_KEYS = ("red", "amber", "green", "blue", "grey")
@@ -136,7 +137,7 @@ def _narrative_view(s: PlanSection, number: str, label: str, kind: str = "chapte
     subs = [_narrative_view(child, display.section_number(number, i), display.section_number(number, i), kind)
             for i, child in enumerate(s.sections, 1)]
     section = Section(f"sec-{s.id}", number, s.title, [v["section"] for v in subs], label, kind)
-    return {"section": section, "level": s.level, "body": s.body or "", "subs": subs}
+    return {"section": section, "id": s.id, "level": s.level, "body": s.body or "", "subs": subs}
 
 
 def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear]) -> list[str]:
@@ -506,7 +507,10 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     place("inventory", "before")
     if tbcs or warnings:
         inventory_section = add("Items to be confirmed and warnings", "inventory")
+    tables, appendix = tables_view(plan, chapters_printed(plan, inventory=inventory_section is not None))
+    tables_heading = display.TABLES_FOR_ALL_PROGRAMMES
     place("inventory", "after")
+    tables_appendix = {"section": add(display.TABLES_APPENDIX, "tables"), "items": appendix} if appendix else None
     appendices = []
     for i, s in enumerate(arrangement.appendices):
         letter = chapters.appendix_letter(i)
@@ -555,6 +559,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "finance": finance,
         "bcf": bcf,
         "inventory_section": inventory_section,
+        "tables": tables,
+        "tables_appendix": tables_appendix,
+        "tables_heading": tables_heading,
         "tbcs": tbcs,
         "warnings": [{"where": f"line {d.line}, column {d.column}" if d.line else "whole file",
                       "yaml_path": d.yaml_path, "message": d.message, "hint": d.hint} for d in warnings],
@@ -567,3 +574,49 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
 def operational_plan_html(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     """The full operational plan as HTML, for WeasyPrint (A4 portrait with landscape wide tables)."""
     return render("operational-plan.html.j2", **full_view(plan, list(diagnostics or [])))
+
+
+# --- data tables ----------------------------------------------------------------------------------
+
+_PILL_COLOURS = {"amber_red", "amber_green"} | set(RAG_LABELS)
+
+
+def _table_cell(c, numeric: bool) -> dict[str, Any]:
+    pill = None
+    if c.kind == "rag" and c.colour in _PILL_COLOURS:
+        pill = Pill(f"rag-{c.colour}", c.text)
+    elif c.kind == "rating" and c.colour in display.BAND_LABELS:
+        pill = band_pill(c.colour)
+    return {"text": c.text, "kind": c.kind, "pill": pill, "mark": c.mark, "flag": c.flag,
+            "unchecked": c.unchecked, "numeric": numeric}
+
+
+def _table(view) -> dict[str, Any]:
+    t = view.table
+    notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
+                                     (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
+    return {
+        "anchor": f"table-{view.number}",
+        "caption": view.caption,
+        "description": t.description or "",
+        "note": t.note or "",
+        "source": display.table_source(t.source) if t.source else "",
+        "notes": notes,
+        "row_notes": [{"label": r.label, "text": r.note} for r in view.rows if r.note],
+        "wide": view.wide,
+        "row_headers": bool(view.columns) and view.columns[0].kind == "text",
+        "columns": [{"heading": c.heading, "unit": c.unit, "kind": c.kind, "numeric": c.numeric}
+                    for c in view.columns],
+        "rows": [{"total": r.total, "cells": [_table_cell(c, col.numeric) for c, col in zip(r.cells, view.columns)]}
+                 for r in view.rows],
+    }
+
+
+def tables_view(plan: Plan, chapters: list[str]) -> tuple[dict[str, list[dict]], list[dict]]:
+    """The plan's data tables for the template: by chapter (in `chapters`, the chapters printed),
+    and the rest for the "Tables" appendix; numbered in print order."""
+    by_chapter: dict[str, list[dict]] = {c: [] for c in chapters}
+    appendix: list[dict] = []
+    for view in numbered_tables(plan, chapters):
+        (appendix if view.chapter is None else by_chapter[view.chapter]).append(_table(view))
+    return by_chapter, appendix

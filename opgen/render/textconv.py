@@ -206,6 +206,25 @@ def render_textconv(plan: Plan, warnings=()) -> str:
                 out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += indicator_lines(b.metrics)
 
+    if plan.tables:
+        out += ["", "== Tables"]
+        for t in by_id(plan.tables):
+            out.append(f"[{t.id}] {t.title}" + (f" (in {t.chapter})" if t.chapter else " (appendix)"))
+            if t.source:
+                out.append(f"  {t.id} source: {t.source}")
+            out += _sentences(t.description, f"  {t.id} | ")
+            for col in t.columns:  # columns and rows in table order: a total adds up the rows above it
+                unit = display.column_unit(col)
+                out.append(f"  {t.id} column {col.id}: {col.label} ({col.type}{', ' + unit if unit else ''})")
+            for row in t.rows:
+                out.append(f"  {t.id} {'total row' if row.total else 'row'} [{row.id}] {row.label}")
+                for col in t.columns:
+                    cell = row.cell(col.id)
+                    if not cell.empty:
+                        out.append(f"  {t.id} {row.id} {col.label}: {display.table_cell(cell, col, with_unit=True)}")
+                out += _sentences(row.note, f"  {t.id} {row.id} note | ")
+            out += _sentences(t.note, f"  {t.id} note | ")
+
     tbcs = tbc_inventory(plan)
     out += ["", f"== TBC ({len(tbcs)})"] + [f"TBC: {tbcs[k]}" for k in sorted(tbcs, key=tbc_sort_key)]
     shown = sorted({(d.code, d.message) for d in warnings if d.code != "tbc"})

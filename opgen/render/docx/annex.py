@@ -51,6 +51,7 @@ from opgen.model import (
 )
 from opgen.periods import Quarter
 from opgen.render import document_timestamp
+from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
     RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
@@ -59,6 +60,7 @@ from opgen.render.docx.ooxml import (
 )
 
 DASH = display.DASH
+_RAG_STEP_FILLS = {**RAG_FILLS, "amber_red": "ED8B00", "amber_green": "78BE20"}  # five-point RAG steps
 
 
 @dataclass(slots=True)
@@ -375,7 +377,7 @@ class _Builder:
 
     def build(self) -> None:
         parts = {"domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
-                 "performance": (self.indicators,), "inventory": (self.open_points,)}
+                 "performance": (self.indicators,), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
         for name in self.ANNEX_ORDER:
@@ -437,6 +439,9 @@ class _Builder:
             contents.append(f"Performance indicators: {display.plural(len(plan.indicators), 'indicator')}")
         if plan.sections:
             contents.append(f"Chapters of the plan: {', '.join(s.title for s in plan.sections)}")
+        if plan.tables:
+            contents.append(f"Tables: {display.plural(len(plan.tables), 'table')} from the plan, numbered as in "
+                            f"the full operational plan")
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:
@@ -762,6 +767,76 @@ class _Builder:
                                    self.text_para(display.period_note(quarter.label), align="right", fmt=MUTED)]))
             else:
                 cells.append(self.dash("right"))
+        return Row(cells)
+
+    def data_tables(self) -> None:
+        """The plan's data tables, numbered as in the full plan; a table too wide for a portrait page
+        gets a landscape section of its own."""
+        plan = self.plan
+        if not plan.tables:
+            return
+        views = numbered_tables(plan, chapters_printed(plan, inventory=bool(plan.tbcs or self.warnings)))
+        section = None
+        for i, view in enumerate(views):
+            cols = self._table_cols(view)
+            wide = min_width(cols) > PORTRAIT_WIDTH
+            if section is None or wide or section.landscape:
+                section, width = self.section([self.heading(display.TABLES_APPENDIX, 1)] if i == 0 else [], [cols])
+            out = section.blocks
+            out.append(_para([_run(view.caption)], "Heading2", keep_next=True, before=0 if not out else None))
+            if view.table.description:
+                out += self.rich(view.table.description, style="Normal")
+            out.append(_table(cols, [self._table_row(view, row) for row in view.rows], view.caption, width))
+            notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
+                                             (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
+            for note in notes:
+                out.append(self.body_text(note, MUTED, before=80, after=0))
+            for row in view.rows:
+                if row.note:
+                    out += self.rich(row.note, style="Normal", lead=[_run(f"{row.label}: ", BOLD)])
+            if view.table.note:
+                out += self.rich(view.table.note, style="Normal")
+            if view.table.source:
+                out.append(self.body_text(display.table_source(view.table.source), Fmt(italic=True, color=DARK_GREY),
+                                          before=80))
+
+    def _table_cols(self, view: TableView) -> list[Col]:
+        cols = []
+        for i, c in enumerate(view.columns):
+            texts = [r.cells[i].text for r in view.rows]
+            header = c.heading + (f"\n{c.unit}" if c.unit else "")
+            if c.kind == "text":
+                cols.append(Col(header, _fit(texts, 2.6, 5.5, header=c.heading), flex=1))
+            elif c.kind in ("rag", "rating"):
+                cols.append(Col(header, _fit(texts, 1.9, 2.8, bold=True, header=c.heading), align="center"))
+            elif c.kind == "tick":
+                cols.append(Col(header, _fit(texts, 1.2, 2.4, header=c.heading), align="center"))
+            elif c.numeric:
+                flags = [r.cells[i].flag for r in view.rows if r.cells[i].flag]
+                cols.append(Col(header, _fit(texts + flags, 1.5, 4.0 if flags else 3.2, bold=True, header=c.heading),
+                                align="right"))
+            else:
+                cols.append(Col(header, _fit(texts, 1.8, 3.0, header=c.heading)))
+        return cols
+
+    def _table_row(self, view: TableView, row) -> Row:
+        cells = []
+        total_fmt = BOLD if row.total else PLAIN
+        for column, c in zip(view.columns, row.cells):
+            align = "right" if column.numeric else ("center" if column.kind in ("rag", "rating", "tick") else None)
+            if c.kind == "missing":
+                cell = self.dash(align)
+            elif c.colour and column.kind == "rag" and c.colour in _RAG_STEP_FILLS:
+                cell = self.shaded(c.text, _RAG_STEP_FILLS[c.colour])
+            elif c.colour and column.kind == "rating" and c.colour in BAND_FILLS:
+                cell = self.shaded(c.text, BAND_FILLS[c.colour])
+            else:
+                cell = self.cell(c.text, align=align, fmt=total_fmt)
+            if c.flag:
+                cell.paras.append(self.text_para(c.flag, align=align, fmt=MUTED))
+            if row.total and not cell.fill:
+                cell.fill = PALE_GREY
+            cells.append(cell)
         return Row(cells)
 
     def open_points(self) -> None:
