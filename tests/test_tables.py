@@ -354,6 +354,7 @@ def test_a_table_goes_in_every_chapter_printed_and_otherwise_in_the_appendix():
     chapters = ["document_control", "vision", "domains", "performance", "qipp", "risks", "finance", "bcf",
                 "inventory", None]
     plain = {k: v for k, v in copy.deepcopy(PROVIDERS).items() if k != "chapter"}
+    data["schema_version"] = 2
     data["tables"] = [dict(plain, id=f"t-{n}", title=f"In {chapter or 'no chapter'}",
                            **({"chapter": chapter} if chapter else {})) for n, chapter in enumerate(chapters)]
     result = result_of(data)
