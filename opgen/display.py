@@ -15,14 +15,16 @@ Pure functions over model values: no rendering imports, no HTML or XML. Wording 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
 from opgen.model import (MILESTONE_LABELS, RAG_LABELS, Indicator, MoneyUnit, RiskPosition, Total, Value,
                          format_decimal)
-from opgen.periods import Quarter
+from opgen.periods import Period, Quarter
 
 DASH = "\u2013"
+NBSP = "\u00a0"
 TBC = "TBC"
 NOT_REPORTED = "Not reported"
 NOT_RATED = "Not rated"
@@ -54,7 +56,7 @@ __all__ = [
     "DASH", "TBC", "NOT_REPORTED", "NOT_RATED", "NOT_STATED", "period_note", "NOT_ASSESSED", "NO_DOMAIN", "PLAN_WIDE", "BAND_LABELS",
     "STATUS_LABELS", "CONFIDENCE_LABELS", "LIKELIHOOD_LABELS", "IMPACT_LABELS", "RAG_MEANINGS", "RAG_LABELS",
     "MILESTONE_LABELS", "value", "total", "net", "money", "percent", "difference", "stated_flag",
-    "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
+    "long_date", "date_text", "period", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "CHAPTER_NAMES", "appendix", "section_number", "chapter_subject",
     "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
     "TABLES_APPENDIX", "TICK_MARK", "TICK_WORDS", "table_caption", "column_unit", "table_rag", "table_number",
@@ -139,9 +141,21 @@ def date_text(parsed: Any, raw: str | None) -> str:
     return str(raw) if raw else ""
 
 
-def period_note(label: str | None) -> str:
-    """The period a figure belongs to, shown under it: '(2013/14)', '(2015/16 Q2)'."""
-    return f"({label})" if label else ""
+def period(p: Period | None) -> str:
+    """A period in words: '2013/14', '2015/16 Q2', 'Dec 2013', '12 months to Jun 2013'; never raw ISO."""
+    return p.words if p is not None else ""
+
+
+_KEEP_TOGETHER = re.compile(r"(?<=\d{4}/\d{2}) (?=Q[1-4])|(?<=\b[A-Z][a-z]{2}) (?=\d{4})|(?<=\b12) (?=months)")
+
+
+def period_note(label: "Period | str | None") -> str:
+    """The period a figure belongs to, shown under it in a narrow column: '(2013/14)', '(Dec 2013)',
+    '(12 months to Jun 2013)', '(TBC)'. A quarter, a month and '12 months' never break inside
+    (no-break spaces), so the note wraps only between its words."""
+    if isinstance(label, Period):
+        label = label.words
+    return f"({_KEEP_TOGETHER.sub(NBSP, label)})" if label else ""
 
 
 def quarter_span(q: Quarter) -> str:

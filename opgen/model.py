@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter
+from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Complete", "grey": "Not started"}
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "blue": 3}  # grey is not a delivery judgement
@@ -192,8 +192,8 @@ class Vision:
 class Milestone:
     id: str
     title: str
-    due: PlanDate | None
-    due_text: str | None
+    due: When | None
+    due_text: str | dict | None  # as written: a plan date, ongoing, tbc, {throughout: ...} or {from: ..., to: ...}
     status: str | None
     path: tuple
 
@@ -216,10 +216,10 @@ class Action:
     lead: str | None
     description: str | None
     mitigation: str | None
-    start: PlanDate | None
-    due: PlanDate | None
-    start_text: str | None
-    due_text: str | None
+    start: When | None
+    due: When | None
+    start_text: str | dict | None  # as written (see Milestone.due_text)
+    due_text: str | dict | None
     milestones: list[Milestone]
     rag: dict[Quarter, str]
     path: tuple
@@ -387,10 +387,18 @@ class Indicator:
     headline: bool
     source: str | None
     baseline: Value | None
-    baseline_period: str | None
-    targets: dict[FinancialYear, Value]
-    actuals: dict[Quarter, Value]
+    baseline_period: Period | None
+    targets: dict[Period, Value]  # any period, sorted by time
+    actuals: dict[Period, Value]
     path: tuple
+    baseline_period_text: str | None = None  # as written: a period, or tbc
+
+    @property
+    def baseline_period_words(self) -> str:
+        """The baseline's period in words ('Dec 2013', '12 months to Jun 2013'), 'TBC', or ''."""
+        if self.baseline_period is not None:
+            return self.baseline_period.words
+        return "TBC" if self.baseline_period_text == "tbc" else ""
 
     @property
     def suffix(self) -> str:
@@ -409,11 +417,12 @@ class Indicator:
     def polarity_label(self) -> str:
         return "Lower is better" if self.polarity == "lower_is_better" else "Higher is better"
 
-    def latest_actual(self) -> tuple[Quarter, Value] | None:
+    def latest_actual(self) -> tuple[Period, Value] | None:
+        """The actual for the period that ends last (of two ending together, the shorter)."""
         if not self.actuals:
             return None
-        quarter = max(self.actuals)
-        return quarter, self.actuals[quarter]
+        period = max(self.actuals, key=lambda p: (p.last_day, p.first_day))
+        return period, self.actuals[period]
 
 
 @dataclass(slots=True)
@@ -598,6 +607,15 @@ class Plan:
         return [i for i in self.indicators if i.headline] or self.indicators[:6]
 
 
+def target_periods(indicators: Iterable[Indicator], years: Iterable[FinancialYear] = ()) -> list[Period]:
+    """The periods a table of indicators has a target column for: every period any of them has a
+    target for, and the given financial years (the plan's), sorted by time."""
+    periods = {Period.parse(y.label) for y in years}
+    for indicator in indicators:
+        periods.update(indicator.targets)
+    return sorted(periods)
+
+
 # --- building ----------------------------------------------------------------------------------
 
 def _fy_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) -> dict[FinancialYear, Value]:
@@ -619,10 +637,30 @@ def _parse(parser, text):
         return None
 
 
-def _date(text: str | None) -> PlanDate | None:
-    if not text or text == "tbc":
+def _when(raw) -> When | None:
+    """An action's or milestone's date in any of its forms, or None (absent, tbc, or not readable:
+    the rules report that)."""
+    if raw is None or raw == "" or raw == "tbc":
         return None
-    return _parse(PlanDate.parse, str(text))
+    return _parse(When.parse, raw)
+
+
+def _when_tbc(raw) -> bool:
+    """A date that is, or has an end that is, to be confirmed."""
+    return raw == "tbc" or (isinstance(raw, dict) and "tbc" in raw.values())
+
+
+def _period_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) -> dict[Period, Value]:
+    """Figures keyed by any period, sorted by time."""
+    out: dict[Period, Value] = {}
+    for key, value in (raw or {}).items():
+        period = _parse(Period.parse, key)
+        if period is None:
+            continue
+        out[period] = Value.of(value)
+        if out[period].is_tbc:
+            tbcs.append(TbcItem(path + (key,), f"{label} {period.words}"))
+    return dict(sorted(out.items()))
 
 
 def _position(raw: dict | None) -> RiskPosition | None:
@@ -637,19 +675,17 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
     baseline_value = Value.of(baseline["value"]) if "value" in baseline else None
     if baseline_value and baseline_value.is_tbc:
         tbcs.append(TbcItem(path + ("baseline", "value"), f"{label} baseline"))
-    actuals: dict[Quarter, Value] = {}
-    for key, value in (raw.get("actuals") or {}).items():
-        quarter = _parse(Quarter.parse, key)
-        if quarter is not None:
-            actuals[quarter] = Value.of(value)
-            if actuals[quarter].is_tbc:
-                tbcs.append(TbcItem(path + ("actuals", key), f"{label} actual {key}"))
+    period_text = baseline.get("period")
+    if period_text == "tbc":
+        tbcs.append(TbcItem(path + ("baseline", "period"), f"{label} baseline period"))
     return Indicator(
-        id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw["unit"],
-        polarity=raw["polarity"], headline=bool(raw.get("headline")), source=raw.get("source"),
-        baseline=baseline_value, baseline_period=baseline.get("period"),
-        targets=_fy_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
-        actuals=actuals, path=path,
+        id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw.get("unit", ""),
+        polarity=raw.get("polarity", ""), headline=bool(raw.get("headline")), source=raw.get("source"),
+        baseline=baseline_value,
+        baseline_period=_parse(Period.parse, period_text) if period_text and period_text != "tbc" else None,
+        targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
+        actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
+        path=path, baseline_period_text=period_text,
     )
 
 
@@ -709,9 +745,9 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         milestones = []
         for j, m in enumerate(a.get("milestones") or []):
             due_text = m.get("due")
-            if due_text == "tbc":
+            if _when_tbc(due_text):
                 tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date"))
-            milestones.append(Milestone(m["id"], m["title"], _date(due_text), due_text, m.get("status"),
+            milestones.append(Milestone(m["id"], m["title"], _when(due_text), due_text, m.get("status"),
                                         path + ("milestones", j)))
         rag: dict[Quarter, str] = {}
         for year_text, quarters in (a.get("rag") or {}).items():
@@ -721,12 +757,12 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             for key, colour in (quarters or {}).items():
                 rag[Quarter(year, int(key[1]))] = colour
         for field_name in ("start", "due"):
-            if a.get(field_name) == "tbc":
+            if _when_tbc(a.get(field_name)):
                 tbcs.append(TbcItem(path + (field_name,), f"Action {a['id']} {field_name} date"))
         action = Action(
             id=a["id"], domain_id=a["domain"], title=a["title"], lead=a.get("lead"),
             description=a.get("description"), mitigation=a.get("mitigation"),
-            start=_date(a.get("start")), due=_date(a.get("due")), start_text=a.get("start"),
+            start=_when(a.get("start")), due=_when(a.get("due")), start_text=a.get("start"),
             due_text=a.get("due"), milestones=milestones, rag=dict(sorted(rag.items())), path=path,
         )
         action.current_rag = action.rag_as_at(as_at)

@@ -298,3 +298,78 @@ class Period:
 def suggest_period(text: str) -> str:
     return ('write a period as a financial year "2014/15", a calendar year "2012", a month "2013-12", '
             'a quarter "2014/15 Q2" or a range of months "2012-07/2013-06", in quotes')
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """When an action starts or is due, or a milestone is due, in any form a real plan uses: a plan
+    date (2015-03-31, 2015-03, "2015/16 Q3", "2015/16"), ongoing, throughout a financial year
+    ({throughout: "2014/15"}) or a span ({from: "2014/15 Q2", to: "2015/16 Q1"}). `tbc` is not a
+    When (the caller treats it as "to be confirmed").
+
+    For ordering and slippage a When is reduced to `end`, the last day it covers; ongoing has no end
+    (None), so it is never late and never outside the plan period. `words` is what a reader sees
+    ("Ongoing", "Throughout 2014/15", "2014/15 Q2 to 2015/16 Q1"); `text` is the value as the plan
+    would write it, for the diff and textconv."""
+
+    kind: str  # date | ongoing | throughout | span
+    text: str
+    words: str
+    start: dt.date | None
+    end: dt.date | None
+    precision: str  # day | month | quarter | year | ongoing: of the end, for slippage in quarters or months
+
+    @classmethod
+    def parse(cls, raw) -> "When":
+        if isinstance(raw, dict):
+            return _when_of_mapping(tuple(sorted((str(k), str(v)) for k, v in raw.items())))
+        return _when_of_text(str(raw))
+
+    @property
+    def quarter(self) -> Quarter | None:
+        return quarter_of(self.end) if self.end else None
+
+    def display(self) -> str:
+        return self.words
+
+    def __str__(self) -> str:
+        return self.words
+
+
+@lru_cache(maxsize=4096)
+def _when_of_text(text: str) -> When:
+    if text == "ongoing":
+        return When("ongoing", "ongoing", "Ongoing", None, None, "ongoing")
+    d = PlanDate.parse(text)
+    return When("date", text, d.display(), d.start, d.end, d.precision)
+
+
+@lru_cache(maxsize=4096)
+def _when_of_mapping(items: tuple) -> When:
+    raw = dict(items)
+    if set(raw) == {"throughout"}:
+        fy = FinancialYear.parse(raw["throughout"])
+        return When("throughout", f'{{throughout: "{fy.label}"}}', f"Throughout {fy.label}",
+                    fy.first_day, fy.last_day, "year")
+    if set(raw) == {"from", "to"}:
+        ends = []
+        for name in ("from", "to"):
+            if raw[name] == "tbc":
+                ends.append(None)
+                continue
+            end = _when_of_text(raw[name])
+            if end.kind == "ongoing":
+                raise PeriodError("a span runs from one date to another, and ongoing is not a date",
+                                  'write due: ongoing on its own, or give both ends, e.g. '
+                                  '{from: "2014/15 Q2", to: "2015/16 Q1"}')
+            ends.append(end)
+        first, last = ends
+        if first and last and last.end < first.start:
+            raise PeriodError(f"the span ends ({last.words}) before it starts ({first.words})",
+                              "write the earlier date as from:, the later as to:")
+        words = f"{first.words if first else 'TBC'} to {last.words if last else 'TBC'}"
+        return When("span", f'{{from: "{raw["from"]}", to: "{raw["to"]}"}}', words,
+                    first.start if first else None, last.end if last else None,
+                    last.precision if last else "ongoing")
+    raise PeriodError("this is not a date this plan understands",
+                      'write {throughout: "2014/15"} or {from: "2014/15 Q2", to: "2015/16 Q1"}')

@@ -9,6 +9,7 @@ baseline or target, RAG reported after the as-at quarter, NHS business rules not
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
 
 from opgen import chapters, display
@@ -17,7 +18,7 @@ from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, id_list
 from opgen.load import Document
 from opgen.figures import compare_stated, stated_unchecked, table_totals
 from opgen.model import RAG_SCALES, RATINGS, ROW_FIELDS, Plan, Table, Total, Value, build, rating_words
-from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
+from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
     """Yield (path, value) for every place matching a pattern of keys, '*' meaning each list item."""
@@ -46,10 +47,12 @@ class _Checker:
         self.doc = doc
         self.out: list[Diagnostic] = []
 
-    def add(self, severity: str, path: tuple, code: str, message: str, hint: str, key: bool = False) -> None:
+    def add(self, severity: str, path: tuple, code: str, message: str, hint: str, key: bool = False,
+            cause: str = "") -> None:
+        """`cause`, in plural words, marks problems one fix resolves together (see diagnostics.grouped)."""
         line, column = self.doc.position(path, key=key)
         self.out.append(Diagnostic(self.doc.path, line, column, severity, code, message, hint,
-                                   format_yaml_path(path)))
+                                   format_yaml_path(path), cause))
 
     def error(self, *args, **kwargs) -> None:
         self.add(ERROR, *args, **kwargs)
@@ -68,7 +71,10 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     plan = plan or build(data, doc.path)
     if period:
         _check_years_in_period(c, data, period, plan.meta.as_at)
-    _check_dates(c, plan)
+    _check_indicator_periods(c, data)
+    _check_dates(c, plan, period)
+    _check_history_order(c, plan)
+    _check_percents(c, plan)
     _check_totals(c, plan)
     _check_tbcs(c, plan)
     _check_unmitigated(c, plan)
@@ -190,10 +196,6 @@ def _year_keys(data: dict) -> Iterator[tuple[tuple, str, str]]:
         else:
             for key in (data.get(field.section) or {}).get(field.name) or {}:
                 yield (field.section, field.name, key), key, f"{_SECTION_NAMES[field.section]} {field.label}"
-    for pattern in (("indicators",), ("bcf", "metrics")):
-        for path, item in _items(data, pattern):
-            for key in item.get("targets") or {}:
-                yield path + ("targets", key), key, f"target of indicator {item['id']}"
 
 
 _SECTION_NAMES = {"qipp": "QIPP", "finance": "finance", "bcf": "BCF"}
@@ -206,12 +208,9 @@ def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> N
         year = _fy(c, key, path, key=True)
         if year is not None and not start <= year <= end:
             c.error(path, "outside-period", f"{year} ({what}) is outside the plan period {label}",
-                    f"use a financial year from {label}, or widen plan.period", key=True)
+                    f"use a financial year from {label}, or widen plan.period", key=True,
+                    cause=f"figures are for years outside the plan period {label}")
     quarter_texts = [(("plan", "as_at"), data["plan"]["as_at"], "the as-at quarter")]
-    for pattern in (("indicators",), ("bcf", "metrics")):
-        for path, item in _items(data, pattern):
-            for key in item.get("actuals") or {}:
-                quarter_texts.append((path + ("actuals", key), key, f"actual of indicator {item['id']}"))
     for path, text, what in quarter_texts:
         try:
             quarter = Quarter.parse(text)
@@ -231,29 +230,89 @@ def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> N
                 if Quarter(year, int(key[1])) > as_at:
                     c.warning(path + ("rag", year_text, key), "rag-after-as-at",
                               f"action {action['id']} has a RAG for {year} {key.upper()}, after the as-at quarter {as_at}",
-                              "remove it, or move plan.as_at forward", key=True)
+                              "remove it, or move plan.as_at forward", key=True,
+                              cause=f"RAG ratings are for quarters after the as-at quarter {as_at}")
 
 
-def _check_dates(c: _Checker, plan: Plan) -> None:
+def _check_indicator_periods(c: _Checker, data: dict) -> None:
+    """Indicators' figures may be for any period (a plan reports last year's outturn and targets
+    years ahead): each key, and the baseline's period, must be a real one; none is bound by the
+    plan period."""
+    for pattern in (("indicators",), ("bcf", "metrics")):
+        for path, item in _items(data, pattern):
+            for name in ("targets", "actuals"):
+                for key in item.get(name) or {}:
+                    _period(c, key, path + (name, key), key=True)
+            period = (item.get("baseline") or {}).get("period")
+            if period is not None and period != "tbc":
+                _period(c, period, path + ("baseline", "period"))
+
+
+def _period(c: _Checker, text, path: tuple, key: bool = False) -> Period | None:
+    try:
+        return Period.parse(str(text))
+    except PeriodError as e:
+        c.error(path, "period", str(e), e.hint, key=key)
+        return None
+
+
+def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, FinancialYear] | None) -> None:
+    """Actions' and milestones' dates in every form (a plan date, ongoing, throughout a year, a
+    span): readable; an action due after it starts; a milestone within its action (due no later
+    than the action, not before the action starts); and within the plan period, which bounds
+    delivery. Ongoing has no end, so it is never late and never outside the period."""
+    first = last = label = None
+    if period:
+        first, last = period[0].first_day, period[1].last_day
+        label = period[0].label if period[0] == period[1] else f"{period[0]} to {period[1]}"
     for action in plan.actions:
         for field_name in ("start", "due"):
-            text = getattr(action, f"{field_name}_text")
-            _parse_date(c, text, action.path + (field_name,))
-        if action.start and action.due and action.due.end < action.start.start:
+            _parse_when(c, getattr(action, f"{field_name}_text"), action.path + (field_name,))
+        start, due = action.start, action.due
+        if start and due and start.start and due.end and due.end < start.start:
             c.error(action.path + ("due",), "date-order",
-                    f"action {action.id} is due ({action.due_text}) before it starts ({action.start_text})",
+                    f"action {action.id} is due ({due.words}) before it starts ({start.words})",
                     "check the start and due dates")
+        if label:
+            if start and start.start and start.start > last:
+                _outside(c, action.path + ("start",), f"action {action.id} starts {start.words}", label)
+            if due and due.end and not first <= due.end <= last:
+                _outside(c, action.path + ("due",), f"action {action.id} is due {due.words}", label)
         for m in action.milestones:
-            _parse_date(c, m.due_text, m.path + ("due",))
-            if m.due and action.due and m.due.end > action.due.end:
+            _parse_when(c, m.due_text, m.path + ("due",))
+            if not m.due or not m.due.end:
+                continue
+            if due and due.end and m.due.end > due.end:
                 c.warning(m.path + ("due",), "milestone-after-action",
-                          f"milestone {m.id} is due {m.due_text}, after its action {action.id} ({action.due_text})",
+                          f"milestone {m.id} is due {m.due.words}, after its action {action.id} ({due.words})",
                           "move the milestone earlier or the action's due date later")
+            if start and start.start and m.due.end < start.start:
+                c.warning(m.path + ("due",), "milestone-before-action",
+                          f"milestone {m.id} is due {m.due.words}, before its action {action.id} starts "
+                          f"({start.words})", "check the milestone's due date and the action's start")
+            if label and not first <= m.due.end <= last:
+                _outside(c, m.path + ("due",), f"milestone {m.id} is due {m.due.words}", label)
     _parse_date(c, plan.meta.date, ("plan", "date"))
     for i, signatory in enumerate(plan.meta.signatories):
         _parse_date(c, signatory.date, ("plan", "signatories", i, "date"))
     for i, entry in enumerate(plan.meta.history):
         _parse_date(c, entry.date, ("plan", "history", i, "date"))
+
+
+def _outside(c: _Checker, path: tuple, what: str, label: str) -> None:
+    c.warning(path, "date-outside-period", f"{what}, outside the plan period {label}",
+              f"check the date, or widen plan.period to cover it (the plan period bounds delivery)",
+              cause=f"action and milestone dates are outside the plan period {label}")
+
+
+def _parse_when(c: _Checker, raw, path: tuple) -> When | None:
+    if raw is None or raw == "" or raw == "tbc":
+        return None
+    try:
+        return When.parse(raw)
+    except PeriodError as e:
+        c.error(path, "date", str(e), e.hint)
+        return None
 
 
 def _parse_date(c: _Checker, text: str | None, path: tuple) -> PlanDate | None:
@@ -264,6 +323,67 @@ def _parse_date(c: _Checker, text: str | None, path: tuple) -> PlanDate | None:
     except PeriodError as e:
         c.error(path, "date", str(e), e.hint)
         return None
+
+
+def _check_history_order(c: _Checker, plan: Plan) -> None:
+    """Version history is listed oldest first ("newest last"); an entry dated before the one above
+    it is out of order (a typo in the date, or a row in the wrong place)."""
+    previous: tuple[PlanDate, str] | None = None
+    for i, entry in enumerate(plan.meta.history):
+        try:
+            date = PlanDate.parse(str(entry.date)) if entry.date else None
+        except PeriodError:
+            continue
+        if date is None:
+            continue
+        if previous and date.end < previous[0].start:
+            c.warning(("plan", "history", i, "date"), "history-order",
+                      f"version {entry.version} is dated {date.display()}, before version {previous[1]} above it "
+                      f"({previous[0].display()})",
+                      "list the history oldest first, newest last, and check the dates")
+        previous = (date, entry.version)
+
+
+PERCENT_RANGE = (Decimal(0), Decimal(100))
+
+
+def check_percent(c: _Checker, path: tuple, value: Value | None, what: str, *, key: bool = False,
+                  low: Decimal = PERCENT_RANGE[0], high: Decimal = PERCENT_RANGE[1]) -> None:
+    """One percent figure: an error, located, when it lies outside low..high (0 to 100 unless the
+    caller says otherwise, e.g. a growth rate that may be negative). For every percent a plan
+    states: indicators in percent, finance planning assumptions, table columns of type percent."""
+    if value is None or not value.is_number or low <= value.number <= high:
+        return
+    c.error(path, "percent-range",
+            f"{what} is {display.value(value)}%, outside {display.value(Value('number', low))} to "
+            f"{display.value(Value('number', high))}%",
+            "write a percent as a number of hundredths: 95.2 for 95.2% (not 0.952, not 952); "
+            "if the figure is not a percentage, change the unit", key=key)
+
+
+def _check_percents(c: _Checker, plan: Plan) -> None:
+    for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        if indicator.unit != "percent":
+            continue
+        what = f"indicator {indicator.id}"
+        check_percent(c, indicator.path + ("baseline", "value"), indicator.baseline, f"the baseline of {what}")
+        for name, figures in (("target", indicator.targets), ("actual", indicator.actuals)):
+            for period, value in figures.items():
+                check_percent(c, indicator.path + (name + "s", period.text), value,
+                              f"the {name} of {what} for {period.words}")
+
+
+def check_stated_total(c: _Checker, path: tuple, what: str, stated: Value | None, computed: Total, unit: str,
+                       rows: str, key: bool = False) -> None:
+    """A stated total against the sum of its rows, by the one rule (figures.compare_stated): warns
+    when they differ, when a TBC row stops the check, and when there are no rows to check it
+    against (`rows` names them, plural: "QIPP schemes", "allocation lines")."""
+    if stated is not None and stated.is_number and computed.parts == 0 and not computed.incomplete:
+        c.warning(path, "total-no-rows",
+                  f"{what}: stated {stated.display()} {unit}, but there are no {rows} with a figure for it, so "
+                  f"it cannot be checked", f"add the {rows} it sums, or remove the stated total", key=key)
+        return
+    _compare_total(c, path, what, stated, computed, unit)
 
 
 def _compare_total(c: _Checker, path: tuple, what: str, stated: Value, computed: Total, unit: str) -> None:
@@ -288,14 +408,17 @@ def _check_totals(c: _Checker, plan: Plan) -> None:
                 (q.stated_savings_total, q.savings, "QIPP savings total", "stated_savings_total"),
                 (q.stated_investment_total, q.investment, "QIPP investment total", "stated_investment_total")):
             for year, stated in mapping.items():
-                _compare_total(c, ("qipp", field_name, year.label), f"{name} {year}", stated, compute(year), unit)
+                check_stated_total(c, ("qipp", field_name, year.label), f"{name} {year}", stated, compute(year),
+                                   unit, "QIPP schemes")
     if f := plan.finance:
-        for mapping, compute, name, field_name in (
-                (f.allocation_stated_total, f.allocation_total, "allocation total", "allocation_stated_total"),
-                (f.expenditure_stated_total, f.expenditure_total, "budget total", "expenditure_stated_total")):
+        for mapping, compute, name, field_name, rows in (
+                (f.allocation_stated_total, f.allocation_total, "allocation total", "allocation_stated_total",
+                 "allocation lines"),
+                (f.expenditure_stated_total, f.expenditure_total, "budget total", "expenditure_stated_total",
+                 "budget lines")):
             for year, stated in mapping.items():
-                _compare_total(c, ("finance", field_name, year.label), f"{name} {year}", stated, compute(year),
-                               f.unit.header)
+                check_stated_total(c, ("finance", field_name, year.label), f"{name} {year}", stated, compute(year),
+                                   f.unit.header, rows)
 
 
 def _check_tbcs(c: _Checker, plan: Plan) -> None:

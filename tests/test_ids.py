@@ -102,10 +102,11 @@ def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_w
 
 
 def test_year_keyed_fields_that_are_not_money_are_the_known_ones(schema_walk):
-    """Indicator targets are figures in the indicator's own unit, and an action's RAG is keyed by year:
-    neither is money. Anything else year-keyed must be classified, here or in MONEY_FIELDS."""
+    """An action's RAG is keyed by financial year and is not money (indicator targets and actuals are
+    keyed by any period since version 2, so they are not year-keyed). Anything else year-keyed must
+    be classified, here or in MONEY_FIELDS."""
     other = {path for path, unit in schema_walk["years"].items() if unit is None}
-    assert other == {("actions", "*", "rag"), ("indicators", "*", "targets"), ("bcf", "metrics", "*", "targets")}
+    assert other == {("actions", "*", "rag")}
 
 
 def test_domain_references_are_the_lists_whose_items_name_a_domain(schema_walk):

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from opgen import display
 from opgen.pipeline import plan_from_bytes, plan_from_file
+from opgen.model import target_periods
 from opgen.render.docx import annex_docx
 from opgen.render.html import operational_plan_html
 from opgen.render.tables import chapters_printed, numbered_tables
@@ -272,14 +273,14 @@ def expected_pairs(plan, h: dict, w: dict) -> list[tuple[str, str, str]]:
             pairs.append((f"risk {r.id} target", h.get(hk[:2] + (None, "Target L \u00d7 I = score")), word))
 
     if plan.indicators:
-        years = sorted({y for i in plan.indicators for y in i.targets} | set(plan.meta.years))
+        years = target_periods(plan.indicators, plan.meta.years)
         for i in plan.indicators:
             for col in ("Unit", "Polarity", "Baseline"):
                 pair(f"indicator {i.id} {col}", ("Performance indicators", i.id, None, col),
                      ("Performance indicators", i.id, None, col))
             for y in years:
-                pair(f"indicator {i.id} target {y}", ("Performance indicators", i.id, None, f"Target {y.label}"),
-                     ("Performance indicators", i.id, "Target", y.label))
+                pair(f"indicator {i.id} target {y}", ("Performance indicators", i.id, None, f"Target {y.words}"),
+                     ("Performance indicators", i.id, "Target", y.words))
             if any(x.actuals for x in plan.indicators):
                 pair(f"indicator {i.id} latest", ("Performance indicators", i.id, None, "Latest actual"),
                      ("Performance indicators", i.id, None, "Latest actual"))
@@ -473,6 +474,8 @@ def plan_from(data: dict):
 YEARS = ["2025/26", "2026/27"]
 figures = st.one_of(st.sampled_from(["tbc", "n/a"]), st.integers(-500, 5000),
                     st.decimals(min_value=-100, max_value=5000, places=1, allow_nan=False).map(float))
+percents = st.one_of(st.sampled_from(["tbc", "n/a"]), st.integers(0, 100),
+                     st.decimals(min_value=0, max_value=100, places=1, allow_nan=False).map(float))
 year_map = st.dictionaries(st.sampled_from(YEARS), figures, max_size=2)
 domain_ref = st.sampled_from([None, "urgent", "planned"])
 
@@ -528,12 +531,13 @@ def plans(draw) -> dict:
         data["risks"] = risks
     indicators = []
     for n in range(draw(st.integers(0, 2))):
-        i = {"id": f"KPI-{n + 1}", "title": f"Indicator {n + 1}",
-             "unit": draw(st.sampled_from(["percent", "count", "gbp", "days"])),
+        unit = draw(st.sampled_from(["percent", "count", "gbp", "days"]))
+        values = percents if unit == "percent" else figures  # a percent outside 0-100 is an error
+        i = {"id": f"KPI-{n + 1}", "title": f"Indicator {n + 1}", "unit": unit,
              "polarity": draw(st.sampled_from(["higher_is_better", "lower_is_better"])),
-             "targets": draw(st.dictionaries(st.sampled_from(YEARS), figures, min_size=1, max_size=2))}
+             "targets": draw(st.dictionaries(st.sampled_from(YEARS), values, min_size=1, max_size=2))}
         if draw(st.booleans()):
-            i["baseline"] = {"value": draw(figures), "period": "2024/25"}
+            i["baseline"] = {"value": draw(values), "period": "2024/25"}
         if (d := draw(domain_ref)):
             i["domain"] = d
         indicators.append(i)

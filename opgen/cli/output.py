@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from opgen.diagnostics import ERROR, sort_key
+from opgen.diagnostics import ERROR, grouped
 from opgen.terminal import escape_controls
 
 
@@ -26,10 +26,11 @@ def say(message: str) -> None:
 
 
 def print_diagnostics(diagnostics, stream=None, strict: bool = False) -> None:
-    """Print diagnostics as `file:line:col: severity: message` with a fix line, coloured on a terminal."""
+    """Print diagnostics as `file:line:col: severity: message` with a fix line, coloured on a terminal;
+    many with one cause and one fix as one message with the count and the lines."""
     stream = stream or sys.stdout
     colour = use_colour(stream)
-    for d in sorted(diagnostics, key=sort_key):
+    for d in grouped(diagnostics):
         text = d.as_text()
         if colour:
             code = "31" if d.severity == ERROR or strict else "33"

@@ -399,8 +399,8 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         parts = [i.unit_label, i.polarity_label.lower()]
         if i.baseline is not None:
             parts.append(f"baseline {i.show(i.baseline)}")
-        for year, value in sorted(i.targets.items()):
-            parts.append(f"target {year} {i.show(value)}")
+        for period, value in i.targets.items():  # sorted by time
+            parts.append(f"target {period.words} {i.show(value)}")
         return "; ".join(parts)
 
     def compare(o: Indicator, n: Indicator) -> None:
@@ -415,21 +415,22 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         polarity = n.polarity if same_scale else None
         c.value(s, n.id, "baseline", o.baseline, n.baseline, key=(n.id, "baseline", "value"), title=n.title,
                 show=n.show, polarity=polarity)
-        c.field(s, n.id, "baseline_period", o.baseline_period, n.baseline_period, title=n.title)
-        for year in sorted(set(o.targets) | set(n.targets)):
-            c.value(s, n.id, f"target {year.label}", o.targets.get(year), n.targets.get(year),
-                    key=(n.id, "targets", year.label), title=n.title, show=n.show, polarity=polarity,
+        c.field(s, n.id, "baseline_period", o.baseline_period_words or None, n.baseline_period_words or None,
+                title=n.title)
+        for period in sorted(set(o.targets) | set(n.targets)):
+            c.value(s, n.id, f"target {period.words}", o.targets.get(period), n.targets.get(period),
+                    key=(n.id, "targets", period.text), title=n.title, show=n.show, polarity=polarity,
                     target=True)
         for quarter in sorted(set(o.actuals) | set(n.actuals)):
             previous = [q for q in n.actuals if q < quarter and n.actuals[q].is_number]
             if previous:
-                compare_to = (f"{max(previous)}", n.actuals[max(previous)])
+                compare_to = (max(previous).words, n.actuals[max(previous)])
             elif n.baseline is not None and n.baseline.is_number:
                 compare_to = ("the baseline", n.baseline)
             else:
                 compare_to = None
-            c.value(s, n.id, f"actual {quarter.label}", o.actuals.get(quarter), n.actuals.get(quarter),
-                    key=(n.id, "actuals", quarter.label), title=n.title, show=n.show, polarity=polarity,
+            c.value(s, n.id, f"actual {quarter.words}", o.actuals.get(quarter), n.actuals.get(quarter),
+                    key=(n.id, "actuals", quarter.text), title=n.title, show=n.show, polarity=polarity,
                     first_kind="reported", compare_to=compare_to if polarity else None)
 
     c.items(s, old_items, new_items, describe=describe, compare=compare)

@@ -22,9 +22,9 @@ from markupsafe import Markup
 from opgen import chapters, display, richtext
 from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
 from opgen.figures import compare_stated
-from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value
+from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value, target_periods
 from opgen.model import Section as PlanSection
-from opgen.periods import FinancialYear
+from opgen.periods import FinancialYear, Period
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
 
@@ -90,10 +90,10 @@ def last_target(indicator: Indicator) -> tuple[str, Value] | None:
     """The target for the latest year that has a number, else the latest target of any kind."""
     if not indicator.targets:
         return None
-    years = sorted(indicator.targets)
-    numbered = [y for y in years if indicator.targets[y].is_number]
-    year = numbered[-1] if numbered else years[-1]
-    return year.label, indicator.targets[year]
+    periods = list(indicator.targets)  # sorted by time
+    numbered = [p for p in periods if indicator.targets[p].is_number]
+    period = numbered[-1] if numbered else periods[-1]
+    return display.period(period), indicator.targets[period]
 
 
 def identity(plan: Plan) -> dict[str, Any]:
@@ -188,7 +188,7 @@ def rag_counts(actions: Iterable[Action]) -> list[dict[str, Any]]:
             for k in (*RAG_KEYS, "none") if counts.get(k)]
 
 
-def _indicator_row(ind: Indicator, years: list[FinancialYear], plan: Plan | None) -> dict[str, Any]:
+def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None) -> dict[str, Any]:
     latest = ind.latest_actual()
     return {
         "id": ind.id,
@@ -198,19 +198,16 @@ def _indicator_row(ind: Indicator, years: list[FinancialYear], plan: Plan | None
         "polarity": ind.polarity_label,
         "direction": "\u2193" if ind.polarity == "lower_is_better" else "\u2191",
         "baseline": display.indicator_value(ind, ind.baseline),
-        "baseline_period": display.period_note(ind.baseline_period),
+        "baseline_period": display.period_note(ind.baseline_period_words),
         "targets": [display.indicator_value(ind, ind.targets.get(y)) for y in years],
         "latest": display.indicator_value(ind, latest[1] if latest else None),
-        "latest_period": display.period_note(latest[0].label if latest else None),
+        "latest_period": display.period_note(latest[0] if latest else None),
         "source": ind.source or "",
     }
 
 
-def _indicator_years(indicators: list[Indicator], fallback: list[FinancialYear]) -> list[FinancialYear]:
-    years = set(fallback)
-    for ind in indicators:
-        years.update(ind.targets)
-    return sorted(years)
+def _indicator_years(indicators: list[Indicator], fallback: list[FinancialYear]) -> list[Period]:
+    return target_periods(indicators, fallback)
 
 
 def _qipp_view(plan: Plan) -> dict[str, Any] | None:
@@ -401,7 +398,7 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "totals": [display.total(b.funding_total(y)) for y in years],
         "minimum": _money_cells(b.minimum_contribution, years) if b.minimum_contribution else None,
         "actual": _money_cells(b.actual_contribution, years) if b.actual_contribution else None,
-        "metric_years": [y.label for y in metric_years],
+        "metric_years": [display.period(y) for y in metric_years],
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
     }
 
@@ -473,7 +470,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
             groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan))
         performance = {"section": add("Performance and delivery summary", "performance"),
-                       "years": [y.label for y in indicator_years],
+                       "years": [display.period(y) for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
                        "has_actuals": any(i.actuals for i in plan.indicators),
                        "has_sources": any(i.source for i in plan.indicators),

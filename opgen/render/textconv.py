@@ -107,14 +107,16 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         current = display.rag(a.current_rag)
         out.append(f"[{a.id}] {a.title} ({current})")
         out.append(f"  {a.id} domain: {a.domain_id}")
-        for name in ("lead", "start_text", "due_text"):
-            value = getattr(a, name)
-            if value:
-                out.append(f"  {a.id} {name.replace('_text', '')}: {value}")
+        if a.lead:
+            out.append(f"  {a.id} lead: {a.lead}")
+        for name in ("start", "due"):
+            raw = getattr(a, f"{name}_text")
+            if raw:
+                out.append(f"  {a.id} {name}: {display.date_text(getattr(a, name), raw)}")
         for q, colour in sorted(a.rag.items()):
             out.append(f"  {a.id} RAG {q}: {display.rag(colour)}")
         for ms in by_id(a.milestones):
-            bits = ["due " + (ms.due_text or "\u2013")]
+            bits = ["due " + (display.date_text(ms.due, ms.due_text) or "\u2013")]
             if ms.status:
                 bits.append(display.milestone_status(ms.status) or ms.status)
             out.append(f"  {a.id} milestone [{ms.id}] {ms.title}: {', '.join(bits)}")
@@ -165,11 +167,12 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             if i.domain_id:
                 lines.append(f"  {i.id} domain: {i.domain_id}")
             if i.baseline is not None:
-                lines.append(f"  {i.id} baseline: {i.show(i.baseline)}" + (f" ({i.baseline_period})" if i.baseline_period else ""))
-            for year, value in sorted(i.targets.items()):
-                lines.append(f"  {i.id} target {year}: {i.show(value)}")
-            for quarter, value in sorted(i.actuals.items()):
-                lines.append(f"  {i.id} actual {quarter}: {i.show(value)}")
+                lines.append(f"  {i.id} baseline: {i.show(i.baseline)}"
+                             + (f" ({i.baseline_period_words})" if i.baseline_period_words else ""))
+            for period, value in i.targets.items():  # sorted by time
+                lines.append(f"  {i.id} target {display.period(period)}: {i.show(value)}")
+            for period, value in i.actuals.items():
+                lines.append(f"  {i.id} actual {display.period(period)}: {i.show(value)}")
             if i.source:
                 lines.append(f"  {i.id} source: {i.source}")
         return lines

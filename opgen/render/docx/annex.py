@@ -48,6 +48,7 @@ from opgen.model import (
     Risk,
     Section,
     Total,
+    target_periods,
 )
 from opgen.periods import Quarter
 from opgen.render import document_timestamp
@@ -730,20 +731,20 @@ class _Builder:
         indicators = self.plan.indicators
         if not indicators:
             return
-        years = sorted({y for i in indicators for y in i.targets} | set(self.plan.meta.years))
+        years = target_periods(indicators, self.plan.meta.years)
         has_actual = any(i.actuals for i in indicators)
         cols = [Col("ID", _fit([i.id for i in indicators], 1.4, 3.2)), Col("Indicator", 5.0, flex=1),
                 Col("Unit", _fit([i.unit_label for i in indicators], 1.2, 2.8, header="Unit")),
                 Col("Polarity", _fit([i.polarity_label for i in indicators], 1.5, 3.0, header="Polarity")),
                 Col("Baseline", _fit([display.indicator_value(i, i.baseline) for i in indicators] +
-                                     [display.period_note(i.baseline_period) for i in indicators if i.baseline_period],
+                                     [display.period_note(i.baseline_period_words) for i in indicators if i.baseline_period_words],
                                      1.8, 2.8, header="Baseline"), align="right")]
-        cols += [Col(y.label, 1.9, align="right", group="Target") for y in years]
+        cols += [Col(display.period(y), 1.9, align="right", group="Target") for y in years]
         if has_actual:
             cols.append(Col("Latest actual", 2.5, align="right"))
         section, width = self.section([self.heading("Performance indicators", 1)], [cols])
         section.blocks.append(self.body_text(
-            "Baseline and target for each financial year, as written in the plan (decimals as stated). "
+            "Baseline and targets by period, as written in the plan (decimals as stated). "
             "Polarity says whether a lower or a higher value is better."))
         rows: list[Row] = []
         for domain_title, group in _grouped(indicators, lambda i: i.domain_id, self.plan):
@@ -754,17 +755,17 @@ class _Builder:
 
     def _indicator_row(self, ind: Indicator, years, has_actual: bool) -> Row:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
-        if ind.baseline_period:
-            baseline.append(self.text_para(display.period_note(ind.baseline_period), align="right", fmt=MUTED))
+        if ind.baseline_period_words:
+            baseline.append(self.text_para(display.period_note(ind.baseline_period_words), align="right", fmt=MUTED))
         cells = [self.cell(ind.id), self.cell(ind.title), self.cell(ind.unit_label), self.cell(ind.polarity_label),
                  Cell(baseline)]
         cells += [self.value_cell(display.indicator_value(ind, ind.targets.get(y))) for y in years]
         if has_actual:
             latest = ind.latest_actual()
             if latest:
-                quarter, value = latest
+                period, value = latest
                 cells.append(Cell([self.text_para(display.indicator_value(ind, value), align="right"),
-                                   self.text_para(display.period_note(quarter.label), align="right", fmt=MUTED)]))
+                                   self.text_para(display.period_note(period), align="right", fmt=MUTED)]))
             else:
                 cells.append(self.dash("right"))
         return Row(cells)
