@@ -11,7 +11,7 @@ from opgen import periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
 from opgen.load import Document
 from opgen.model import Plan, build
-from opgen.schema import resolve, validator
+from opgen.schema import fast_check, resolve, validator
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
@@ -56,6 +56,13 @@ def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
 
 
 def schema_diagnostics(doc: Document) -> Iterator[Diagnostic]:
+    check = fast_check()
+    if check is not None:
+        try:
+            check(doc.data)
+            return
+        except Exception:  # noqa: BLE001 - invalid (or unsure): let jsonschema explain
+            pass
     seen: set[tuple] = set()
     for error in validator().iter_errors(doc.data):
         for diag in _explain(doc, error):

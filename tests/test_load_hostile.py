@@ -104,3 +104,62 @@ def test_escape_sequences_in_validate_messages_are_shown_not_run(tmp_path, capsy
     assert main(["validate", str(plan)]) == 1
     out = capsys.readouterr().out
     assert "error" in out and "\x1b" not in out and "\\x1b" in out
+
+
+# --- the compiled schema check's cache: nothing executable is trusted unless checked as ours ----------
+
+@pytest.fixture
+def schema_cache(tmp_path, monkeypatch):
+    from opgen import schema
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    schema.fast_check.cache_clear()
+    yield tmp_path / "opgen"
+    schema.fast_check.cache_clear()
+
+
+def _invalid_plan_reports(tmp_path) -> str:
+    plan = tmp_path / "bad.yaml"
+    plan.write_text((ROOT / "plans" / "south-kent-coast-2014-16.yaml").read_text(encoding="utf-8")
+                    .replace("\norganisation:", "\nbogus: 1\norganisation:", 1), encoding="utf-8")
+    from opgen.pipeline import plan_from_file
+    return "; ".join(d.message for d in plan_from_file(plan).report.errors)
+
+
+def test_a_planted_or_damaged_schema_cache_is_never_run(schema_cache, tmp_path):
+    import marshal
+
+    from opgen import schema
+
+    assert schema.fast_check() is not None
+    [cached] = list(schema_cache.glob("plan-schema-*.bytecode"))
+    good = cached.read_bytes()
+    schema.fast_check.cache_clear()
+    assert schema.fast_check() is not None  # read back from the cache
+    # a pass-everything validator planted in its place (valid header, wrong digest) is not run
+    planted = marshal.dumps(compile("def validate_x(data, **kw):\n    return data\n", "x", "exec"))
+    cached.write_bytes(good[:len(schema._MAGIC) + 64 + 32] + planted)  # our header and key, old digest
+    schema.fast_check.cache_clear()
+    assert "unknown key 'bogus'" in _invalid_plan_reports(tmp_path)
+    # a truncated file is rebuilt, not fatal
+    cached.write_bytes(good[: len(good) // 2])
+    schema.fast_check.cache_clear()
+    assert schema.fast_check() is not None and cached.read_bytes() == good
+    # a file others may write is not trusted
+    cached.chmod(0o666)
+    schema.fast_check.cache_clear()
+    assert schema.fast_check() is not None and cached.stat().st_mode & 0o022 == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_the_schema_cache_does_not_hang(schema_cache, tmp_path):
+    from opgen import schema
+
+    assert schema.fast_check() is not None
+    [cached] = list(schema_cache.glob("plan-schema-*.bytecode"))
+    cached.unlink()
+    os.mkfifo(cached)
+    schema.fast_check.cache_clear()
+    started = time.perf_counter()
+    assert "unknown key 'bogus'" in _invalid_plan_reports(tmp_path)
+    assert time.perf_counter() - started < 60
