@@ -79,7 +79,7 @@ DOMAIN_REFERENCES: tuple[tuple, ...] = tuple(x.path for x in ID_LISTS if x.domai
 
 # The lists whose items may name other items (`see: [id, ...]`), by data path.
 SEE_REFERENCES: tuple[tuple, ...] = (("actions",), ("actions", "*", "milestones"), ("qipp", "schemes"), ("risks",),
-                                     ("indicators",))
+                                     ("indicators",), ("bcf", "metrics"))
 
 _QIPP, _FINANCE, _BCF = ("qipp", "unit"), ("finance", "unit"), ("bcf", "unit")
 

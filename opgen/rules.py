@@ -77,6 +77,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_risk_rating_words(c, data)
     _check_parents(c, plan)
     _check_see(c, data, plan)
+    _check_approval_dates(c, plan)
     return c.out
 
 
@@ -294,7 +295,7 @@ def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
                       "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme")
         if risk.current and risk.rating and risk.band_of(risk.score) != risk.rating:
             c.warning(risk.path + ("rating",), "risk-rating-mismatch",
-                      f"risk {risk.id} is rated {risk.rating}, but likelihood x impact = {risk.score} is "
+                      f"risk {risk.id} is rated {risk.rating_word or risk.rating}, but likelihood x impact = {risk.score} is "
                       f"{risk.band_of(risk.score)}", "correct the rating or the scores (or drop rating: the score sets the band)")
         if risk.current and risk.target and risk.target.score > risk.current.score:
             c.warning(risk.path + ("target",), "risk-target-above-current",
@@ -453,3 +454,9 @@ def _check_see(c: _Checker, data: dict, plan: Plan) -> None:
                             f"there is no item with the id '{ref}' (in see: of {item.get('id')})",
                             f"did you mean '{guess}'?" if guess else
                             "name the id of an action, milestone, QIPP scheme, risk, indicator, section or table")
+
+
+def _check_approval_dates(c: _Checker, plan: Plan) -> None:
+    """An approval's date is a real date or month (2014-02), printed in words."""
+    for i, approval in enumerate(plan.meta.approvals):
+        _parse_date(c, approval.date, ("plan", "approvals", i, "date"))

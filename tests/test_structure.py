@@ -234,3 +234,39 @@ def test_month_dates_in_words():
     assert display.month_or_date("2014-02") == "Feb 2014"
     assert display.month_or_date("2014-02-27") == "27 February 2014"
     assert display.month_or_date(None) == ""
+
+
+def test_see_references_are_every_schema_list_whose_items_have_see():
+    """opgen.ids.SEE_REFERENCES names every list whose items carry `see:`, so each is checked."""
+    import json
+
+    from opgen.ids import SEE_REFERENCES
+    from opgen.resources import SCHEMA_PATH
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    found = set()
+
+    def walk(node, path, depth=0):
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        if depth > 10:
+            return
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            items = node["items"]
+            while "$ref" in items:
+                items = schema["$defs"][items["$ref"].rsplit("/", 1)[-1]]
+            if "see" in items.get("properties", {}):
+                found.add(path)
+            walk(node["items"], path + ("*",), depth + 1)
+            return
+        for key, child in (node.get("properties") or {}).items():
+            if isinstance(child, dict):
+                walk(child, path + (key,), depth + 1)
+    walk(schema, ())
+    assert found == set(SEE_REFERENCES)
+
+
+def test_approval_month_must_be_real():
+    text = TEXT.replace("date: 2014-02, decision", "date: 2014-13, decision")
+    [d] = errors(text)
+    assert (d.line, d.yaml_path) == (line_of(text, "date: 2014-13"), "plan.approvals[0].date")
+    assert "'2014-13' is not a real month" in d.message

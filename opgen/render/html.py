@@ -70,7 +70,7 @@ def confidence_pill(value: str | None) -> Pill | None:
 
 def see_view(plan: Plan, ids: list[str], anchors: dict[str, str]) -> list[dict[str, str]]:
     """Cross-references as links: each {'id', 'title', 'anchor'} ('' where the item has no anchor)."""
-    items = plan.items_by_id()
+    items = getattr(anchors, "titles", None) or plan.items_by_id()
     return [{"id": i, "title": items.get(i, ("", ""))[1], "anchor": anchors.get(i, "")} for i in ids]
 
 
@@ -560,10 +560,17 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     }
 
 
-def _anchors(plan: Plan, first_domain_section: int) -> dict:
+class Anchors(dict):
+    """Anchors by id (and actions' by object), with `titles`: every id'd item's (kind, title), found once."""
+
+    titles: dict
+
+
+def _anchors(plan: Plan, first_domain_section: int) -> Anchors:
     """The anchor of every item the full plan gives one, by id (for `see:` links) and, for actions,
     also by object (an action's own anchor, even where two share an id in an invalid plan)."""
-    out: dict = {}
+    out = Anchors()
+    out.titles = plan.items_by_id()
     for d_index, domain in enumerate(plan.domains):
         out.setdefault(domain.id, f"sec-{first_domain_section + d_index}")
         for a_index, action in enumerate(domain.actions):

@@ -69,6 +69,7 @@ class _Builder:
     _numbering: etree._Element | None = None
     _abstract: dict = field(default_factory=dict)
     _paras: dict = field(default_factory=dict)
+    _titles: dict | None = None  # every id'd item's (kind, title), for "See also"
 
     def __post_init__(self) -> None:
         self.doc = docx.Document()
@@ -271,7 +272,9 @@ class _Builder:
 
     def see_para(self, ids: Sequence[str]) -> etree._Element:
         """'See also: PC-02 Extended GP access; R-02 Provider capacity'."""
-        items = self.plan.items_by_id()
+        if self._titles is None:
+            self._titles = self.plan.items_by_id()
+        items = self._titles
         text = display.see_also([(i, items.get(i, ("", ""))[1]) for i in ids])
         label, _, rest = text.partition(": ")
         return _para([_run(f"{label}: ", Fmt(bold=True, color=DARK_GREY, size=16)),
@@ -622,15 +625,17 @@ class _Builder:
         has_current = any(r.current for r in risks)
         has_target = any(r.target for r in risks)
         has_status = any(not r.is_open for r in risks)
+        # a band with the plan's own word ("Extreme (very high)") on one line
+        band_width = _fit([display.risk_rating(r.band, r.rating_word) for r in risks], 2.1, 3.6, size_pt=8, bold=True)
         cols = [Col("ID", _fit([r.id for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1.1)]
         if has_owner:
             cols.append(Col("Owner", 2.6))
         if has_current:
             cols += [Col("L \u00d7 I", 1.5, align="center", group="Current"),
                      Col("Score", 1.3, align="center", group="Current"),
-                     Col("Band", 2.1, align="center", group="Current")]
+                     Col("Band", band_width, align="center", group="Current")]
         else:
-            cols.append(Col("Rating", 2.1, align="center"))
+            cols.append(Col("Rating", band_width, align="center"))
         if has_target:
             cols += [Col("L \u00d7 I", 1.5, align="center", group="Target"),
                      Col("Score", 1.3, align="center", group="Target"),
