@@ -63,7 +63,7 @@ __all__ = [
     "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "position", "band_ranges", "POLARITY_LABELS", "DECISION_LABELS", "SEE_ALSO", "SUB_ACTIONS", "CONTACTS", "APPROVALS",
     "rag_keys", "risk_rating", "polarity", "polarity_arrow", "unit", "month_or_date", "decision", "see_also",
-    "part_of", "sub_ref", "contact_line", "reviewers", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
+    "part_of", "contact_line", "reviewers", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
 ]
 
 
@@ -215,11 +215,6 @@ def see_also(items: list[tuple[str, str]]) -> str:
 def part_of(parent_id: str, parent_title: str = "") -> str:
     """Where a sub-action belongs: 'Part of UC-01 Urgent care'."""
     return f"Part of {parent_id}" + (f" {parent_title}" if parent_title else "")
-
-
-def sub_ref(parent_id: str, number: int) -> str:
-    """The place of a sub-action under its parent, shown beside its own id: 'UC-01.2'."""
-    return f"{parent_id}.{number}"
 
 
 def contact_line(name: str, role: str | None = None, organisation: str | None = None,

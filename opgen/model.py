@@ -179,12 +179,6 @@ class Scales:
     def five_point(self) -> bool:
         return self.rag == "five_point"
 
-    def rag_keys(self) -> tuple[str, ...]:
-        """The RAG colours this plan may use, worst to best, then complete and not started."""
-        if self.five_point:
-            return ("red", "amber_red", "amber", "amber_green", "green", "blue", "grey")
-        return ("red", "amber", "green", "blue", "grey")
-
     def risk_rating(self, word: str | None) -> str | None:
         """The canonical rating (low, moderate, high, extreme) a plan's word stands for, or None."""
         if word is None:

@@ -289,8 +289,7 @@ def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
         c.error(("plan", "risk_bands"), "risk-bands", "risk bands must rise: moderate < high < extreme",
                 "e.g. {moderate: 4, high: 8, extreme: 15}")
     for risk in plan.risks:
-        if risk.current is None and risk.rating is None and risk.rating_word is None \
-                and (data.get("risks") or [{}])[risk.path[-1]].get("rating") is None:  # an unknown word is an error
+        if risk.current is None and data["risks"][risk.path[1]].get("rating") is None:  # (an unknown word is an error)
             c.warning(risk.path, "risk-unrated", f"risk {risk.id} has no rating",
                       "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme")
         if risk.current and risk.rating and risk.band_of(risk.score) != risk.rating:
