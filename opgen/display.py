@@ -36,12 +36,15 @@ PLAN_WIDE = "Plan-wide"
 
 BAND_LABELS = {"extreme": "Extreme", "high": "High", "moderate": "Moderate", "low": "Low"}
 STATUS_LABELS = {"draft": "Draft", "submitted": "Submitted", "approved": "Approved"}
-CONFIDENCE_LABELS = {"red": "Low", "amber": "Medium", "green": "High"}
+CONFIDENCE_LABELS = {"red": "Low", "amber_red": "Low to medium", "amber": "Medium", "amber_green": "Medium to high",
+                     "green": "High", "tbc": TBC}
 LIKELIHOOD_LABELS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
 IMPACT_LABELS = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Catastrophic"}
 RAG_MEANINGS = {
     "red": "Off track: delivery at serious risk, action needed",
+    "amber_red": "Significant risk: problems not yet under control, likely to slip",
     "amber": "At risk: issues being managed, may slip",
+    "amber_green": "Minor issues: broadly on track, being watched",
     "green": "On track",
     "blue": "Complete: delivered",
     "grey": "Not started or not yet due",
@@ -50,6 +53,14 @@ RAG_MEANINGS = {
 CHAPTER_NAMES = {"document_control": "document control", "vision": "vision", "domains": "programme",
                  "performance": "performance", "qipp": "QIPP", "risks": "risk register", "finance": "finance",
                  "bcf": "Better Care Fund", "inventory": "inventory"}
+POLARITY_LABELS = {"lower_is_better": "Lower is better", "higher_is_better": "Higher is better"}
+POLARITY_ARROWS = {"lower_is_better": "\u2193", "higher_is_better": "\u2191"}
+DECISION_LABELS = {"approved": "Approved", "endorsed": "Endorsed", "noted": "Noted",
+                   "approved_with_changes": "Approved with changes", "deferred": "Deferred", "pending": "Pending"}
+SEE_ALSO = "See also"
+SUB_ACTIONS = "Sub-actions"
+CONTACTS = "Contacts"
+APPROVALS = "Approvals"
 TOTAL_INCOMPLETE_NOTE = "A total marked \u201c+ TBC\u201d is incomplete: it leaves out values still to be confirmed."
 
 __all__ = [
@@ -58,7 +69,9 @@ __all__ = [
     "MILESTONE_LABELS", "value", "total", "net", "money", "percent", "difference", "stated_flag",
     "long_date", "date_text", "period", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "CHAPTER_NAMES", "appendix", "section_number", "chapter_subject",
-    "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
+    "position", "band_ranges", "POLARITY_LABELS", "DECISION_LABELS", "SEE_ALSO", "SUB_ACTIONS", "CONTACTS", "APPROVALS",
+    "rag_keys", "risk_rating", "polarity", "polarity_arrow", "unit", "month_or_date", "decision", "see_also",
+    "part_of", "contact_line", "reviewers", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
     "TABLES_APPENDIX", "TICK_MARK", "TICK_WORDS", "table_caption", "column_unit", "table_rag", "table_number",
     "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
     "table_source", "table_total_flag",
@@ -158,6 +171,19 @@ def period_note(label: "Period | str | None") -> str:
     return f"({_KEEP_TOGETHER.sub(NBSP, label)})" if label else ""
 
 
+def month_or_date(text: Any) -> str:
+    """A date in words: 2014-02 -> 'Feb 2014', 2014-02-27 -> '27 February 2014'; nothing -> ''."""
+    if text is None or text == "":
+        return ""
+    raw = str(text)
+    if len(raw) == 7 and raw[4] == "-":
+        try:
+            return f"{dt.date(int(raw[:4]), int(raw[5:]), 1):%b %Y}"
+        except ValueError:
+            return raw
+    return long_date(text)
+
+
 def quarter_span(q: Quarter) -> str:
     """The months a financial quarter covers: 'October to December 2015'."""
     return f"{q.first_day:%B} to {q.last_day:%B %Y}"
@@ -173,7 +199,60 @@ def band(name: str | None) -> str:
     return BAND_LABELS.get(name or "", NOT_RATED)
 
 
+def rag_keys(five_point: bool) -> tuple[str, ...]:
+    """The RAG colours a key or a count lists, worst to best, then complete and not started."""
+    return (("red", "amber_red", "amber", "amber_green", "green") if five_point else ("red", "amber", "green")) + \
+        ("blue", "grey")
+
+
+def risk_rating(name: str | None, word: str | None = None) -> str:
+    """A risk band, with the plan's own word where it used another: 'Moderate (medium)'."""
+    label = band(name)
+    return f"{label} ({word})" if name in BAND_LABELS and word and word.lower() != name else label
+
+
+def polarity(name: str | None) -> str:
+    """'Lower is better', 'Higher is better', or 'Not stated' where the plan does not say."""
+    return POLARITY_LABELS.get(name or "", NOT_STATED)
+
+
+def polarity_arrow(name: str | None) -> str:
+    """The direction of improvement as an arrow; none where the plan does not say."""
+    return POLARITY_ARROWS.get(name or "", "")
+
+
+def unit(label: str | None) -> str:
+    """An indicator's unit in words, or 'Not stated'."""
+    return label or NOT_STATED
+
+
+def decision(name: str | None) -> str:
+    return DECISION_LABELS.get(name or "", sentence(str(name or "").replace("_", " ")))
+
+
+def see_also(items: list[tuple[str, str]]) -> str:
+    """Cross-references as one line: 'See also: PC-02 Urgent care review; R-03 Workforce'."""
+    return f"{SEE_ALSO}: " + "; ".join(f"{i} {t}".strip() for i, t in items) if items else ""
+
+
+def part_of(parent_id: str, parent_title: str = "") -> str:
+    """Where a sub-action belongs: 'Part of UC-01 Urgent care'."""
+    return f"Part of {parent_id}" + (f" {parent_title}" if parent_title else "")
+
+
+def contact_line(name: str, role: str | None = None, organisation: str | None = None,
+                 email: str | None = None, phone: str | None = None) -> str:
+    """'Jane Smith, Head of Planning, NHS Kent; jane.smith@nhs.net; 01234 567890'."""
+    who = ", ".join(x for x in (name, role, organisation) if x)
+    return "; ".join(x for x in (who, email, phone) if x)
+
+
+def reviewers(names: list[str]) -> str:
+    return ", ".join(names)
+
+
 def confidence(colour: str | None) -> str:
+    """A QIPP scheme's confidence: 'High', 'Low to medium', 'TBC' (never a colour)."""
     return CONFIDENCE_LABELS.get(colour or "", (colour or "").title())
 
 

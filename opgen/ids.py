@@ -89,6 +89,10 @@ SCOPED: tuple[tuple, ...] = tuple(x.path for x in ID_LISTS if x.scope != "plan")
 # The lists whose items may name a domain, by data path.
 DOMAIN_REFERENCES: tuple[tuple, ...] = tuple(x.path for x in ID_LISTS if x.domain_reference)
 
+# The lists whose items may name other items (`see: [id, ...]`), by data path.
+SEE_REFERENCES: tuple[tuple, ...] = (("actions",), ("actions", "*", "milestones"), ("qipp", "schemes"), ("risks",),
+                                     ("indicators",), ("bcf", "metrics"))
+
 _QIPP, _FINANCE, _BCF = ("qipp", "unit"), ("finance", "unit"), ("bcf", "unit")
 
 # In the order the plan lists them (the diff and textconv show them in this order).

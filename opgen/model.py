@@ -13,8 +13,12 @@ from typing import Any, Iterable
 
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
-RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Complete", "grey": "Not started"}
-RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "blue": 3}  # grey is not a delivery judgement
+RAG_LABELS = {"red": "Red", "amber_red": "Amber/red", "amber": "Amber", "amber_green": "Amber/green",
+              "green": "Green", "blue": "Complete", "grey": "Not started"}
+# worst to best; grey is not a delivery judgement. amber_red and amber_green are the five-point scale's.
+RAG_ORDER = {"red": 0, "amber_red": 1, "amber": 2, "amber_green": 3, "green": 4, "blue": 5}
+FIVE_POINT_ONLY = ("amber_red", "amber_green")
+RISK_RATINGS = ("low", "moderate", "high", "extreme")
 BAND_ORDER = {"low": 0, "moderate": 1, "high": 2, "extreme": 3}
 DEFAULT_BANDS = {"moderate": 4, "high": 8, "extreme": 15}
 MONEY_UNITS = {
@@ -143,6 +147,46 @@ class HistoryEntry:
     date: str | None
     author: str | None
     summary: str | None
+    reviewers: list[str] = field(default_factory=list)
+    status: str | None = None
+
+
+@dataclass(slots=True)
+class Contact:
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(slots=True)
+class Approval:
+    body: str
+    date: str | None = None       # a date (2014-02-27) or a month (2014-02), as written
+    decision: str | None = None   # approved | endorsed | noted | approved_with_changes | deferred | pending
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Scales:
+    """The plan's own vocabulary (`scales:`): its RAG scale and the other words it uses for risk ratings."""
+
+    rag: str = "three_point"
+    risk_aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> canonical rating
+
+    @property
+    def five_point(self) -> bool:
+        return self.rag == "five_point"
+
+    def risk_rating(self, word: str | None) -> str | None:
+        """The canonical rating (low, moderate, high, extreme) a plan's word stands for, or None."""
+        if word is None:
+            return None
+        text = " ".join(str(word).split())
+        if text in RISK_RATINGS:
+            return text
+        return self.risk_aliases.get(text.lower())
 
 
 @dataclass(slots=True)
@@ -157,6 +201,8 @@ class PlanMeta:
     date: str | None
     signatories: list[Signatory]
     history: list[HistoryEntry]
+    contacts: list[Contact] = field(default_factory=list)
+    approvals: list[Approval] = field(default_factory=list)
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -196,6 +242,7 @@ class Milestone:
     due_text: str | dict | None  # as written: a plan date, ongoing, tbc, {throughout: ...} or {from: ..., to: ...}
     status: str | None
     path: tuple
+    see: list[str] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -224,6 +271,9 @@ class Action:
     rag: dict[Quarter, str]
     path: tuple
     current_rag: str | None = None
+    parent: str | None = None
+    see: list[str] = field(default_factory=list)
+    contact: str | None = None
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -276,9 +326,10 @@ class QippScheme:
     lead: str | None
     savings: dict[FinancialYear, Value]
     investment: dict[FinancialYear, Value]
-    confidence: str | None
+    confidence: str | None  # a RAG colour, or "tbc"
     note: str | None
     path: tuple
+    see: list[str] = field(default_factory=list)
 
     def net(self, year: FinancialYear) -> Total:
         return Total.of([self.savings.get(year)]) - Total.of([self.investment.get(year)])
@@ -343,10 +394,12 @@ class Risk:
     current: RiskPosition | None
     gross: RiskPosition | None
     target: RiskPosition | None
-    rating: str | None
+    rating: str | None          # canonical: low, moderate, high or extreme
     mitigation: str | None
     path: tuple
     bands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_BANDS))
+    rating_word: str | None = None  # the plan's own word where it is an alias ("medium"), else None
+    see: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> int | None:
@@ -382,8 +435,8 @@ class Indicator:
     id: str
     domain_id: str | None
     title: str
-    unit: str
-    polarity: str
+    unit: str | None        # None where the source does not say
+    polarity: str | None    # None where the source does not say: no arrow, no "better" or "worse"
     headline: bool
     source: str | None
     baseline: Value | None
@@ -399,14 +452,16 @@ class Indicator:
         if self.baseline_period is not None:
             return self.baseline_period.words
         return "TBC" if self.baseline_period_text == "tbc" else ""
+    see: list[str] = field(default_factory=list)
 
     @property
     def suffix(self) -> str:
-        return INDICATOR_SUFFIX.get(self.unit, "")
+        return INDICATOR_SUFFIX.get(self.unit or "", "")
 
     @property
     def unit_label(self) -> str:
-        return UNIT_LABELS.get(self.unit, self.unit)
+        """The unit in words, or "" where the plan does not say."""
+        return UNIT_LABELS.get(self.unit, self.unit) if self.unit else ""
 
     def show(self, value: Value | None) -> str:
         if value is None:
@@ -415,7 +470,8 @@ class Indicator:
 
     @property
     def polarity_label(self) -> str:
-        return "Lower is better" if self.polarity == "lower_is_better" else "Higher is better"
+        """'Lower is better', 'Higher is better', or "" where the plan does not say."""
+        return {"lower_is_better": "Lower is better", "higher_is_better": "Higher is better"}.get(self.polarity or "", "")
 
     def latest_actual(self) -> tuple[Period, Value] | None:
         """The actual for the period that ends last (of two ending together, the shorter)."""
@@ -573,6 +629,7 @@ class Plan:
     tbcs: list[TbcItem]
     sections: list[Section] = field(default_factory=list)   # narrative chapters, top level, in plan order
     tables: list["Table"] = field(default_factory=list)
+    scales: Scales = field(default_factory=Scales)
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -580,6 +637,22 @@ class Plan:
     def domain_title(self, domain_id: str | None) -> str:
         d = self.domain(domain_id)
         return d.title if d else (domain_id or "")
+
+    def action(self, action_id: str | None) -> Action | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+    def sub_actions(self, action_id: str) -> list[Action]:
+        return [a for a in self.actions if a.parent == action_id]
+
+    def items_by_id(self) -> dict[str, tuple[str, str]]:
+        """Every id'd item a `see:` may name: id -> (what it is, its title)."""
+        out: dict[str, tuple[str, str]] = {}
+        for kind, items in (("action", self.actions), ("milestone", [m for _, m in self.milestones]),
+                            ("QIPP scheme", self.qipp.schemes if self.qipp else []), ("risk", self.risks),
+                            ("indicator", self.indicators), ("domain", self.domains)):
+            for item in items:
+                out.setdefault(item.id, (kind, item.title))
+        return out
 
     @property
     def quarters(self) -> list[Quarter]:
@@ -614,6 +687,33 @@ def target_periods(indicators: Iterable[Indicator], years: Iterable[FinancialYea
     for indicator in indicators:
         periods.update(indicator.targets)
     return sorted(periods)
+def nested(actions: list[Action]) -> list[tuple[Action, int]]:
+    """Actions with each sub-action straight after its parent (and its parent's earlier sub-actions),
+    as (action, depth): 0 for an action whose parent is not in the list, 1 under it, and so on.
+    A cycle (an error `opgen validate` reports) is broken where it is met."""
+    ids = {a.id for a in actions}
+    children: dict[str, list[Action]] = {}
+    tops = []
+    for a in actions:
+        if a.parent and a.parent in ids and a.parent != a.id:
+            children.setdefault(a.parent, []).append(a)
+        else:
+            tops.append(a)
+    out: list[tuple[Action, int]] = []
+    seen: set[int] = set()
+
+    def walk(a: Action, depth: int) -> None:
+        if id(a) in seen:
+            return
+        seen.add(id(a))
+        out.append((a, depth))
+        for child in children.get(a.id, []):
+            walk(child, depth + 1)
+    for a in tops:
+        walk(a, 0)
+    for a in actions:  # in a cycle, with no top: listed where they are
+        walk(a, 0)
+    return out
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -663,6 +763,27 @@ def _period_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) 
     return dict(sorted(out.items()))
 
 
+def _text(raw: Any) -> str | None:
+    return None if raw is None else str(raw)
+
+
+def _scales(raw: dict | None) -> Scales:
+    raw = raw or {}
+    aliases: dict[str, str] = {}
+    for rating in RISK_RATINGS:
+        for word in ((raw.get("risk_rating") or {}).get(rating) or {}).get("aliases") or []:
+            aliases.setdefault(" ".join(str(word).split()).lower(), rating)
+    return Scales(raw.get("rag") or "three_point", aliases)
+
+
+def _alias_word(scales: Scales, word: Any) -> str | None:
+    """The plan's own word for a risk rating where it differs from the canonical one ("medium")."""
+    if word is None:
+        return None
+    canonical = scales.risk_rating(word)
+    return str(word) if canonical and str(word) != canonical else None
+
+
 def _position(raw: dict | None) -> RiskPosition | None:
     if raw and isinstance(raw.get("likelihood"), int) and isinstance(raw.get("impact"), int):
         return RiskPosition(raw["likelihood"], raw["impact"])
@@ -679,13 +800,13 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
     if period_text == "tbc":
         tbcs.append(TbcItem(path + ("baseline", "period"), f"{label} baseline period"))
     return Indicator(
-        id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw.get("unit", ""),
-        polarity=raw.get("polarity", ""), headline=bool(raw.get("headline")), source=raw.get("source"),
+        id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw.get("unit"),
+        polarity=raw.get("polarity"), headline=bool(raw.get("headline")), source=raw.get("source"),
         baseline=baseline_value,
         baseline_period=_parse(Period.parse, period_text) if period_text and period_text != "tbc" else None,
         targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
         actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
-        path=path, baseline_period_text=period_text,
+        path=path, baseline_period_text=period_text, see=list(raw.get("see") or []),
     )
 
 
@@ -727,9 +848,15 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         title=p["title"], subtitle=p.get("subtitle"), start=start, end=end, as_at=as_at,
         version=str(p["version"]), status=p["status"], date=p.get("date"),
         signatories=[Signatory(s["name"], s["role"], s.get("date")) for s in p.get("signatories") or []],
-        history=[HistoryEntry(str(h["version"]), h.get("date"), h.get("author"), h.get("summary"))
+        history=[HistoryEntry(str(h["version"]), _text(h.get("date")), h.get("author"), h.get("summary"),
+                              [str(r) for r in h.get("reviewers") or []], h.get("status"))
                  for h in p.get("history") or []],
+        contacts=[Contact(c["name"], c.get("role"), c.get("organisation"), c.get("email"),
+                          _text(c.get("phone"))) for c in p.get("contacts") or []],
+        approvals=[Approval(a["body"], _text(a.get("date")), a.get("decision"), a.get("note"))
+                   for a in p.get("approvals") or []],
     )
+    scales = _scales(data.get("scales"))
     bands = dict(p.get("risk_bands") or DEFAULT_BANDS)
     v = data["vision"]
     vision = Vision(v["mission"], [VisionStatement(s["label"], s["text"]) for s in v.get("statements") or []],
@@ -748,7 +875,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             if _when_tbc(due_text):
                 tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date"))
             milestones.append(Milestone(m["id"], m["title"], _when(due_text), due_text, m.get("status"),
-                                        path + ("milestones", j)))
+                                        path + ("milestones", j), see=list(m.get("see") or [])))
         rag: dict[Quarter, str] = {}
         for year_text, quarters in (a.get("rag") or {}).items():
             year = _parse(FinancialYear.parse, year_text)
@@ -764,6 +891,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             description=a.get("description"), mitigation=a.get("mitigation"),
             start=_when(a.get("start")), due=_when(a.get("due")), start_text=a.get("start"),
             due_text=a.get("due"), milestones=milestones, rag=dict(sorted(rag.items())), path=path,
+            parent=a.get("parent"), see=list(a.get("see") or []), contact=a.get("contact"),
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)
@@ -780,8 +908,10 @@ def build(data: dict, source: str = "<plan>") -> Plan:
                 point_of_delivery=s.get("point_of_delivery"), lead=s.get("lead"),
                 savings=_fy_map(s.get("savings"), tbcs, path + ("savings",), f"QIPP {s['id']} savings"),
                 investment=_fy_map(s.get("investment"), tbcs, path + ("investment",), f"QIPP {s['id']} investment"),
-                confidence=s.get("confidence"), note=s.get("note"), path=path,
+                confidence=s.get("confidence"), note=s.get("note"), path=path, see=list(s.get("see") or []),
             ))
+            if s.get("confidence") == "tbc":
+                tbcs.append(TbcItem(path + ("confidence",), f"QIPP {s['id']} confidence"))
         qipp = Qipp(MoneyUnit(q["unit"]), schemes,
                     _fy_map(q.get("stated_total"), tbcs, ("qipp", "stated_total"), "QIPP stated net total"),
                     _fy_map(q.get("stated_savings_total"), tbcs, ("qipp", "stated_savings_total"), "QIPP stated savings total"),
@@ -791,8 +921,9 @@ def build(data: dict, source: str = "<plan>") -> Plan:
     risks = [Risk(
         id=r["id"], title=r["title"], description=r.get("description"), domain_id=r.get("domain"),
         owner=r.get("owner"), status=r.get("status", "open"), current=_position(r),
-        gross=_position(r.get("gross")), target=_position(r.get("target")), rating=r.get("rating"),
-        mitigation=r.get("mitigation"), path=("risks", i), bands=bands,
+        gross=_position(r.get("gross")), target=_position(r.get("target")),
+        rating=scales.risk_rating(r.get("rating")), mitigation=r.get("mitigation"), path=("risks", i), bands=bands,
+        rating_word=_alias_word(scales, r.get("rating")), see=list(r.get("see") or []),
     ) for i, r in enumerate(data.get("risks") or [])]
 
     indicators = [_indicator(raw, ("indicators", i), tbcs) for i, raw in enumerate(data.get("indicators") or [])]
@@ -834,7 +965,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         source=source,
         organisation=Organisation(org["name"], org.get("short_name"), org.get("code")),
         meta=meta, vision=vision, domains=domains, actions=actions, qipp=qipp, risks=risks,
-        indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs, tables=tables,
+        indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs, tables=tables, scales=scales,
         sections=_sections(data.get("sections"), ("sections",)),
     )
 

@@ -14,10 +14,11 @@ from typing import Iterator
 
 from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
-from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, id_list
+from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
 from opgen.figures import compare_stated, stated_unchecked, table_totals
-from opgen.model import RAG_SCALES, RATINGS, ROW_FIELDS, Plan, Table, Total, Value, build, rating_words
+from opgen.model import (FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, Plan, Table, Total,
+                         Value, build, rating_words)
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
@@ -83,6 +84,11 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_finance(c, plan)
     _check_sections(c, plan)
     _check_tables(c, data, plan)
+    _check_rag_scale(c, data)
+    _check_risk_rating_words(c, data)
+    _check_parents(c, plan)
+    _check_see(c, data, plan)
+    _check_approval_dates(c, plan)
     return c.out
 
 
@@ -459,12 +465,12 @@ def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
         c.error(("plan", "risk_bands"), "risk-bands", "risk bands must rise: moderate < high < extreme",
                 "e.g. {moderate: 4, high: 8, extreme: 15}")
     for risk in plan.risks:
-        if risk.current is None and risk.rating is None:
+        if risk.current is None and data["risks"][risk.path[1]].get("rating") is None:  # (an unknown word is an error)
             c.warning(risk.path, "risk-unrated", f"risk {risk.id} has no rating",
                       "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme")
         if risk.current and risk.rating and risk.band_of(risk.score) != risk.rating:
             c.warning(risk.path + ("rating",), "risk-rating-mismatch",
-                      f"risk {risk.id} is rated {risk.rating}, but likelihood x impact = {risk.score} is "
+                      f"risk {risk.id} is rated {risk.rating_word or risk.rating}, but likelihood x impact = {risk.score} is "
                       f"{risk.band_of(risk.score)}", "correct the rating or the scores (or drop rating: the score sets the band)")
         if risk.current and risk.target and risk.target.score > risk.current.score:
             c.warning(risk.path + ("target",), "risk-target-above-current",
@@ -660,3 +666,147 @@ def _check_table_totals(c: _Checker, table: Table) -> None:
                       f"{t.computed.display()} (difference {t.difference:+,f})",
                       "correct the stated total or the rows; if the source paper has the discrepancy, keep it and "
                       "note it")
+# --- a plan's own vocabulary (scales) -----------------------------------------------------------
+
+def _rag_values(data: dict) -> Iterator[tuple[tuple, str, str]]:
+    """Every RAG value in the plan: (path, value, what it rates)."""
+    for path, action in _items(data, ("actions",)):
+        for year, quarters in (action.get("rag") or {}).items():
+            for key, colour in (quarters or {}).items() if isinstance(quarters, dict) else ():
+                yield path + ("rag", year, key), colour, f"action {action.get('id')}'s RAG for {year} {str(key).upper()}"
+    for path, scheme in _items(data, ("qipp", "schemes")):
+        if "confidence" in scheme:
+            yield path + ("confidence",), scheme["confidence"], f"QIPP scheme {scheme.get('id')}'s confidence"
+    for path, line in _items(data, ("finance", "lines")):
+        for period, colour in (line.get("rag") or {}).items():
+            yield path + ("rag", period), colour, f"finance line {line.get('id')}'s RAG for {period}"
+
+
+def _check_rag_scale(c: _Checker, data: dict) -> None:
+    """amber_red and amber_green belong to the five-point scale, which a plan declares."""
+    if (data.get("scales") or {}).get("rag") == "five_point":
+        return
+    for path, colour, what in _rag_values(data):
+        if colour in FIVE_POINT_ONLY:
+            c.error(path, "rag-scale", f"{colour} ({what}) is a five-point RAG rating, but this plan uses the "
+                    "three-point scale (red, amber, green)",
+                    "add `scales: {rag: five_point}` at the top level of the plan if it rates on five points "
+                    "(red, amber_red, amber, amber_green, green); otherwise use red, amber or green")
+
+
+def _check_risk_rating_words(c: _Checker, data: dict) -> None:
+    """A risk's `rating` is low, moderate, high or extreme, or an alias the plan declares in
+    scales.risk_rating; an alias names one rating only and is not itself a rating."""
+    declared: dict[str, str] = {}
+    spelt: list[str] = []
+    for rating in RISK_RATINGS:
+        for i, word in enumerate(((data.get("scales") or {}).get("risk_rating") or {}).get(rating, {}).get("aliases") or []):
+            key = " ".join(str(word).split()).lower()
+            path = ("scales", "risk_rating", rating, "aliases", i)
+            if key in RISK_RATINGS:
+                if key != rating:
+                    c.error(path, "risk-alias", f"'{word}' is itself a risk rating, so it cannot stand for {rating}",
+                            f"remove it from the aliases of {rating}")
+                continue
+            if key in declared and declared[key] != rating:
+                c.error(path, "risk-alias", f"'{word}' is declared for both {declared[key]} and {rating}",
+                        "give each word one meaning: remove it from one of the two")
+                continue
+            if key not in declared:
+                declared[key] = rating
+                spelt.append(str(word))
+    for path, risk in _items(data, ("risks",)):
+        word = risk.get("rating")
+        if word is None:
+            continue
+        text = " ".join(str(word).split())
+        if text in RISK_RATINGS or text.lower() in declared:
+            continue
+        options = list(RISK_RATINGS) + spelt
+        guess = did_you_mean(text, options)
+        listed = ", ".join(RISK_RATINGS) + (f" (or the plan's own words: {', '.join(spelt)})" if spelt else "")
+        hint = f"did you mean '{guess}'? " if guess else ""
+        if guess and guess.lower() == text.lower() and guess in RISK_RATINGS:
+            hint = f"write it in lower case: '{guess}'. "
+        hint += (f"Use {listed}; if the plan uses its own word for a rating, declare it, e.g. "
+                 f"`scales: {{risk_rating: {{moderate: {{aliases: [{text}]}}}}}}`")
+        c.error(path + ("rating",), "risk-rating", f"risk {risk.get('id')} is rated '{word}', which is not a risk rating",
+                hint)
+
+
+# --- structure: sub-actions and cross-references -----------------------------------------------
+
+def _check_parents(c: _Checker, plan: Plan) -> None:
+    """A sub-action's parent is another action of the plan, with no cycle, normally in the same domain."""
+    by_id = {a.id: a for a in plan.actions}
+    for action in plan.actions:
+        if action.parent is None:
+            continue
+        path = action.path + ("parent",)
+        if action.parent == action.id:
+            c.error(path, "parent-self", f"action {action.id} names itself as its parent",
+                    "name the action it is part of, or remove parent:")
+            continue
+        parent = by_id.get(action.parent)
+        if parent is None:
+            guess = did_you_mean(action.parent, list(by_id))
+            c.error(path, "unknown-reference", f"there is no action with the id '{action.parent}' "
+                    f"(the parent of action {action.id})",
+                    f"did you mean '{guess}'?" if guess else "name an action of this plan, or remove parent:")
+            continue
+        if parent.domain_id != action.domain_id:
+            c.warning(path, "parent-domain", f"sub-action {action.id} is in {plan.domain_title(action.domain_id)}, but its "
+                      f"parent {parent.id} is in {plan.domain_title(parent.domain_id)}",
+                      "move one of them so a sub-action sits in its parent's domain, or check the parent")
+    for action in plan.actions:  # cycles: reported once, at the action with the first id on the circle
+        chain, current = [action.id], by_id.get(action.parent or "")
+        while current is not None and current.id not in chain:
+            chain.append(current.id)
+            current = by_id.get(current.parent or "")
+        if current is not None and current.id == action.id and len(chain) > 1 \
+                and action.id == min(chain, key=natural_key):
+            c.error(action.path + ("parent",), "parent-cycle",
+                    f"sub-actions go round in a circle: {' -> '.join(chain + [action.id])}",
+                    "one of these actions must be the top one: remove its parent:")
+
+
+def _see_targets(data: dict) -> dict[str, str]:
+    """Every id a `see:` may name, anywhere in the plan: id -> what it is."""
+    out: dict[str, str] = {}
+    for lst in ID_LISTS:
+        for _, item in _items(data, lst.path):
+            if isinstance(item.get("id"), str):
+                out.setdefault(item["id"], lst.label)
+
+    def sections(items, depth=0):
+        for item in items or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and depth < 5:
+                out.setdefault(item["id"], "section")
+                sections(item.get("sections"), depth + 1)
+    sections(data.get("sections"))
+    for table in data.get("tables") or []:
+        if isinstance(table, dict) and isinstance(table.get("id"), str):
+            out.setdefault(table["id"], "table")
+    return out
+
+
+def _check_see(c: _Checker, data: dict, plan: Plan) -> None:
+    targets = _see_targets(data)
+    for pattern in SEE_REFERENCES:
+        for path, item in _items(data, pattern):
+            for i, ref in enumerate(item.get("see") or []):
+                if ref == item.get("id"):
+                    c.warning(path + ("see", i), "see-self", f"{item.get('id')} refers to itself in see:",
+                              "remove it: see: names other items")
+                elif ref not in targets:
+                    guess = did_you_mean(ref, list(targets))
+                    c.error(path + ("see", i), "unknown-reference",
+                            f"there is no item with the id '{ref}' (in see: of {item.get('id')})",
+                            f"did you mean '{guess}'?" if guess else
+                            "name the id of an action, milestone, QIPP scheme, risk, indicator, section or table")
+
+
+def _check_approval_dates(c: _Checker, plan: Plan) -> None:
+    """An approval's date is a real date or month (2014-02), printed in words."""
+    for i, approval in enumerate(plan.meta.approvals):
+        _parse_date(c, approval.date, ("plan", "approvals", i, "date"))

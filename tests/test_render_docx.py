@@ -427,7 +427,8 @@ def test_a_thousand_actions_in_a_few_seconds(skc_result):
 def test_rag_colours_meet_wcag_aa():
     for fill in list(RAG_FILLS.values()) + list(BAND_FILLS.values()):
         assert contrast_ratio(fill, text_colour_for(fill)) >= 4.5
-    assert RAG_FILLS == {"red": "DA291C", "amber": "FFB81C", "green": "009639", "blue": "005EB8", "grey": "768692"}
+    assert RAG_FILLS == {"red": "DA291C", "amber": "FFB81C", "green": "009639", "blue": "005EB8", "grey": "768692",
+                         "amber_red": "ED8B00", "amber_green": "78BE20"}  # NHS orange and light green: five-point
 
 
 def test_long_period_shows_the_reporting_year_quarters(skc_result):

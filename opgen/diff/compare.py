@@ -226,9 +226,12 @@ class Comparer:
     def value(self, section: str, id: str | None, name: str, old: Value | None, new: Value | None, *,
               key: tuple, title: str = "", show: Callable[[Value | None], str] | None = None,
               money: MoneyUnit | None = None, polarity: str | None = None, target: bool = False,
-              first_kind: str = "set", compare_to: tuple[str, Value] | None = None) -> Change | None:
+              first_kind: str = "set", compare_to: tuple[str, Value] | None = None,
+              unjudged: str = "") -> Change | None:
         """A figure that may be TBC or n/a. Money says up/down with the amount in the plan's unit;
-        an indicator (polarity) says better/worse, or for a target more/less ambitious."""
+        an indicator (polarity) says better/worse, or for a target more/less ambitious. `unjudged`
+        (an indicator whose polarity the plan does not state) makes a move in a figure plainly
+        "changed", with that reason, never better, worse, more or less ambitious."""
         if same_value(old, new):
             return None
         show = show or texts.value
@@ -252,6 +255,8 @@ class Comparer:
                 detail = f"{'up' if up else 'down'} {texts.number(diff)}"
         else:
             kind = "changed"
+        if unjudged and kind in ("increased", "decreased"):
+            kind, direction, detail = "changed", None, f"{detail}; {unjudged}"
         if polarity and old is not None and old.is_number and new is not None and new.is_number:
             better = (new.number > old.number) == (polarity == "higher_is_better")
             if target:
@@ -276,17 +281,21 @@ class Comparer:
         if old == new:
             return
         if old is None:
-            kind, direction = "set", None
+            kind, direction = ("tbc-introduced" if new == "tbc" else "set"), None
         elif new is None:
             kind, direction = "cleared", None
-        elif "grey" in (old, new):
+        elif new == "tbc":
+            kind, direction = "tbc-introduced", None
+        elif old == "tbc":
+            kind, direction = "tbc-resolved", None
+        elif "grey" in (old, new) or old not in RAG_ORDER or new not in RAG_ORDER:
             kind, direction = "changed", None
         elif RAG_ORDER[new] < RAG_ORDER[old]:
             kind, direction = "worsened", "worsened"
         else:
             kind, direction = "improved", "improved"
         self.add(section, kind, id, name, old=old, new=new, direction=direction, title=title,
-                 old_text=texts.rag(old), new_text=texts.rag(new), key=(id, name))
+                 old_text=texts.confidence(old), new_text=texts.confidence(new), key=(id, name))
 
     def money_map(self, section: str, id: str | None, name: str, old: dict, new: dict, *, key_prefix: tuple,
                   unit: MoneyUnit, factor: Decimal = Decimal(1), title: str = "") -> None:

@@ -23,7 +23,7 @@ from opgen.model import MILESTONE_LABELS, RAG_LABELS
 
 ARROW = "\u2192"
 RAG_EMOJI = {"red": "\U0001F534", "amber": "\U0001F7E0", "green": "\U0001F7E2", "blue": "\U0001F535",
-             "grey": "\u26AA"}
+             "grey": "\u26AA", "amber_red": "\U0001F7E0", "amber_green": "\U0001F7E1"}  # the label says which
 BAD_DIRECTIONS = {"worsened", "worse", "later", "less-ambitious"}
 GOOD_DIRECTIONS = {"improved", "better", "earlier", "more-ambitious"}
 BAD_KINDS = {"new", "introduced", "tbc-introduced", "date-now-tbc", "removed", "closed"}
@@ -298,7 +298,7 @@ def _html_value(c: Change, text: str, colour) -> Markup:
     if not text:
         return Markup("")
     if (c.section == "rag" or c.field == "confidence") and colour in RAG_LABELS:
-        label = texts.rag(colour)
+        label = texts.confidence(colour) if c.field == "confidence" else texts.rag(colour)
         rest = text[len(label):] if text.startswith(label) else ""
         rest = rest.strip()
         if rest:

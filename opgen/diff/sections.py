@@ -62,7 +62,9 @@ def metadata(c: Comparer) -> None:
     c.field(s, None, "risk_bands", bands(o), bands(n))
     old_h = {h.version: h for h in o.meta.history}
     new_h = {h.version: h for h in n.meta.history}
-    show_h = lambda h: "; ".join(x for x in (h.date, h.author, h.summary) if x)
+    show_h = lambda h: "; ".join(x for x in (display.month_or_date(h.date), h.author,
+                                             f"reviewed by {display.reviewers(h.reviewers)}" if h.reviewers else "",
+                                             h.status, h.summary) if x)
     for version, h in new_h.items():
         if version not in old_h:
             c.add(s, "added", version, "history", new=show_h(h), title=f"version {version}",
@@ -75,6 +77,23 @@ def metadata(c: Comparer) -> None:
         if version not in new_h:
             c.add(s, "removed", version, "history", old=show_h(h), title=f"version {version}",
                   old_text=show_h(h), key=(s, "history", version))
+    _people(c, s)
+
+
+def _people(c: Comparer, s: str) -> None:
+    """Contacts (by name) and approvals (by body): added, removed or changed."""
+    for name, items, show in (("contact", lambda p: {x.name: x for x in p.meta.contacts}, texts.contact),
+                              ("approval", lambda p: {x.body: x for x in p.meta.approvals}, texts.approval)):
+        old_x, new_x = items(c.old), items(c.new)
+        for k, x in new_x.items():
+            if k not in old_x:
+                c.add(s, "added", k, name, new=show(x), new_text=show(x), key=(s, name, k))
+            elif show(old_x[k]) != show(x):
+                c.add(s, "changed", k, name, old=show(old_x[k]), new=show(x), old_text=show(old_x[k]),
+                      new_text=show(x), key=(s, name, k))
+        for k, x in old_x.items():
+            if k not in new_x:
+                c.add(s, "removed", k, name, old=show(x), old_text=show(x), key=(s, name, k))
 
 
 def vision(c: Comparer) -> None:
@@ -179,6 +198,8 @@ def actions(c: Comparer) -> None:
     def describe(a) -> str:
         plan = old if a.id in old_ids else new
         parts = [f"in {plan.domain_title(a.domain_id)}"]
+        if a.parent:
+            parts.append(f"part of {texts.action_ref(plan, a.parent)}")
         if a.current_rag:
             parts.append(f"{texts.rag(a.current_rag)} at {plan.meta.as_at}")
         if a.due_text:
@@ -198,9 +219,18 @@ def actions(c: Comparer) -> None:
         c.date(s, n.id, "due", o.due_text, n.due_text, title=n.title)
         c.text(s, n.id, "description", o.description, n.description, title=n.title)
         c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
+        c.field(s, n.id, "parent", texts.action_ref(old, o.parent), texts.action_ref(new, n.parent), title=n.title)
+        c.field(s, n.id, "contact", o.contact, n.contact, title=n.title)
+        _see(c, s, o, n)
         rag(c, o, n)
 
     c.items("actions", old.actions, new.actions, describe=describe, compare=compare)
+
+
+def _see(c: Comparer, s: str, o, n) -> None:
+    """An item's cross-references, with their titles, where the set of ids changed."""
+    if sorted(o.see) != sorted(n.see):
+        c.field(s, n.id, "see", texts.see(c.old, o.see), texts.see(c.new, n.see), title=n.title)
 
 
 def rag(c: Comparer, o, n) -> None:
@@ -303,6 +333,7 @@ def milestones(c: Comparer) -> None:
             c.add(s, "status-changed", mid, "status", old=om.status, new=nm.status, direction=direction,
                   title=nm.title, old_text=texts.milestone_status(om.status),
                   new_text=texts.milestone_status(nm.status), key=(mid, "status"))
+        _see(c, s, om, nm)
 
 
 def qipp(c: Comparer) -> None:
@@ -321,7 +352,7 @@ def qipp(c: Comparer) -> None:
             net = x.net(year)
             parts.append(f"{year}: net {texts.money(plan_q.unit, net)}")
         if x.confidence:
-            parts.append(f"confidence {texts.rag(x.confidence)}")
+            parts.append(f"confidence {texts.confidence(x.confidence)}")
         return "; ".join(parts)
 
     def compare(o, n) -> None:
@@ -332,6 +363,7 @@ def qipp(c: Comparer) -> None:
         c.item_money(s, item_money(("qipp", "schemes")), o, n, unit=unit, factor=factor)
         c.rag_like(s, n.id, "confidence", o.confidence, n.confidence, title=n.title)
         c.text(s, n.id, "note", o.note, n.note, title=n.title)
+        _see(c, s, o, n)
 
     c.items(s, oq.schemes if oq else [], nq.schemes if nq else [], describe=describe, compare=compare)
     c.section_money(s, section_money(s), oq, nq, unit=unit, factor=factor)
@@ -346,6 +378,8 @@ def risks(c: Comparer) -> None:
     def score_text(r) -> str:
         if r.current:
             return f"{display.position(r.current)} ({r.band})"
+        if r.band and r.rating_word:
+            return f"{r.band} ({r.rating_word})"  # the band, with the plan's own word for it
         return r.band or "unrated"
 
     def position(p, r) -> str | None:
@@ -390,13 +424,14 @@ def risks(c: Comparer) -> None:
                     title=n.title)
         c.text(s, n.id, "description", o.description, n.description, title=n.title)
         c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
+        _see(c, s, o, n)
 
     c.items(s, old.risks, new.risks, describe=describe, compare=compare, value_of=lambda r: r.band)
 
 
 def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[Indicator]) -> None:
     def describe(i: Indicator) -> str:
-        parts = [i.unit_label, i.polarity_label.lower()]
+        parts = [x for x in (i.unit_label, i.polarity_label.lower()) if x]
         if i.baseline is not None:
             parts.append(f"baseline {i.show(i.baseline)}")
         for period, value in i.targets.items():  # sorted by time
@@ -406,21 +441,23 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
     def compare(o: Indicator, n: Indicator) -> None:
         c.retitled(s, n.id, o.title, n.title)
         c.moved_domain(s, o, n)
-        c.field(s, n.id, "unit", o.unit_label, n.unit_label, title=n.title)
-        c.field(s, n.id, "polarity", o.polarity_label, n.polarity_label, title=n.title)
+        c.field(s, n.id, "unit", o.unit_label or None, n.unit_label or None, title=n.title)
+        c.field(s, n.id, "polarity", o.polarity_label or None, n.polarity_label or None, title=n.title)
+        _see(c, s, o, n)
         c.field(s, n.id, "headline", "yes" if o.headline else "no", "yes" if n.headline else "no",
                 title=n.title)
         c.field(s, n.id, "source", o.source, n.source, title=n.title)
         same_scale = o.unit == n.unit and o.polarity == n.polarity
         polarity = n.polarity if same_scale else None
+        unjudged = texts.NO_POLARITY if n.polarity is None else ""
         c.value(s, n.id, "baseline", o.baseline, n.baseline, key=(n.id, "baseline", "value"), title=n.title,
-                show=n.show, polarity=polarity)
+                show=n.show, polarity=polarity, unjudged=unjudged)
         c.field(s, n.id, "baseline_period", o.baseline_period_words or None, n.baseline_period_words or None,
                 title=n.title)
         for period in sorted(set(o.targets) | set(n.targets)):
             c.value(s, n.id, f"target {period.words}", o.targets.get(period), n.targets.get(period),
                     key=(n.id, "targets", period.text), title=n.title, show=n.show, polarity=polarity,
-                    target=True)
+                    target=True, unjudged=unjudged)
         for quarter in sorted(set(o.actuals) | set(n.actuals)):
             previous = [q for q in n.actuals if q < quarter and n.actuals[q].is_number]
             if previous:
@@ -431,7 +468,7 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
                 compare_to = None
             c.value(s, n.id, f"actual {quarter.words}", o.actuals.get(quarter), n.actuals.get(quarter),
                     key=(n.id, "actuals", quarter.text), title=n.title, show=n.show, polarity=polarity,
-                    first_kind="reported", compare_to=compare_to if polarity else None)
+                    first_kind="reported", compare_to=compare_to if polarity else None, unjudged=unjudged)
 
     c.items(s, old_items, new_items, describe=describe, compare=compare)
 

@@ -16,6 +16,7 @@ from opgen.periods import PeriodError, When
 
 DASH = display.DASH  # an absent value
 ABSENT = "none"      # one side of a change had nothing
+NO_POLARITY = "polarity not stated, so not judged better or worse"
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
@@ -90,3 +91,33 @@ def rag_or(colour: str | None, default: str) -> str:
 def milestone_status(status: str | None, default: str = ABSENT) -> str:
     """A milestone status as its label ('At risk'), or `default`."""
     return display.milestone_status(status) or default
+
+
+def confidence(value: str | None) -> str:
+    """A QIPP confidence as the other outputs show it ('Medium to high', 'TBC'), or 'none'."""
+    return display.confidence(value) if value else ABSENT
+
+
+def see(plan, ids: list[str]) -> str | None:
+    """Cross-references with their titles, as the papers show them: 'PC-02 Extended GP access; R-02 ...'."""
+    if not ids:
+        return None
+    items = plan.items_by_id()
+    return "; ".join(f"{i} {items.get(i, ('', ''))[1]}".strip() for i in ids)
+
+
+def action_ref(plan, action_id: str | None) -> str | None:
+    """An action by id and title: 'UC-01 Urgent care redesign'."""
+    if not action_id:
+        return None
+    a = plan.action(action_id)
+    return f"{action_id} {a.title}" if a else action_id
+
+
+def contact(c) -> str:
+    return display.contact_line(c.name, c.role, c.organisation, c.email, c.phone)
+
+
+def approval(a) -> str:
+    return "; ".join(x for x in (display.month_or_date(a.date), display.decision(a.decision) if a.decision else "",
+                                 a.note or "") if x)

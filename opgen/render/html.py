@@ -22,14 +22,14 @@ from markupsafe import Markup
 from opgen import chapters, display, richtext
 from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
 from opgen.figures import compare_stated
-from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value, target_periods
+from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear, Period
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
 
 DASH = display.DASH
-RAG_KEYS = ("red", "amber", "green", "blue", "grey")
+RAG_KEYS = display.rag_keys(five_point=True)  # counts list only the colours present, worst to best
 
 
 # --- small formatting helpers -----------------------------------------------------------------
@@ -52,6 +52,30 @@ def band_pill(band: str | None) -> Pill:
     if band in display.BAND_LABELS:
         return Pill(f"band-{band}", display.BAND_LABELS[band])
     return Pill("band-none", display.NOT_RATED)
+
+
+def risk_pill(risk: Risk, band: str | None = None) -> Pill:
+    """A risk's band, with the plan's own word for it where it used one: 'Moderate (medium)'."""
+    band = risk.band if band is None else band
+    if band in display.BAND_LABELS:
+        word = risk.rating_word if band == risk.rating and risk.current is None else None
+        return Pill(f"band-{band}", display.risk_rating(band, word))
+    return Pill("band-none", display.NOT_RATED)
+
+
+def confidence_pill(value: str | None) -> Pill | None:
+    """A QIPP scheme's confidence: a RAG colour with its word, or TBC (never a colour)."""
+    if value in RAG_LABELS:
+        return Pill(f"rag-{value}", display.confidence(value))
+    if value == "tbc":
+        return Pill("rag-none", display.TBC)
+    return None
+
+
+def see_view(plan: Plan, ids: list[str], anchors: dict[str, str]) -> list[dict[str, str]]:
+    """Cross-references as links: each {'id', 'title', 'anchor'} ('' where the item has no anchor)."""
+    items = getattr(anchors, "titles", None) or plan.items_by_id()
+    return [{"id": i, "title": items.get(i, ("", ""))[1], "anchor": anchors.get(i, "")} for i in ids]
 
 
 def milestone_pill(status: str | None, label: str) -> Pill:
@@ -144,7 +168,9 @@ def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear])
     return [display.value(values.get(y)) for y in years]
 
 
-def _action_view(plan: Plan, action: Action, anchor: str) -> dict[str, Any]:
+def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str] | None = None,
+                 depth: int = 0) -> dict[str, Any]:
+    anchors = anchors or {}
     as_at = plan.meta.as_at
     grid = []
     for year in plan.meta.years:
@@ -175,7 +201,17 @@ def _action_view(plan: Plan, action: Action, anchor: str) -> dict[str, Any]:
         "rag": rag_pill(action.current_rag),
         "grid": grid,
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
-                        "status": milestone_pill(m.status, display.milestone_status(m.status))} for m in action.milestones],
+                        "status": milestone_pill(m.status, display.milestone_status(m.status)),
+                        "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
+                       for m in action.milestones],
+        "depth": min(depth, 3),
+        "contact": action.contact or "",
+        "parent": ({"id": action.parent, "title": plan.action(action.parent).title if plan.action(action.parent) else "",
+                    "anchor": anchors.get(action.parent, ""), "text": display.part_of(action.parent)}
+                   if action.parent else None),
+        "children": [{"id": a.id, "title": a.title, "anchor": anchors.get(a.id, "")}
+                     for a in plan.sub_actions(action.id) if a is not action],
+        "see": see_view(plan, action.see, anchors),
     }
 
 
@@ -188,15 +224,20 @@ def rag_counts(actions: Iterable[Action]) -> list[dict[str, Any]]:
             for k in (*RAG_KEYS, "none") if counts.get(k)]
 
 
-def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None) -> dict[str, Any]:
+def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None,
+                   anchors: dict[str, str] | None = None) -> dict[str, Any]:
     latest = ind.latest_actual()
     return {
         "id": ind.id,
+        "anchor": (anchors or {}).get(ind.id, ""),
+        "see": see_view(plan, ind.see, anchors or {}) if plan else [],
         "title": ind.title,
         "domain": plan.domain_title(ind.domain_id) if plan and ind.domain_id else "",
-        "unit": ind.unit_label,
-        "polarity": ind.polarity_label,
-        "direction": "\u2193" if ind.polarity == "lower_is_better" else "\u2191",
+        "unit": display.unit(ind.unit_label),
+        "unit_known": bool(ind.unit),
+        "polarity": display.polarity(ind.polarity),
+        "polarity_known": bool(ind.polarity),
+        "direction": display.polarity_arrow(ind.polarity),
         "baseline": display.indicator_value(ind, ind.baseline),
         "baseline_period": display.period_note(ind.baseline_period_words),
         "targets": [display.indicator_value(ind, ind.targets.get(y)) for y in years],
@@ -210,7 +251,8 @@ def _indicator_years(indicators: list[Indicator], fallback: list[FinancialYear])
     return target_periods(indicators, fallback)
 
 
-def _qipp_view(plan: Plan) -> dict[str, Any] | None:
+def _qipp_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, Any] | None:
+    anchors = anchors or {}
     q = plan.qipp
     if q is None or not (q.schemes or q.stated_total):
         return None
@@ -248,9 +290,10 @@ def _qipp_view(plan: Plan) -> dict[str, Any] | None:
                        "investment": display.value(s.investment.get(y)),
                        "net": display.net(s.savings.get(y), s.investment.get(y), s.net(y)),
                        "incomplete": s.net(y).incomplete} for y in years],
-            "confidence": (Pill(f"rag-{s.confidence}", display.confidence(s.confidence))
-                           if s.confidence in RAG_LABELS else None),
+            "confidence": confidence_pill(s.confidence),
             "note": s.note or "",
+            "anchor": anchors.get(s.id, ""),
+            "see": see_view(plan, s.see, anchors),
         })
     has_provider = any(s.provider for s in q.schemes)
     has_pod = any(s.point_of_delivery for s in q.schemes)
@@ -271,7 +314,8 @@ def _qipp_view(plan: Plan) -> dict[str, Any] | None:
     }
 
 
-def _risk_view(plan: Plan) -> dict[str, Any] | None:
+def _risk_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, Any] | None:
+    anchors = anchors or {}
     if not plan.risks:
         return None
     order = {id(r): i for i, r in enumerate(plan.risks)}
@@ -286,7 +330,9 @@ def _risk_view(plan: Plan) -> dict[str, Any] | None:
             "gross": display.position(r.gross),
             "gross_band": band_pill(r.band_of(r.gross.score)) if r.gross else None,
             "current": display.position(r.current),
-            "band": band_pill(r.band),
+            "band": risk_pill(r),
+            "anchor": anchors.get(r.id, ""),
+            "see": see_view(plan, r.see, anchors),
             "rated_only": r.current is None,
             "target": display.position(r.target),
             "target_band": band_pill(r.target_band) if r.target else None,
@@ -306,7 +352,7 @@ def _risk_view(plan: Plan) -> dict[str, Any] | None:
             row.append({"score": likelihood * impact, "band": band, "count": len(ids),
                         "ids": ids[:4], "more": len(ids) - 4 if len(ids) > 4 else 0})
         grid.append({"likelihood": likelihood, "label": display.LIKELIHOOD_LABELS[likelihood], "cells": row})
-    unplaced = [{"id": r.id, "title": r.title, "band": band_pill(r.band)}
+    unplaced = [{"id": r.id, "title": r.title, "band": risk_pill(r)}
                 for r in plan.open_risks if r.current is None]
     bands = plan.risk_bands
     ranges = display.band_ranges(bands)
@@ -436,14 +482,16 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     vision_section = add("Our vision", "vision")
     place("vision", "after")
 
+    anchors = _anchors(plan)
+
     # one section per domain
     place("domains", "before")
     domains = []
     for d_index, domain in enumerate(plan.domains):
         section = add(domain.title, f"domain-{d_index + 1}")
         actions = []
-        for a_index, action in enumerate(domain.actions):
-            view = _action_view(plan, action, f"act-{d_index + 1}-{a_index + 1}")
+        for action, depth in nested(domain.actions):
+            view = _action_view(plan, action, anchors[id(action)], anchors, depth)
             actions.append(view)
         domains.append({
             "section": section,
@@ -468,22 +516,23 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         groups: dict[str, list[dict]] = {}
         for ind in plan.indicators:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
-            groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan))
+            groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan, anchors))
         performance = {"section": add("Performance and delivery summary", "performance"),
                        "years": [display.period(y) for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
                        "has_actuals": any(i.actuals for i in plan.indicators),
                        "has_sources": any(i.source for i in plan.indicators),
+                       "polarity_unknown": any(not i.polarity for i in plan.indicators),
                        "sources": [{"id": i.id, "text": i.source} for i in plan.indicators if i.source]}
 
     place("performance", "after")
     place("qipp", "before")
-    qipp = _qipp_view(plan)
+    qipp = _qipp_view(plan, anchors)
     if qipp:
         qipp["section"] = add("QIPP savings programme", "qipp")
     place("qipp", "after")
     place("risks", "before")
-    risks = _risk_view(plan)
+    risks = _risk_view(plan, anchors)
     if risks:
         risks["section"] = add("Risk register", "risks")
     place("risks", "after")
@@ -540,8 +589,18 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "org_code": plan.organisation.code or "",
         "years": [y.label for y in meta.years],
         "signatories": [{"name": s.name, "role": s.role, "date": display.long_date(s.date)} for s in meta.signatories],
-        "history": [{"version": display.version(h.version), "date": display.long_date(h.date), "author": h.author or "",
-                     "summary": h.summary or ""} for h in meta.history],
+        "history": [{"version": display.version(h.version), "date": display.month_or_date(h.date),
+                     "author": h.author or "", "summary": h.summary or "",
+                     "reviewers": display.reviewers(h.reviewers), "status": h.status or ""} for h in meta.history],
+        "history_reviewers": any(h.reviewers for h in meta.history),
+        "history_status": any(h.status for h in meta.history),
+        "contacts": [{"name": c.name, "role": c.role or "", "organisation": c.organisation or "",
+                      "email": c.email or "", "phone": c.phone or ""} for c in meta.contacts],
+        "approvals": [{"body": a.body, "date": display.month_or_date(a.date) or display.NOT_STATED,
+                       "decision": display.decision(a.decision) if a.decision else display.NOT_STATED,
+                       "note": a.note or ""} for a in meta.approvals],
+        "see_also": display.SEE_ALSO,
+        "sub_actions": display.SUB_ACTIONS,
         "sections": sections,
         "narrative": narrative,
         "appendices": appendices,
@@ -566,6 +625,39 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),
     }
+
+
+class Anchors(dict):
+    """Anchors by id (and actions' by object), with `titles`: every id'd item's (kind, title), found once."""
+
+    titles: dict
+
+
+def _anchors(plan: Plan) -> Anchors:
+    """The anchor of every item the full plan gives one, by id (for `see:` links) and, for actions,
+    also by object (an action's own anchor, even where two share an id in an invalid plan)."""
+    out = Anchors()
+    out.titles = plan.items_by_id()
+    for d_index, domain in enumerate(plan.domains):
+        out.setdefault(domain.id, f"part-domain-{d_index + 1}")
+        for a_index, action in enumerate(domain.actions):
+            anchor = f"act-{d_index + 1}-{a_index + 1}"
+            out[id(action)] = anchor
+            out.setdefault(action.id, anchor)
+            for m_index, m in enumerate(action.milestones):
+                out.setdefault(m.id, f"{anchor}-m{m_index + 1}")
+    if plan.qipp:
+        for i, s in enumerate(plan.qipp.schemes):
+            out.setdefault(s.id, f"qipp-{i + 1}")
+    for i, r in enumerate(plan.risks):
+        out.setdefault(r.id, f"risk-{i + 1}")
+    for i, ind in enumerate(plan.indicators):
+        out.setdefault(ind.id, f"ind-{i + 1}")
+    for s in plan.all_sections:
+        out.setdefault(s.id, f"sec-{s.id}")
+    for table in plan.tables:
+        out.setdefault(table.id, f"table-{table.id}")
+    return out
 
 
 def operational_plan_html(plan: Plan, diagnostics: list[Diagnostic]) -> str:
@@ -593,7 +685,7 @@ def _table(view) -> dict[str, Any]:
     notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
                                      (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
     return {
-        "anchor": f"table-{view.number}",
+        "anchor": f"table-{t.id}",
         "caption": view.caption,
         "description": t.description or "",
         "note": t.note or "",

@@ -16,7 +16,7 @@ from typing import Any
 
 from opgen import display
 from opgen.diagnostics import WARNING, Diagnostic
-from opgen.model import RAG_LABELS, Plan
+from opgen.model import RAG_LABELS, Plan, nested
 from opgen.render.html import (RAG_KEYS, band_pill, identity, last_target, plain, rag_pill,
                                short_rich, truncate)
 from opgen.render.jinja import render
@@ -174,7 +174,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
 
     columns = []
     for domain in shown_domains:
-        actions = domain.actions
+        actions = [a for a, _ in nested(domain.actions)]  # sub-actions straight after their parent
         # "+ 1 more action" takes the line the action would: show the action instead
         shown = actions if len(actions) <= limits.actions + 1 else actions[: limits.actions]
         counts = domain.rag_counts()
@@ -239,8 +239,8 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
             "baseline_period": ind.baseline_period_words,
             "target": display.indicator_value(ind, target[1] if target else None),
             "target_year": target[0] if target else "",
-            "direction": "\u2193" if ind.polarity == "lower_is_better" else "\u2191",
-            "polarity": ind.polarity_label,
+            "direction": display.polarity_arrow(ind.polarity),
+            "polarity": display.polarity(ind.polarity),
         })
 
     statements = [{"label": s.label, "text": short_rich(s.text, limits.statement_chars)}

@@ -77,7 +77,13 @@ def render_textconv(plan: Plan, warnings=()) -> str:
     for s in sorted(m.signatories, key=lambda s: (s.role, s.name)):
         out.append(f"signatory: {s.name}, {s.role}" + (f", signed {s.date}" if s.date else ""))
     for h in sorted(m.history, key=lambda h: natural_key(h.version)):
-        out.append(f"history {h.version}: " + "; ".join(x for x in (h.date, h.author, h.summary) if x))
+        out.append(f"history {h.version}: " + "; ".join(x for x in (h.date, h.author, h.summary) if x)
+                   + (f"; reviewed by {display.reviewers(h.reviewers)}" if h.reviewers else "")
+                   + (f"; status {h.status}" if h.status else ""))
+    for c in sorted(m.contacts, key=lambda c: c.name):
+        out.append(f"contact: {display.contact_line(c.name, c.role, c.organisation, c.email, c.phone)}")
+    for a in sorted(m.approvals, key=lambda a: (a.body, a.date or "")):
+        out.append(f"approval: {a.body}: " + "; ".join(x for x in (a.date, a.decision, a.note) if x))
     out += ["", "== Vision", "mission:"] + _sentences(plan.vision.mission, "  ")
     for s in sorted(plan.vision.statements, key=lambda s: s.label):
         out += [f"statement {s.label}:"] + _sentences(s.text, "  ")
@@ -107,12 +113,16 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         current = display.rag(a.current_rag)
         out.append(f"[{a.id}] {a.title} ({current})")
         out.append(f"  {a.id} domain: {a.domain_id}")
-        if a.lead:
-            out.append(f"  {a.id} lead: {a.lead}")
+        for name in ("lead", "parent", "contact"):
+            value = getattr(a, name)
+            if value:
+                out.append(f"  {a.id} {name}: {value}")
         for name in ("start", "due"):
             raw = getattr(a, f"{name}_text")
             if raw:
                 out.append(f"  {a.id} {name}: {display.date_text(getattr(a, name), raw)}")
+        if a.see:
+            out.append(f"  {a.id} see: {', '.join(a.see)}")
         for q, colour in sorted(a.rag.items()):
             out.append(f"  {a.id} RAG {q}: {display.rag(colour)}")
         for ms in by_id(a.milestones):
@@ -162,8 +172,8 @@ def render_textconv(plan: Plan, warnings=()) -> str:
     def indicator_lines(items) -> list[str]:
         lines = []
         for i in by_id(items):
-            lines.append(f"[{i.id}] {i.title} ({i.unit_label}, {i.polarity_label.lower()})"
-                         + (" headline" if i.headline else ""))
+            scale = ", ".join(x for x in (i.unit_label, i.polarity_label.lower()) if x)
+            lines.append(f"[{i.id}] {i.title}" + (f" ({scale})" if scale else "") + (" headline" if i.headline else ""))
             if i.domain_id:
                 lines.append(f"  {i.id} domain: {i.domain_id}")
             if i.baseline is not None:

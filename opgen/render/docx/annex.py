@@ -49,6 +49,7 @@ from opgen.model import (
     Section,
     Total,
     target_periods,
+    nested,
 )
 from opgen.periods import Quarter
 from opgen.render import document_timestamp
@@ -74,6 +75,7 @@ class _Builder:
     _numbering: etree._Element | None = None
     _abstract: dict = field(default_factory=dict)
     _paras: dict = field(default_factory=dict)
+    _titles: dict | None = None  # every id'd item's (kind, title), for "See also"
 
     def __post_init__(self) -> None:
         self.doc = docx.Document()
@@ -341,15 +343,34 @@ class _Builder:
         return Cell([_para(style="TableText")])
 
     def titled_cell(self, title: str, markdown: str | None = None,
-                    extra: Sequence[tuple[str, str | None]] = ()) -> Cell:
-        """A bold title over its Markdown description, then labelled Markdown fields (Mitigation)."""
-        paras = [self.text_para(title, fmt=BOLD)]
+                    extra: Sequence[tuple[str, str | None]] = (), see: Sequence[str] = (),
+                    part_of: str | None = None, indent: int = 0, fmt: Fmt = BOLD) -> Cell:
+        """A bold title over its Markdown description, then labelled Markdown fields (Mitigation) and
+        the items it refers to (See also). A sub-action's cell is indented and says what it is part of."""
+        paras = [self.text_para(title, fmt=fmt)]
+        if part_of:
+            paras.append(self.text_para(part_of, fmt=MUTED))
         if markdown:
             paras += self.rich(markdown)
         for label, text in extra:
             if text:
                 paras += self.rich(text, lead=[_run(f"{label}: ", BOLD)])
+        if see:
+            paras.append(self.see_para(see))
+        if indent:
+            for p in paras:
+                _indent(p, indent * 284)  # 0.5 cm a level
         return Cell(paras)
+
+    def see_para(self, ids: Sequence[str]) -> etree._Element:
+        """'See also: PC-02 Extended GP access; R-02 Provider capacity'."""
+        if self._titles is None:
+            self._titles = self.plan.items_by_id()
+        items = self._titles
+        text = display.see_also([(i, items.get(i, ("", ""))[1]) for i in ids])
+        label, _, rest = text.partition(": ")
+        return _para([_run(f"{label}: ", Fmt(bold=True, color=DARK_GREY, size=16)),
+                      _run(rest, Fmt(color=DARK_GREY, size=16))], "TableText")
 
     def group_row(self, label: str, ncols: int) -> Row:
         return Row([Cell([self.text_para(label, fmt=BOLD, keep_next=True)], fill=PALE_GREY, span=ncols)])
@@ -377,7 +398,7 @@ class _Builder:
                    "inventory")
 
     def build(self) -> None:
-        parts = {"domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
+        parts = {"document_control": (self.document_control,), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
                  "performance": (self.indicators,), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
@@ -452,7 +473,8 @@ class _Builder:
         out.append(self.body_text("Delivery status is shown as a colour and a word, so it reads in black and "
                                   "white print and with a screen reader."))
         cols = [Col("Rating", 3.2), Col("Meaning", 8.0, flex=1)]
-        rows = [Row([self.shaded(display.rag(c), RAG_FILLS[c]), self.cell(display.RAG_MEANINGS[c])]) for c in RAG_FILLS]
+        rows = [Row([self.shaded(display.rag(c), RAG_FILLS[c]), self.cell(display.RAG_MEANINGS[c])])
+                for c in display.rag_keys(plan.scales.five_point)]
         out.append(_table(cols, rows, "RAG rating key", min(width, 11 * CM)))
 
         out.append(self.heading("Conventions", 2))
@@ -468,6 +490,54 @@ class _Builder:
                             f"investment are positive, net = savings \u2212 investment.")
         for line in notes:
             out.append(_para([_run(line, Fmt(size=20))], "ListBullet"))
+
+    def document_control(self) -> None:
+        """Contacts, approvals and version history (with reviewers and status), where the plan has them."""
+        meta = self.plan.meta
+        if not (meta.contacts or meta.approvals or meta.history):
+            return
+        section, width = self.section([self.heading("Document control", 1)])
+        out = section.blocks
+        if meta.contacts:
+            out.append(self.heading(display.CONTACTS, 2))
+            cols = [Col("Name", 3.6), Col("Role", 4.0, flex=1), Col("Email", 4.6), Col("Telephone", 3.0)]
+            rows = [Row([self.cell(c.name, fmt=BOLD),
+                         Cell([self.text_para(c.role or DASH)] +
+                              ([self.text_para(c.organisation, fmt=MUTED)] if c.organisation else [])),
+                         self.value_cell(c.email, align=None), self.value_cell(c.phone, align=None)])
+                    for c in meta.contacts]
+            out.append(_table(cols, rows, display.CONTACTS, width))
+        if meta.approvals:
+            out.append(self.heading(display.APPROVALS, 2))
+            cols = [Col("Board or committee", 4.6, flex=0.6), Col("Date", 3.0), Col("Decision", 3.4),
+                    Col("Note", 5.0, flex=1)]
+            rows = [Row([self.cell(a.body, fmt=BOLD), self.value_cell(display.month_or_date(a.date), align=None),
+                         self.value_cell(display.decision(a.decision) if a.decision else None, align=None),
+                         Cell(self.rich(a.note)) if a.note else self.dash()])
+                    for a in meta.approvals]
+            out.append(_table(cols, rows, display.APPROVALS, width))
+        if meta.history:
+            out.append(self.heading("Version history", 2))
+            has_reviewers = any(h.reviewers for h in meta.history)
+            has_status = any(h.status for h in meta.history)
+            cols = [Col("Version", 1.8), Col("Date", 3.0), Col("Author", 3.0, flex=0.4)]
+            if has_reviewers:
+                cols.append(Col("Reviewed by", 3.6, flex=0.5))
+            if has_status:
+                cols.append(Col("Status", 3.0, flex=0.4))
+            cols.append(Col("Summary of changes", 4.0, flex=1))
+            rows = []
+            for h in meta.history:
+                cells = [self.cell(display.version(h.version), fmt=BOLD),
+                         self.value_cell(display.month_or_date(h.date), align=None),
+                         self.value_cell(h.author, align=None)]
+                if has_reviewers:
+                    cells.append(self.value_cell(display.reviewers(h.reviewers), align=None))
+                if has_status:
+                    cells.append(self.value_cell(h.status, align=None))
+                cells.append(self.value_cell(h.summary, align=None))
+                rows.append(Row(cells))
+            out.append(_table(cols, rows, "Version history", width))
 
     def actions(self) -> None:
         plan = self.plan
@@ -490,7 +560,8 @@ class _Builder:
             cols.append(Col("Due", _fit([display.date_text(a.due, a.due_text) for a in actions], 1.5, 2.6, header="Due")))
 
         def grid(quarters: list[Quarter]) -> list[Col]:
-            return [Col(f"Q{q.number}", 1.5, align="center", group=q.year.label) for q in quarters] if has_rag else []
+            width = 1.9 if plan.scales.five_point else 1.5  # "Amber/green" on one line
+            return [Col(f"Q{q.number}", width, align="center", group=q.year.label) for q in quarters] if has_rag else []
 
         # A Q1-Q4 grid for every year of the period where it fits across a landscape page, else the
         # quarters of the reporting year.
@@ -515,12 +586,17 @@ class _Builder:
             out.append(self.heading(domain.title, 2))
             if domain.lead:
                 out.append(self.body_text(f"Lead: {domain.lead}", MUTED))
-            rows = [self._action_row(a, quarters, has_lead, has_start, has_due, has_rag) for a in domain.actions]
+            rows = [self._action_row(a, quarters, has_lead, has_start, has_due, has_rag, depth)
+                    for a, depth in nested(domain.actions)]
             out.append(_table(cols, rows, f"Actions: {domain.title}", width))
 
     def _action_row(self, a: Action, quarters: list[Quarter], has_lead: bool, has_start: bool, has_due: bool,
-                    has_rag: bool) -> Row:
-        cells = [self.cell(a.id), self.titled_cell(a.title, a.description, [("Mitigation", a.mitigation)])]
+                    has_rag: bool, depth: int = 0) -> Row:
+        parent = self.plan.action(a.parent) if a.parent else None
+        part_of = display.part_of(a.parent, parent.title if parent else "") if a.parent else None
+        extra = [("Mitigation", a.mitigation), ("Contact", a.contact)]
+        cells = [self.cell(a.id), self.titled_cell(a.title, a.description, extra, see=a.see, part_of=part_of,
+                                                   indent=min(depth, 3))]
         if has_lead:
             cells.append(self.value_cell(a.lead, align=None))
         if has_start:
@@ -549,7 +625,7 @@ class _Builder:
             if domain_title is not None:
                 rows.append(self.group_row(domain_title, len(cols)))
             for action, m in group:
-                cells = [self.cell(m.id), self.cell(m.title),
+                cells = [self.cell(m.id), self.titled_cell(m.title, see=m.see, fmt=PLAIN) if m.see else self.cell(m.title),
                          Cell([_para([_run(f"{action.id} ", MUTED), _run(action.title)], "TableText")]),
                          self.value_cell(m.due_display, align=None)]
                 if has_status:
@@ -591,7 +667,7 @@ class _Builder:
 
         rows: list[Row] = []
         for s in qipp.schemes:
-            cells = [self.cell(s.id), self.titled_cell(s.title, s.note)]
+            cells = [self.cell(s.id), self.titled_cell(s.title, s.note, see=s.see)]
             if has_provider:
                 cells.append(self.cell(s.provider))
             if has_conf:
@@ -667,15 +743,17 @@ class _Builder:
         has_current = any(r.current for r in risks)
         has_target = any(r.target for r in risks)
         has_status = any(not r.is_open for r in risks)
+        # a band with the plan's own word ("Extreme (very high)") on one line
+        band_width = _fit([display.risk_rating(r.band, r.rating_word) for r in risks], 2.1, 3.6, size_pt=8, bold=True)
         cols = [Col("ID", _fit([r.id for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1.1)]
         if has_owner:
             cols.append(Col("Owner", 2.6))
         if has_current:
             cols += [Col("L \u00d7 I", 1.5, align="center", group="Current"),
                      Col("Score", 1.3, align="center", group="Current"),
-                     Col("Band", 2.1, align="center", group="Current")]
+                     Col("Band", band_width, align="center", group="Current")]
         else:
-            cols.append(Col("Rating", 2.1, align="center"))
+            cols.append(Col("Rating", band_width, align="center"))
         if has_target:
             cols += [Col("L \u00d7 I", 1.5, align="center", group="Target"),
                      Col("Score", 1.3, align="center", group="Target"),
@@ -698,25 +776,27 @@ class _Builder:
             rows += [self._risk_row(r, has_owner, has_current, has_target, has_status) for r in group]
         out.append(_table(cols, rows, "Risk register", width))
 
-    def _band_cell(self, band: str | None) -> Cell:
+    def _band_cell(self, band: str | None, word: str | None = None) -> Cell:
         if band in BAND_FILLS:
-            return self.shaded(display.band(band), BAND_FILLS[band])
+            return self.shaded(display.risk_rating(band, word), BAND_FILLS[band])
         return self.cell(display.band(None), align="center", fmt=MUTED, valign="center")
 
     def _confidence_cell(self, colour: str | None) -> Cell:
         if colour in RAG_FILLS:
             return self.shaded(display.confidence(colour), RAG_FILLS[colour])
+        if colour == "tbc":  # to be confirmed: a word, never a colour
+            return self.cell(display.confidence(colour), align="center", fmt=BOLD, valign="center")
         return self.cell(display.NOT_STATED, align="center", fmt=MUTED, valign="center")
 
     def _risk_row(self, r: Risk, has_owner: bool, has_current: bool, has_target: bool, has_status: bool) -> Row:
-        cells = [self.cell(r.id), self.titled_cell(r.title, r.description)]
+        cells = [self.cell(r.id), self.titled_cell(r.title, r.description, see=r.see)]
         if has_owner:
             cells.append(self.cell(r.owner or display.NOT_STATED, fmt=PLAIN if r.owner else MUTED))
         if has_current:
             pos = r.current
             cells += [self.value_cell(display.likelihood_impact(pos), "center"),
                       self.value_cell(display.score(pos), "center")]
-        cells.append(self._band_cell(r.band))
+        cells.append(self._band_cell(r.band, r.rating_word if r.current is None else None))
         if has_target:
             pos = r.target
             cells += [self.value_cell(display.likelihood_impact(pos), "center"),
@@ -734,8 +814,8 @@ class _Builder:
         years = target_periods(indicators, self.plan.meta.years)
         has_actual = any(i.actuals for i in indicators)
         cols = [Col("ID", _fit([i.id for i in indicators], 1.4, 3.2)), Col("Indicator", 5.0, flex=1),
-                Col("Unit", _fit([i.unit_label for i in indicators], 1.2, 2.8, header="Unit")),
-                Col("Polarity", _fit([i.polarity_label for i in indicators], 1.5, 3.0, header="Polarity")),
+                Col("Unit", _fit([display.unit(i.unit_label) for i in indicators], 1.2, 2.8, header="Unit")),
+                Col("Polarity", _fit([display.polarity(i.polarity) for i in indicators], 1.5, 3.0, header="Polarity")),
                 Col("Baseline", _fit([display.indicator_value(i, i.baseline) for i in indicators] +
                                      [display.period_note(i.baseline_period_words) for i in indicators if i.baseline_period_words],
                                      1.8, 2.8, header="Baseline"), align="right")]
@@ -745,7 +825,8 @@ class _Builder:
         section, width = self.section([self.heading("Performance indicators", 1)], [cols])
         section.blocks.append(self.body_text(
             "Baseline and targets by period, as written in the plan (decimals as stated). "
-            "Polarity says whether a lower or a higher value is better."))
+            "Polarity says whether a lower or a higher value is better"
+            + ("; \u201cNot stated\u201d where the plan does not say." if any(not i.polarity for i in indicators) else ".")))
         rows: list[Row] = []
         for domain_title, group in _grouped(indicators, lambda i: i.domain_id, self.plan):
             if domain_title is not None:
@@ -757,7 +838,10 @@ class _Builder:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
         if ind.baseline_period_words:
             baseline.append(self.text_para(display.period_note(ind.baseline_period_words), align="right", fmt=MUTED))
-        cells = [self.cell(ind.id), self.cell(ind.title), self.cell(ind.unit_label), self.cell(ind.polarity_label),
+        cells = [self.cell(ind.id),
+                 self.titled_cell(ind.title, see=ind.see, fmt=PLAIN) if ind.see else self.cell(ind.title),
+                 self.cell(display.unit(ind.unit_label), fmt=PLAIN if ind.unit else MUTED),
+                 self.cell(display.polarity(ind.polarity), fmt=PLAIN if ind.polarity else MUTED),
                  Cell(baseline)]
         cells += [self.value_cell(display.indicator_value(ind, ind.targets.get(y))) for y in years]
         if has_actual:
@@ -958,6 +1042,20 @@ class _Builder:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return _repack(buffer.getvalue(), when)
+
+
+def _indent(p: etree._Element, twips: int) -> None:
+    """Indent a paragraph from the left (w:ind goes after w:spacing and before w:jc in w:pPr)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = _el("w:pPr")
+        p.insert(0, ppr)
+    ind = _el("w:ind", left=twips)
+    jc = ppr.find(qn("w:jc"))
+    if jc is not None:
+        jc.addprevious(ind)
+    else:
+        ppr.append(ind)
 
 
 def _grouped(items: Sequence, domain_of, plan: Plan) -> list[tuple[str | None, list]]:

@@ -26,7 +26,8 @@ from lxml import etree
 
 # --- colours (NHS identity palette) ------------------------------------------------------------
 
-RAG_FILLS = {"red": "DA291C", "amber": "FFB81C", "green": "009639", "blue": "005EB8", "grey": "768692"}
+RAG_FILLS = {"red": "DA291C", "amber": "FFB81C", "green": "009639", "blue": "005EB8", "grey": "768692",
+             "amber_red": "ED8B00", "amber_green": "78BE20"}  # the five-point scale's: NHS orange, NHS light green
 BAND_FILLS = {"extreme": "DA291C", "high": "ED8B00", "moderate": "FFB81C", "low": "009639"}
 BAND_LABELS = {"extreme": "Extreme", "high": "High", "moderate": "Moderate", "low": "Low"}
 DARK_BLUE = "003087"
