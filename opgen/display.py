@@ -51,6 +51,7 @@ __all__ = [
     "MILESTONE_LABELS", "value", "total", "net", "money", "percent", "difference", "stated_flag",
     "long_date", "date_text", "quarter_span", "rag", "band", "confidence", "status", "milestone_status",
     "position", "band_ranges", "likelihood_impact", "score", "plural", "version", "domain", "sentence", "indicator_value",
+    "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "period", "percent_value", "rule_state", "rule_percent",
 ]
 
 
@@ -206,3 +207,37 @@ def version(text: Any) -> str:
 def sentence(text: str) -> str:
     text = str(text or "").strip()
     return text[:1].upper() + text[1:] if text else ""
+
+
+# --- finance (version 1 and 2 alike) ----------------------------------------------------------
+
+FINANCE_GROUP_TITLES = {"allocation": "Allocation", "expenditure": "Expenditure",
+                        "position": "Financial position", "other": "Other finance lines"}
+PHASE_LABELS = {"before": "Before the plan", "plan": "Plan years", "after": "After the plan"}
+RULE_STATES = {True: "Met", False: "Not met", None: NOT_ASSESSED}
+STATED_TOTAL = "Total stated in the plan"
+AS_STATED = "as stated"
+FINANCE_PERCENT_NOTE = "A percentage under a figure is the line as a percentage of allocation, as the plan states it."
+
+
+def period(p) -> str:
+    """A period in words: '2014/15', '2014/15 Q2', 'Dec 2013', '12 months to Jun 2013'."""
+    return p.words
+
+
+def percent_value(v: Value | None) -> str:
+    """A percentage as written: '1.0%', '−0.6%', 'TBC', 'n/a'; a dash where none is given."""
+    return DASH if v is None else v.display("%")
+
+
+def rule_state(met: bool | None) -> str:
+    """A business rule's assessment: 'Met', 'Not met', or 'Not assessed' (no allocation to measure it by)."""
+    return RULE_STATES[met]
+
+
+def rule_percent(computed: Decimal | None, stated: Value | None, from_stated: bool) -> str:
+    """The percentage of allocation a business rule reads: computed from the figures, or the
+    plan's own percentage (marked 'as stated') where there is no allocation to compute it from."""
+    if computed is None:
+        return DASH
+    return f"{percent(computed)} ({AS_STATED})" if from_stated else percent(computed)
