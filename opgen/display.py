@@ -75,6 +75,7 @@ __all__ = [
     "TABLES_APPENDIX", "TICK_MARK", "TICK_WORDS", "table_caption", "column_unit", "table_rag", "table_number",
     "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
     "table_source", "table_total_flag",
+    "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "percent_value", "rule_state", "rule_percent",
 ]
 
 
@@ -407,3 +408,32 @@ def table_total_flag(t) -> str:
     if t.difference is not None:
         return f"rows above sum to {format_decimal(t.computed.value)}; differs by {difference(abs(t.difference))}"
     return ""
+
+
+# --- finance (version 1 and 2 alike) ----------------------------------------------------------
+
+FINANCE_GROUP_TITLES = {"allocation": "Allocation", "expenditure": "Expenditure",
+                        "position": "Financial position", "other": "Other finance lines"}
+PHASE_LABELS = {"before": "Before the plan", "plan": "Plan years", "after": "After the plan"}
+RULE_STATES = {True: "Met", False: "Not met", None: NOT_ASSESSED}
+STATED_TOTAL = "Total stated in the plan"
+AS_STATED = "as stated"
+FINANCE_PERCENT_NOTE = "A percentage under a figure is the line as a percentage of allocation, as the plan states it."
+
+
+def percent_value(v: Value | None) -> str:
+    """A percentage as written: '1.0%', '−0.6%', 'TBC', 'n/a'; a dash where none is given."""
+    return DASH if v is None else v.display("%")
+
+
+def rule_state(met: bool | None) -> str:
+    """A business rule's assessment: 'Met', 'Not met', or 'Not assessed' (no allocation to measure it by)."""
+    return RULE_STATES[met]
+
+
+def rule_percent(computed: Decimal | None, stated: Value | None, from_stated: bool) -> str:
+    """The percentage of allocation a business rule reads: computed from the figures, or the
+    plan's own percentage (marked 'as stated') where there is no allocation to compute it from."""
+    if computed is None:
+        return DASH
+    return f"{percent(computed)} ({AS_STATED})" if from_stated else percent(computed)

@@ -1,4 +1,5 @@
-"""The plan's id-bearing lists and year-keyed money fields, named once.
+"""The plan's id-bearing lists, money fields (by financial year or by any period) and percent fields,
+named once.
 
 Everything that needs to know "which lists have items with an `id`" or "which fields hold money by
 financial year" reads these two tables: the validator's duplicate-id and year checks, the model
@@ -38,11 +39,21 @@ class IdList:
 
 @dataclass(frozen=True, slots=True)
 class MoneyField:
-    """A field holding money by financial year ({"2014/15": 4442, "2015/16": tbc})."""
+    """A field holding money by financial year ({"2014/15": 4442, "2015/16": tbc}), or, where
+    `by_period`, by any period ({"2012/13": 2100, "2013-12": 180}): a period-keyed field is not
+    bounded by the plan period (only delivery is)."""
 
     path: tuple      # data path of the field, e.g. ("qipp", "schemes", "*", "savings")
     unit: tuple      # data path of the money unit its figures are in, e.g. ("qipp", "unit")
     label: str       # what a reader calls it (the diff's field name): "savings", "stated budget total"
+    by_period: bool = False
+
+    def read(self, owner) -> dict:
+        """The field's map on the model: `owner` is the section (or, per item, the item)."""
+        node = owner
+        for part in self.path[self.path.index("*") + 1:] if self.per_item else self.path[1:]:
+            node = node.get(part, {}) if isinstance(node, dict) else getattr(node, part)
+        return node
 
     @property
     def section(self) -> str:
@@ -72,6 +83,8 @@ ID_LISTS: tuple[IdList, ...] = (
     IdList(("indicators",), "indicator", lambda p: p.indicators, domain_reference=True),
     IdList(("finance", "allocation"), "allocation line", lambda p: p.finance.allocation if p.finance else []),
     IdList(("finance", "expenditure"), "budget line", lambda p: p.finance.expenditure if p.finance else []),
+    IdList(("finance", "lines"), "finance line", lambda p: p.finance.lines if p.finance else []),
+    IdList(("finance", "assumptions"), "planning assumption", lambda p: p.finance.assumptions if p.finance else []),
     IdList(("bcf", "schemes"), "BCF scheme", lambda p: p.bcf.schemes if p.bcf else []),
     IdList(("bcf", "metrics"), "BCF metric", lambda p: p.bcf.metrics if p.bcf else [], domain_reference=True),
     IdList(("sections",), "section", lambda p: p.sections),
@@ -109,10 +122,22 @@ MONEY_FIELDS: tuple[MoneyField, ...] = (
     MoneyField(("finance", "surplus"), _FINANCE, "surplus"),
     MoneyField(("finance", "contingency"), _FINANCE, "contingency"),
     MoneyField(("finance", "non_recurrent"), _FINANCE, "non-recurrent"),
+    MoneyField(("finance", "lines", "*", "amounts"), _FINANCE, "amount", by_period=True),
+    MoneyField(("finance", "stated_totals", "allocation"), _FINANCE, "stated allocation total", by_period=True),
+    MoneyField(("finance", "stated_totals", "expenditure"), _FINANCE, "stated expenditure total", by_period=True),
     MoneyField(("bcf", "schemes", "*", "funding"), _BCF, "funding"),
     MoneyField(("bcf", "minimum_contribution"), _BCF, "minimum contribution"),
     MoneyField(("bcf", "actual_contribution"), _BCF, "actual contribution"),
 )
+
+
+# Percentages by period (not money: no unit, each checked to lie from 0 to 100). Data path -> what a
+# reader calls one figure. A finance line's percent of allocation may be negative on a position line
+# (a deficit); opgen.rules says so.
+PERCENT_FIELDS: dict[tuple, str] = {
+    ("finance", "lines", "*", "percent"): "percent of allocation",
+    ("finance", "assumptions", "*", "values"): "value",
+}
 
 
 def id_list(path: tuple) -> IdList:
@@ -120,16 +145,18 @@ def id_list(path: tuple) -> IdList:
     return next(x for x in ID_LISTS if x.path == tuple(path))
 
 
-def section_money(section: str) -> tuple[MoneyField, ...]:
-    """A section's own year-keyed money fields (QIPP stated totals, finance surplus...), in order."""
-    return tuple(f for f in MONEY_FIELDS if f.section == section and not f.per_item)
+def section_money(section: str, periods: bool = False) -> tuple[MoneyField, ...]:
+    """A section's own year-keyed money fields (QIPP stated totals, finance surplus...), in order;
+    with `periods`, its period-keyed ones as well."""
+    return tuple(f for f in MONEY_FIELDS if f.section == section and not f.per_item and (periods or not f.by_period))
 
 
-def item_money(list_path: tuple) -> tuple[MoneyField, ...]:
-    """The year-keyed money fields of each item of an id list (a QIPP scheme's savings, investment)."""
+def item_money(list_path: tuple, periods: bool = False) -> tuple[MoneyField, ...]:
+    """The year-keyed money fields of each item of an id list (a QIPP scheme's savings, investment);
+    with `periods`, its period-keyed ones as well (a finance line's amounts)."""
     n = len(list_path)
     return tuple(f for f in MONEY_FIELDS if f.path[:n] == tuple(list_path) and f.path[n:n + 1] == ("*",)
-                 and len(f.path) == n + 2)
+                 and len(f.path) == n + 2 and (periods or not f.by_period))
 
 
 def natural_key(text: str | None) -> tuple:

@@ -212,6 +212,15 @@ class PlanMeta:
             year = year.next()
         return years
 
+    def phase(self, period: Period) -> str:
+        """Where a figure's period lies against the plan period: before, plan (within or across it)
+        or after. Only delivery is bounded by the plan period; figures may be for any period."""
+        if period.last_day < self.start.first_day:
+            return "before"
+        if period.first_day > self.end.last_day:
+            return "after"
+        return "plan"
+
     @property
     def period_label(self) -> str:
         return self.start.label if self.start == self.end else f"{self.start.label} to {self.end.label}"
@@ -495,10 +504,54 @@ class BusinessRule:
     required_percent: Decimal
     value: Value | None
     percent: Decimal | None
+    period: Period | None = None          # the period the figures are for
+    stated_percent: Value | None = None   # the percentage the plan itself states for the line
+    rag: str | None = None                # the plan's own rating of the line for the period
+    path: tuple = ()                      # the figure's place in the YAML
+    role: str = ""                        # surplus | contingency | non_recurrent
+    percent_stated: bool = False          # `percent` is the plan's own (no allocation to compute it from)
 
     @property
     def met(self) -> bool | None:
         return None if self.percent is None else self.percent >= self.required_percent
+
+
+# The finance groups, in the order the papers show them, and the NHS business rules: the line role
+# each measures, its name and the least percentage of allocation it asks for.
+FINANCE_GROUPS = ("allocation", "expenditure", "position", "other")
+TOTALLED_GROUPS = ("allocation", "expenditure")  # the groups whose lines add up to a total
+BUSINESS_RULES = (("surplus", "Surplus", Decimal("1")), ("contingency", "Contingency", Decimal("0.5")),
+                  ("non_recurrent", "Non-recurrent", Decimal("2.5")))
+
+
+@dataclass(slots=True)
+class FinanceLine:
+    """One finance line in the one shape both plan versions normalise to: figures keyed by Period.
+    Version 1's allocation and expenditure lines and its surplus, contingency and non-recurrent
+    figures become lines too (`derived`), so every renderer has one path."""
+
+    id: str
+    title: str
+    group: str                               # allocation | expenditure | position | other
+    amounts: dict[Period, Value]
+    percent: dict[Period, Value]
+    rag: dict[Period, str]
+    note: str | None
+    role: str | None                         # surplus | contingency | non_recurrent
+    path: tuple                              # the line's place in the YAML
+    amounts_path: tuple                      # the place of its amounts map (a figure is amounts_path + (key,))
+    derived: bool = False                    # made from a version 1 field, not a `lines` item
+
+
+@dataclass(slots=True)
+class Assumption:
+    """A planning assumption in percent by period (tariff deflator, demographic growth)."""
+
+    id: str
+    title: str
+    values: dict[Period, Value]
+    note: str | None
+    path: tuple
 
 
 @dataclass(slots=True)
@@ -513,6 +566,10 @@ class Finance:
     non_recurrent: dict[FinancialYear, Value]
     note: str | None
     path: tuple
+    lines: list[FinanceLine] = field(default_factory=list)           # version 2 `lines`, as written
+    stated_totals: dict[str, dict[Period, Value]] = field(default_factory=dict)  # version 2, by group
+    assumptions: list[Assumption] = field(default_factory=list)
+    _normal: list[FinanceLine] | None = field(default=None, repr=False, compare=False)
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -538,20 +595,102 @@ class Finance:
         stated = self.allocation_stated_total.get(year)
         return stated.number if stated and stated.is_number else None
 
-    def business_rules(self, year: FinancialYear) -> list[BusinessRule]:
-        base = self.allocation_base(year)
+    def business_rules(self, year: FinancialYear | Period) -> list[BusinessRule]:
+        """The NHS business rules for one period, from the lines marked with a role (version 1's
+        surplus, contingency and non-recurrent fields are such lines)."""
+        period = year if isinstance(year, Period) else Period.parse(year.label)
+        return [rule for rule in self.rule_checks() if rule.period == period]
+
+    # --- the normalised view: one shape for version 1 and version 2 ---------------------------
+
+    def all_lines(self) -> list[FinanceLine]:
+        """Every line of both versions in plan order: version 1's allocation and expenditure lines,
+        its surplus, contingency and non-recurrent figures, then version 2's `lines`."""
+        if self._normal is not None:
+            return self._normal
+        out: list[FinanceLine] = []
+        for group, lines in (("allocation", self.allocation), ("expenditure", self.expenditure)):
+            for line in lines:
+                out.append(FinanceLine(line.id, line.title, group, _as_periods(line.amounts), {}, {}, None, None,
+                                       line.path, line.path + ("amounts",), derived=True))
+        for role, mapping, title, group in (("surplus", self.surplus, "Planned surplus", "position"),
+                                            ("contingency", self.contingency, "Contingency", "other"),
+                                            ("non_recurrent", self.non_recurrent, "Non-recurrent", "other")):
+            if mapping:
+                out.append(FinanceLine(role, title, group, _as_periods(mapping), {}, {}, None, role,
+                                       self.path + (role,), self.path + (role,), derived=True))
+        self._normal = out + list(self.lines)
+        return self._normal
+
+    def group_lines(self, group: str) -> list[FinanceLine]:
+        return [line for line in self.all_lines() if line.group == group]
+
+    def group_stated(self, group: str) -> dict[Period, tuple[Value, tuple]]:
+        """The totals the plan states for a group, by period, with the place each is written."""
+        out: dict[Period, tuple[Value, tuple]] = {}
+        v1 = {"allocation": ("allocation_stated_total", self.allocation_stated_total),
+              "expenditure": ("expenditure_stated_total", self.expenditure_stated_total)}.get(group)
+        if v1:
+            for year, value in v1[1].items():
+                out[Period.parse(year.label)] = (value, self.path + (v1[0], year.label))
+        for period, value in self.stated_totals.get(group, {}).items():
+            out.setdefault(period, (value, self.path + ("stated_totals", group, period.text)))
+        return out
+
+    def group_total(self, group: str, period: Period) -> Total:
+        return Total.of(line.amounts.get(period) for line in self.group_lines(group))
+
+    def group_periods(self, group: str) -> list[Period]:
+        periods: set[Period] = set(self.group_stated(group))
+        for line in self.group_lines(group):
+            periods.update(line.amounts)
+            periods.update(line.percent)
+            periods.update(line.rag)
+        return sorted(periods)
+
+    @property
+    def periods(self) -> list[Period]:
+        """Every period any finance figure is given for, in time order."""
+        periods: set[Period] = set()
+        for group in FINANCE_GROUPS:
+            periods.update(self.group_periods(group))
+        for a in self.assumptions:
+            periods.update(a.values)
+        return sorted(periods)
+
+    def allocation_base_for(self, period: Period) -> Decimal | None:
+        """The allocation a business rule is measured against: the allocation lines' sum where it
+        is complete, else the stated allocation total."""
+        total = self.group_total("allocation", period)
+        if total.parts and not total.incomplete:
+            return total.value
+        stated = self.group_stated("allocation").get(period)
+        return stated[0].number if stated and stated[0].is_number else None
+
+    def rule_checks(self) -> list[BusinessRule]:
+        """Every business rule for every period where the line it measures has a figure, in time
+        order then rule order."""
+        by_role = {line.role: line for line in reversed(self.all_lines()) if line.role}
         checks = []
-        for name, mapping, required in (("Surplus", self.surplus, Decimal("1")),
-                                        ("Contingency", self.contingency, Decimal("0.5")),
-                                        ("Non-recurrent", self.non_recurrent, Decimal("2.5"))):
-            value = mapping.get(year)
-            if value is None:
+        for role, name, required in BUSINESS_RULES:
+            line = by_role.get(role)
+            if line is None:
                 continue
-            percent = None
-            if base and value.is_number:
-                percent = (value.number / base * 100).quantize(Decimal("0.01"))
-            checks.append(BusinessRule(name, required, value, percent))
-        return checks
+            for period in sorted(set(line.amounts) | set(line.percent)):
+                value = line.amounts.get(period)
+                base = self.allocation_base_for(period)
+                percent = None
+                if base and value is not None and value.is_number:
+                    percent = (value.number / base * 100).quantize(Decimal("0.01"))
+                stated = line.percent.get(period)
+                from_stated = percent is None and stated is not None and stated.is_number
+                if from_stated:
+                    percent = stated.number
+                path = (line.amounts_path if period in line.amounts else line.path + ("percent",)) + (period.text,)
+                checks.append(BusinessRule(name, required, value, percent, period, stated, line.rag.get(period),
+                                           path, role, from_stated))
+        order = {role: i for i, (role, _, _) in enumerate(BUSINESS_RULES)}
+        return sorted(checks, key=lambda r: (r.period, order[r.role]))
 
 
 @dataclass(slots=True)
@@ -730,6 +869,42 @@ def _fy_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) -> d
     return out
 
 
+def _as_periods(mapping: dict[FinancialYear, Value]) -> dict[Period, Value]:
+    return {Period.parse(year.label): value for year, value in mapping.items()}
+
+
+def _period_map(raw: dict | None, tbcs: list[TbcItem] | None, path: tuple, label: str) -> dict[Period, Value]:
+    """Figures by period ({"2012/13": 2100, "2013-12": tbc}), in time order; a key that is not a
+    period is left out here (opgen validate reports it)."""
+    out: dict[Period, Value] = {}
+    for key, value in (raw or {}).items():
+        period = _parse(Period.parse, key)
+        if period is None:
+            continue
+        out[period] = Value.of(value)
+        if tbcs is not None and out[period].is_tbc:
+            tbcs.append(TbcItem(path + (key,), f"{label} {period.words}"))
+    return dict(sorted(out.items()))
+
+
+def _finance_lines(raw: list | None, tbcs: list[TbcItem]) -> list[FinanceLine]:
+    out = []
+    for i, item in enumerate(raw or []):
+        path = ("finance", "lines", i)
+        rag = {}
+        for key, colour in (item.get("rag") or {}).items():
+            period = _parse(Period.parse, key)
+            if period is not None:
+                rag[period] = colour
+        out.append(FinanceLine(
+            id=item["id"], title=item["title"], group=item.get("group") or "other",
+            amounts=_period_map(item.get("amounts"), tbcs, path + ("amounts",), f"Finance line {item['id']}"),
+            percent=_period_map(item.get("percent"), tbcs, path + ("percent",), f"Finance line {item['id']} percent"),
+            rag=dict(sorted(rag.items())), note=item.get("note"), role=item.get("role"), path=path,
+            amounts_path=path + ("amounts",)))
+    return out
+
+
 def _parse(parser, text):
     try:
         return parser(text)
@@ -748,19 +923,6 @@ def _when(raw) -> When | None:
 def _when_tbc(raw) -> bool:
     """A date that is, or has an end that is, to be confirmed."""
     return raw == "tbc" or (isinstance(raw, dict) and "tbc" in raw.values())
-
-
-def _period_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) -> dict[Period, Value]:
-    """Figures keyed by any period, sorted by time."""
-    out: dict[Period, Value] = {}
-    for key, value in (raw or {}).items():
-        period = _parse(Period.parse, key)
-        if period is None:
-            continue
-        out[period] = Value.of(value)
-        if out[period].is_tbc:
-            tbcs.append(TbcItem(path + (key,), f"{label} {period.words}"))
-    return dict(sorted(out.items()))
 
 
 def _text(raw: Any) -> str | None:
@@ -942,6 +1104,15 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             contingency=_fy_map(f.get("contingency"), tbcs, ("finance", "contingency"), "Contingency"),
             non_recurrent=_fy_map(f.get("non_recurrent"), tbcs, ("finance", "non_recurrent"), "Non-recurrent"),
             note=f.get("note"), path=("finance",),
+            lines=_finance_lines(f.get("lines"), tbcs),
+            stated_totals={group: _period_map(mapping, tbcs, ("finance", "stated_totals", group),
+                                              f"{group.title()} stated total")
+                           for group, mapping in (f.get("stated_totals") or {}).items()},
+            assumptions=[Assumption(a["id"], a["title"],
+                                    _period_map(a.get("values"), tbcs, ("finance", "assumptions", i, "values"),
+                                                f"Planning assumption {a['id']}"),
+                                    a.get("note"), ("finance", "assumptions", i))
+                         for i, a in enumerate(f.get("assumptions") or [])],
         )
 
     bcf = None

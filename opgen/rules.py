@@ -14,11 +14,11 @@ from typing import Iterator
 
 from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
-from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, SEE_REFERENCES, id_list, natural_key
+from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
 from opgen.figures import compare_stated, stated_unchecked, table_totals
-from opgen.model import (FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, Plan, Table, Total,
-                         Value, build, rating_words)
+from opgen.model import (BUSINESS_RULES, FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, Plan, Table,
+                         Total, Value, build, rating_words)
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
@@ -81,6 +81,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_unmitigated(c, plan)
     _check_indicators(c, plan)
     _check_risks(c, data, plan)
+    _check_finance_periods(c, data)
     _check_finance(c, plan)
     _check_sections(c, plan)
     _check_tables(c, data, plan)
@@ -194,6 +195,8 @@ def _year_keys(data: dict) -> Iterator[tuple[tuple, str, str]]:
         for key in action.get("rag") or {}:
             yield path + ("rag", key), key, f"RAG of action {action['id']}"
     for field in MONEY_FIELDS:  # (section, list, "*", name) for an item's field, (section, name) for the section's
+        if field.by_period:
+            continue  # any period, not bounded by the plan period: see _check_finance_periods
         if field.per_item:
             owner = id_list(field.path[:-2]).label
             for path, item in _items(data, field.path[:-2]):
@@ -416,15 +419,12 @@ def _check_totals(c: _Checker, plan: Plan) -> None:
             for year, stated in mapping.items():
                 check_stated_total(c, ("qipp", field_name, year.label), f"{name} {year}", stated, compute(year),
                                    unit, "QIPP schemes")
-    if f := plan.finance:
-        for mapping, compute, name, field_name, rows in (
-                (f.allocation_stated_total, f.allocation_total, "allocation total", "allocation_stated_total",
-                 "allocation lines"),
-                (f.expenditure_stated_total, f.expenditure_total, "budget total", "expenditure_stated_total",
-                 "budget lines")):
-            for year, stated in mapping.items():
-                check_stated_total(c, ("finance", field_name, year.label), f"{name} {year}", stated, compute(year),
-                                   f.unit.header, rows)
+    if f := plan.finance:  # version 1's stated totals and version 2's, each against its group's lines
+        for group in ("allocation", "expenditure"):
+            for period, (stated, path) in f.group_stated(group).items():
+                name = "budget" if path[1] == "expenditure_stated_total" else group
+                check_stated_total(c, path, f"{name} total {period.words}", stated, f.group_total(group, period),
+                                   f.unit.header, f"{name} lines")
 
 
 def _check_tbcs(c: _Checker, plan: Plan) -> None:
@@ -482,13 +482,80 @@ def _check_finance(c: _Checker, plan: Plan) -> None:
     f = plan.finance
     if not f:
         return
-    for year in f.years:
-        for rule in f.business_rules(year):
-            if rule.met is False:
-                field_name = rule.name.lower().replace("-", "_")
-                c.warning(("finance", field_name, year.label), "business-rule",
-                          f"{rule.name} {year} is {rule.percent}% of allocation; the NHS business rule asks for "
-                          f"{rule.required_percent}%", "check the figure against the allocation")
+    roles: dict[str, object] = {}
+    for line in f.all_lines():
+        if not line.role:
+            continue
+        if line.role in roles:
+            first = roles[line.role]
+            where = (f"line {first.id}" if not first.derived else f"finance.{first.role}")
+            rule = next(name for role, name, _ in BUSINESS_RULES if role == line.role)
+            path = line.path + ("role",) if not line.derived else line.path
+            c.error(path, "finance-role",
+                    f"two finance lines are the {rule.lower()} the business rules measure ({where} and "
+                    f"{'line ' + line.id if not line.derived else 'finance.' + line.role})",
+                    f"keep role: {line.role} on one line only")
+        else:
+            roles[line.role] = line
+    for group in ("allocation", "expenditure"):
+        old_field = f"{group}_stated_total"
+        for period in f.stated_totals.get(group, {}):
+            if period.financial_year in getattr(f, old_field):
+                c.error(("finance", "stated_totals", group, period.text), "stated-twice",
+                        f"the {group} total for {period.words} is stated twice (here and in finance.{old_field})",
+                        f"keep one: finance.stated_totals.{group} is the version 2 place", key=True)
+    for rule in f.rule_checks():
+        if rule.met is False:
+            c.warning(rule.path, "business-rule",
+                      f"{rule.name} {rule.period.words} is {rule.percent}% of allocation; the NHS business rule "
+                      f"asks for {rule.required_percent}%", "check the figure against the allocation")
+
+
+def _check_finance_periods(c: _Checker, data: dict) -> None:
+    """Finance figures for any period (not bounded by the plan period): each key a real period;
+    each percentage from 0 to 100 (a position line's percent of allocation, a deficit, from -100)."""
+    f = data.get("finance")
+    if not isinstance(f, dict):
+        return
+    maps: list[tuple[tuple, dict]] = []
+    for path, line in _items(data, ("finance", "lines")):
+        for name in ("amounts", "percent", "rag"):
+            if isinstance(line.get(name), dict):
+                maps.append((path + (name,), line[name]))
+    for group, mapping in (f.get("stated_totals") or {}).items():
+        if isinstance(mapping, dict):
+            maps.append((("finance", "stated_totals", group), mapping))
+    for path, item in _items(data, ("finance", "assumptions")):
+        if isinstance(item.get("values"), dict):
+            maps.append((path + ("values",), item["values"]))
+    for path, mapping in maps:
+        for key in mapping:
+            try:
+                Period.parse(str(key))
+            except PeriodError as e:
+                c.error(path + (key,), "period", str(e), e.hint, key=True)
+    for pattern, what in PERCENT_FIELDS.items():
+        for path, item in _items(data, pattern[:-2]):
+            values = item.get(pattern[-1])
+            if not isinstance(values, dict):
+                continue
+            low = -100 if pattern[-1] == "percent" and item.get("group") == "position" else 0
+            for key, value in values.items():
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    continue
+                if not low <= value <= 100:
+                    owner = id_list(pattern[:-2]).label
+                    c.error(path + (pattern[-1], key), "percent-range",
+                            f"{_number(value)}% for {key} ({what} of {owner} {item.get('id')}) is outside "
+                            f"{low} to 100",
+                            "write a percentage as a number from 0 to 100: 2.5 for 2.5%"
+                            + (" (a fall, such as a tariff deflator, as its size, with the direction in the title)"
+                               if low == 0 else " (a deficit as a negative number)"))
+
+
+def _number(value) -> str:
+    text = getattr(value, "text", None) or repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 # --- data tables ---------------------------------------------------------------------------------

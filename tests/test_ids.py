@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from opgen.ids import (DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, item_money, item_paths, natural_key,
-                       section_money, semantic_key, tbc_inventory, tbc_sort_key)
+from opgen.ids import (DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, item_money, item_paths,
+                       natural_key, section_money, semantic_key, tbc_inventory, tbc_sort_key)
 from opgen.pipeline import plan_from_bytes
 from opgen.resources import SCHEMA_PATH
 
@@ -54,6 +54,8 @@ def _walk(node: dict, path: tuple, unit: tuple | None, found: dict, schema: dict
         key, key_ref = _resolve(names, schema)
         if key_ref == "financial_year" or key.get("x-kind") == "financial_year":
             found["years"][path] = unit
+        elif key_ref == "period" or key.get("x-kind") == "period":
+            found["periods"][path] = unit
     properties = node.get("properties") or {}
     if "unit" in properties:
         _, unit_ref = _resolve(properties["unit"], schema)
@@ -66,7 +68,7 @@ def _walk(node: dict, path: tuple, unit: tuple | None, found: dict, schema: dict
 
 @pytest.fixture(scope="module")
 def schema_walk() -> dict:
-    found: dict = {"ids": set(), "domain": set(), "years": {}, "refs": {}}
+    found: dict = {"ids": set(), "domain": set(), "years": {}, "periods": {}, "refs": {}}
     _walk(SCHEMA, (), None, found)
     return found
 
@@ -76,7 +78,7 @@ def test_the_walk_would_notice_a_new_list_or_money_field():
     schema["properties"]["qipp"]["properties"]["stated_net_saving"] = {"$ref": "#/$defs/money_by_year"}
     schema["properties"]["workstreams"] = {"type": "array", "items": {"type": "object", "properties": {
         "id": {"$ref": "#/$defs/id"}, "budget": {"$ref": "#/$defs/money_by_year"}}}}
-    found: dict = {"ids": set(), "domain": set(), "years": {}, "refs": {}}
+    found: dict = {"ids": set(), "domain": set(), "years": {}, "periods": {}, "refs": {}}
     _walk(schema, (), None, found, schema)
     assert ("workstreams",) in found["ids"] - {x.path for x in ID_LISTS}
     assert found["years"][("qipp", "stated_net_saving")] == ("qipp", "unit")
@@ -95,10 +97,29 @@ def test_id_lists_are_every_schema_array_whose_items_carry_an_id(schema_walk):
 
 def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_walk):
     money = {path: unit for path, unit in schema_walk["years"].items() if unit is not None}
-    assert money == {f.path: f.unit for f in MONEY_FIELDS}
-    assert len(money) == len(MONEY_FIELDS)
+    assert money == {f.path: f.unit for f in MONEY_FIELDS if not f.by_period}
     # every money_by_year in the schema is one of them (none sits outside a section with a money unit)
     assert schema_walk["refs"]["money_by_year"] == set(money)
+
+
+def test_period_keyed_money_fields_are_every_money_by_period_with_its_unit(schema_walk):
+    """Money for any period (a finance line's amounts, a group's stated totals): in MONEY_FIELDS
+    marked by_period (not bounded by the plan period), each inside a section with a money unit."""
+    by_period = {f.path: f.unit for f in MONEY_FIELDS if f.by_period}
+    assert set(by_period) == schema_walk["refs"]["money_by_period"]
+    assert {path: schema_walk["periods"][path] for path in by_period} == by_period
+    assert len({f.path for f in MONEY_FIELDS}) == len(MONEY_FIELDS)
+
+
+def test_percent_fields_are_every_percent_by_period(schema_walk):
+    """Percentages by period are not money (no unit): each is in PERCENT_FIELDS, whose range rule
+    (0 to 100) opgen validate applies."""
+    assert set(PERCENT_FIELDS) == schema_walk["refs"]["percent_by_period"]
+    assert not set(PERCENT_FIELDS) & {f.path for f in MONEY_FIELDS}
+    # every period-keyed map in finance is money, a percentage or a line's RAG by period
+    finance = {path for path in schema_walk["periods"] if path[0] == "finance"}
+    assert finance == ({f.path for f in MONEY_FIELDS if f.by_period} | set(PERCENT_FIELDS)
+                       | {("finance", "lines", "*", "rag")})
 
 
 def test_year_keyed_fields_that_are_not_money_are_the_known_ones(schema_walk):
@@ -120,8 +141,11 @@ def test_section_and_item_money_helpers():
     assert [f.label for f in item_money(("qipp", "schemes"))] == ["savings", "investment"]
     assert [f.name for f in item_money(("finance", "expenditure"))] == ["amounts"]
     assert item_money(("risks",)) == ()
+    assert item_money(("finance", "lines")) == ()  # by period: only when asked for
+    assert [f.name for f in item_money(("finance", "lines"), periods=True)] == ["amounts"]
+    assert [f.path[-1] for f in section_money("finance", periods=True)][-2:] == ["allocation", "expenditure"]
     per_item = {f.path for f in MONEY_FIELDS if f.per_item}
-    assert per_item == {f.path for lst in ID_LISTS for f in item_money(lst.path)}
+    assert per_item == {f.path for lst in ID_LISTS for f in item_money(lst.path, periods=True)}
 
 
 # --- the table against the model -------------------------------------------------------------------------
@@ -143,6 +167,11 @@ def _with_everything(data: dict) -> dict:
     data["finance"]["allocation_stated_total"] = {"2014/15": 270.1}
     data["finance"]["contingency"] = {"2014/15": 1.3}
     data["finance"]["non_recurrent"] = {"2014/15": 6.5}
+    data["finance"]["lines"] = [{"id": "FIN-OUTTURN", "title": "Cumulative surplus", "group": "position",
+                                 "amounts": {"2012/13": 2100, "2018/19": "tbc"}, "percent": {"2012/13": 1.0},
+                                 "rag": {"2012/13": "green"}}]
+    data["finance"]["stated_totals"] = {"allocation": {"2016/17": 275}, "expenditure": {"2013-12": 180}}
+    data["finance"]["assumptions"] = [{"id": "FIN-AS-1", "title": "Tariff deflator", "values": {"2014/15": 1.5}}]
     data["qipp"]["stated_savings_total"] = {"2014/15": 9297}
     data["qipp"]["stated_investment_total"] = {"2014/15": 0}
     data["qipp"]["schemes"][0]["investment"] = {"2014/15": 0}
@@ -203,7 +232,7 @@ def test_each_money_field_is_a_year_map_on_the_model(everything):
             owners = list(lst.items(plan))
         assert _at(data, f.unit) in ("gbp", "gbp_thousands", "gbp_millions")
         for owner in owners:
-            mapping = getattr(owner, f.name)
+            mapping = f.read(owner)
             assert isinstance(mapping, dict)
             seen += bool(mapping)
             assert all(hasattr(year, "label") for year in mapping)
@@ -215,6 +244,7 @@ def test_tbc_inventory_is_keyed_by_ids_not_positions(everything):
     tbcs = tbc_inventory(plan)
     assert tbcs[("BCF-01", "funding", "2015/16")] == "BCF BCF-01 funding 2015/16"
     assert tbcs[("FIN-ALLOC", "amounts", "2015/16")] == "Allocation FIN-ALLOC 2015/16"
+    assert tbcs[("FIN-OUTTURN", "amounts", "2018/19")] == "Finance line FIN-OUTTURN 2018/19"
     assert tbcs[("bcf", "actual_contribution", "2015/16")] == "BCF actual contribution 2015/16"
     assert tbcs[("BCF-M-NEA", "targets", "2015/16")] == "Indicator BCF-M-NEA target 2015/16"
     # a table row's id is unique only in its table, so its cells are keyed under the table's id

@@ -38,7 +38,8 @@ ONLY_HTML = {
     "with no rating reads 'Not reported' / 'Not yet due' in the PDF and a dash / blank in the annex's 1.5 cm "
     "cells (the annex's note says so); rated quarters are compared",
     "risk heat map, band key, unplaced risks": "a picture of the register; the annex has the register",
-    "finance, business rules and the Better Care Fund": "the annex has no finance tables",
+    "Better Care Fund tables": "the annex has the same schemes, contributions and metrics; compared by "
+    "tests of each output",
     "Schemes count and Programme columns of QIPP tables": "the annex groups by programme in its own table",
     "Latest actual column when no indicator has an actual": "the annex leaves the empty column out",
 }
@@ -51,6 +52,8 @@ ONLY_WORD = {
     "(checked against validate below)",
     "risk Status column": "the PDF marks closed risks beside the title",
 }
+# The finance chapter's tables: compared cell by cell, by row and column position (the same shape in both).
+FINANCE_CAPTIONS = set(display.FINANCE_GROUP_TITLES.values()) | {"NHS business rules", "Planning assumptions"}
 # Cells whose text is rich (Markdown) or composite by design; compared elsewhere by title tests.
 RICH_COLUMNS = {"Scheme", "Action", "Risk", "Mitigation", "Milestone", "Indicator"}
 
@@ -138,6 +141,11 @@ def html_records(html: str) -> dict[tuple, str]:
             for n, tr in enumerate(table.xpath("./tbody/tr")):
                 for (_, col), cell in zip(header, tr.xpath("./td|./th")):
                     out[(name, n, None, col)] = _html_text(cell)
+        elif name in FINANCE_CAPTIONS:
+            rows = table.xpath("./tbody/tr|./tfoot/tr")
+            for r, tr in enumerate(rows):
+                for col, cell in enumerate(tr.xpath("./td|./th")):
+                    out[("finance", name, r, col)] = _html_text(cell)
         elif "action-summary" in cls:
             header = _html_header(table)
             for tr in table.xpath("./tbody/tr"):
@@ -196,6 +204,10 @@ def word_records(data: bytes) -> dict[tuple, str]:
                     continue
                 for (group, col), text in zip(header, cells):
                     out[("QIPP schemes", key, group, _unit_free(col))] = text
+        elif caption in FINANCE_CAPTIONS:
+            for r, row in enumerate(body):
+                for col, cell in enumerate(row.cells):
+                    out[("finance", caption, r, col)] = _word_text(cell)
         elif caption == "QIPP by programme and year":
             for row in body:
                 cells = [_word_text(c) for c in row.cells]
@@ -287,6 +299,9 @@ def expected_pairs(plan, h: dict, w: dict) -> list[tuple[str, str, str]]:
 
     for hkey in sorted((k for k in h if isinstance(k[0], str) and DATA_TABLE.match(k[0])), key=str):
         pair(f"{hkey[0]} row {hkey[1]} {hkey[3]}", hkey, hkey)  # every cell of every data table
+    finance_keys = sorted({k for k in list(h) + list(w) if k[0] == "finance"}, key=str)
+    for key in finance_keys:
+        pair(f"finance {key[1]} row {key[2]} column {key[3]}", key, key)
 
     has_status = any(m.status for _, m in plan.milestones)
     for _, m in plan.milestones:
@@ -308,19 +323,30 @@ def expected_pairs(plan, h: dict, w: dict) -> list[tuple[str, str, str]]:
     return pairs
 
 
+def _finance_flag(plan, caption: str, col: int) -> tuple[str, str]:
+    """(field, period key) of the stated total in column `col` (1 = the first period) of a finance table."""
+    group = {v: k for k, v in display.FINANCE_GROUP_TITLES.items()}[caption]
+    stated = plan.finance.group_stated(group)
+    period = plan.finance.group_periods(group)[col - 1]
+    path = stated[period][1]
+    return ".".join(path[:-1]), path[-1]
+
+
 def flagged(plan, html: str, annex: bytes) -> set[tuple[str, str]]:
-    """(field, year) of every stated total an output marks as differing."""
+    """(field, period) of every stated total an output marks as differing."""
     out = set()
     tree = lxml.html.fromstring(html)
     for table in tree.xpath("//table"):
         caption = norm(table.xpath("string(./caption)"))
         header = _html_header(table) if table.xpath("./thead/tr") else []
         for tr in table.xpath(".//tr[contains(@class, 'stated')]"):
-            for (_, col), td in zip(header[1:], tr.xpath("./td")):
+            for i, ((_, col), td) in enumerate(zip(header[1:], tr.xpath("./td")), 1):
                 if td.xpath(".//*[contains(@class, 'flag')]"):
+                    if caption in FINANCE_CAPTIONS:
+                        out.add(_finance_flag(plan, caption, i))
+                        continue
                     year = re.search(r"\d{4}/\d{2}", col).group(0)
-                    field = {"QIPP totals by year": "qipp.stated_total", "Allocation": "finance.allocation_stated_total",
-                             "Budget": "finance.expenditure_stated_total"}[caption]
+                    field = {"QIPP totals by year": "qipp.stated_total"}[caption]
                     out.add((field, year))
     inventory = "Items to be confirmed and warnings" in html
     views = {v.caption: v for v in numbered_tables(plan, chapters_printed(plan, inventory=inventory))}
@@ -337,6 +363,11 @@ def flagged(plan, html: str, annex: bytes) -> set[tuple[str, str]]:
                 for col, cell in zip(view.columns, row.cells):
                     if "differs by" in _word_text(cell):
                         out.add((f"tables[{plan.tables.index(view.table)}]", f"{n} {col.id}"))
+        if caption in FINANCE_CAPTIONS:
+            for row in table.rows:
+                cells = [_word_text(c) for c in row.cells]
+                if cells[0] == display.STATED_TOTAL:
+                    out |= {_finance_flag(plan, caption, i) for i, text in enumerate(cells) if "differ by" in text}
             continue
         if caption != "QIPP savings by scheme and year":
             continue
@@ -365,7 +396,7 @@ def warned(result) -> set[tuple[str, str]]:
             assert match, d.yaml_path
             out.add((match.group(1), f"{match.group(2)} {match.group(3) or match.group(4)}"))
         elif d.severity == "warning" and d.code == "total-mismatch":
-            match = re.fullmatch(r'(\w+\.\w+)\["?([^"\]]+)"?\]', d.yaml_path)
+            match = re.fullmatch(r'(\w+(?:\.\w+)+)\["?([^"\]]+)"?\]', d.yaml_path)
             assert match, d.yaml_path
             out.add((match.group(1), match.group(2)))
     return out

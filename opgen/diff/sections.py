@@ -9,11 +9,12 @@ from __future__ import annotations
 from opgen import chapters, display
 
 from opgen.diff import texts
-from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale
-from opgen.ids import item_money, section_money
 from decimal import Decimal
 
-from opgen.model import BAND_ORDER, RAG_ORDER, Indicator
+from opgen.diff.changes import TotalChange
+from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale, same_total, scale_total
+from opgen.ids import item_money, section_money
+from opgen.model import BAND_ORDER, RAG_ORDER, TOTALLED_GROUPS, Indicator
 from opgen.periods import Quarter
 from opgen.richtext import to_plain
 
@@ -493,8 +494,83 @@ def finance(c: Comparer) -> None:
              compare=compare)
     c.section_money(s, section_money(s), of, nf, unit=unit, factor=factor)
     c.text(s, None, "note", of.note if of else None, nf.note if nf else None)
-    c.year_totals(s, of, nf, (("allocation", "allocation_total"), ("budget", "expenditure_total")),
-               unit, factor)
+    if (of and (of.lines or of.stated_totals)) or (nf and (nf.lines or nf.stated_totals)):
+        finance_v2(c, of, nf, unit, factor)
+    else:
+        c.year_totals(s, of, nf, (("allocation", "allocation_total"), ("budget", "expenditure_total")),
+                      unit, factor)
+    finance_assumptions(c, of.assumptions if of else [], nf.assumptions if nf else [])
+
+
+def _period_values(c: Comparer, id: str | None, name: str, old: dict, new: dict, *, key: tuple, title: str = "",
+                   money=None, factor=None, show=None) -> None:
+    """A map of figures by period (any period, printed in words): each period one figure."""
+    for period in sorted(set(old) | set(new)):
+        before = old.get(period)
+        if money is not None and factor is not None:
+            before = rescale(before, factor)
+        c.value("finance", id, f"{name} {display.period(period)}".strip(), before, new.get(period),
+                key=key + (period.text,), title=title, money=money, show=show)
+
+
+def _period_rag(c: Comparer, id: str, old: dict, new: dict, *, title: str) -> None:
+    """A line's RAG by period: improved, worsened, newly reported, removed."""
+    for period in sorted(set(old) | set(new)):
+        before, after = old.get(period), new.get(period)
+        if before == after:
+            continue
+        known = all(x in RAG_ORDER or x in (None, "grey") for x in (before, after))
+        kind, direction = rag_movement(before, after) if known else ("changed", None)
+        c.add("finance", kind, id, f"RAG {display.period(period)}", old=before, new=after, direction=direction,
+              title=title, old_text=texts.rag(before), new_text=texts.rag(after), key=(id, "rag", period.text))
+
+
+def finance_v2(c: Comparer, of, nf, unit, factor) -> None:
+    """Version 2 finance: lines matched by id (amounts, percent of allocation and RAG by period, in
+    words), the stated totals of each group, and each group's total by period."""
+    s = "finance"
+
+    def describe(line) -> str:
+        return "; ".join(f"{display.period(p)}: {texts.value(v)}" for p, v in line.amounts.items())
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        groups = display.FINANCE_GROUP_TITLES
+        c.field(s, n.id, "group", groups.get(o.group, o.group), groups.get(n.group, n.group), title=n.title)
+        c.field(s, n.id, "role", o.role, n.role, title=n.title)
+        _period_values(c, n.id, "amount", o.amounts, n.amounts, key=(n.id, "amounts"), title=n.title,
+                       money=unit, factor=factor)
+        _period_values(c, n.id, "percent of allocation", o.percent, n.percent, key=(n.id, "percent"),
+                       title=n.title, show=display.percent_value)
+        _period_rag(c, n.id, o.rag, n.rag, title=n.title)
+        c.text(s, n.id, "note", o.note, n.note, title=n.title)
+
+    c.items(s, of.lines if of else [], nf.lines if nf else [], describe=describe, compare=compare)
+    for group in TOTALLED_GROUPS:
+        _period_values(c, None, f"stated {group} total", of.stated_totals.get(group, {}) if of else {},
+                       nf.stated_totals.get(group, {}) if nf else {}, key=(s, "stated_totals", group),
+                       money=unit, factor=factor)
+        periods = sorted(set(of.group_periods(group) if of else []) | set(nf.group_periods(group) if nf else []))
+        for period in periods:
+            before = scale_total(of.group_total(group, period), factor) if of else None
+            after = nf.group_total(group, period) if nf else None
+            if not same_total(before, after):
+                c.totals.append(TotalChange(s, group, display.period(period), before, after, unit))
+
+
+def finance_assumptions(c: Comparer, old: list, new: list) -> None:
+    s = "finance"
+
+    def describe(a) -> str:
+        return "; ".join(f"{display.period(p)}: {display.percent_value(v)}" for p, v in a.values.items())
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        _period_values(c, n.id, "", o.values, n.values, key=(n.id, "values"), title=n.title,
+                       show=display.percent_value)
+        c.text(s, n.id, "note", o.note, n.note, title=n.title)
+
+    c.items(s, old, new, describe=describe, compare=compare)
 
 
 def bcf(c: Comparer) -> None:

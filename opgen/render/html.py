@@ -25,6 +25,7 @@ from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear, Period
+from opgen.render.finance import finance_tables
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
 
@@ -378,54 +379,38 @@ def _risk_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
     }
 
 
-def _money_table(lines, stated: dict, years: list[FinancialYear], total_of) -> dict[str, Any]:
-    rows = [{"title": line.title, "id": line.id, "cells": _money_cells(line.amounts, years)} for line in lines]
-    totals = [total_of(y) for y in years]
-    stated_cells = None
-    if stated:
-        stated_cells = []
-        for y, total in zip(years, totals):
-            value = stated.get(y)
-            difference = compare_stated(value, total)
-            stated_cells.append({"text": display.value(value), "differs": difference is not None,
-                                 "flag": display.stated_flag(difference, "lines") if difference is not None else ""})
-    return {"rows": rows, "totals": [display.total(t) for t in totals], "stated": stated_cells,
-            "show_total": len(lines) > 1 or not lines}
-
-
 def _finance_view(plan: Plan) -> dict[str, Any] | None:
-    f = plan.finance
-    if f is None:
+    """The finance chapter (opgen.render.finance, shared with the Word annex) with RAG as pills."""
+    view = finance_tables(plan)
+    if view is None:
         return None
-    years = f.years
-    if not years and not f.note:
-        return None
-    rules = []
-    for y in years:
-        for rule in f.business_rules(y):
-            if rule.met is None:
-                state = Pill("state-unknown", display.NOT_ASSESSED)
-            elif rule.met:
-                state = Pill("state-met", "Met")
-            else:
-                state = Pill("state-notmet", "Not met")
-            rules.append({"year": y.label, "name": rule.name,
-                          "required": display.percent(rule.required_percent),
-                          "value": display.value(rule.value),
-                          "percent": display.percent(rule.percent),
-                          "state": state})
-    base_missing = any(r["state"].label == display.NOT_ASSESSED for r in rules)
+
+    def table(t) -> dict[str, Any]:
+        rows = [{"id": r.id, "title": r.title, "note": r.note,
+                 "cells": [{"text": c.text, "percent": c.percent, "pill": rag_pill(c.rag) if c.rag else None,
+                            "phase": col.phase} for c, col in zip(r.cells, t.columns)]}
+                for r in t.rows]
+        return {"key": t.key, "title": t.title, "unit": t.unit, "columns": t.columns, "phases": t.phases,
+                "rows": rows, "totals": t.totals, "stated": t.stated, "incomplete": t.incomplete,
+                "many": len(t.columns) > 8, "has_percent": any(c.percent for r in t.rows for c in r.cells)}
+
+    rules = [{"year": r.period, "name": r.name, "required": r.required, "value": r.value, "percent": r.percent,
+              "rag": rag_pill(r.rag) if r.rag else Pill("rag-none", r.rag_label),
+              "state": Pill({True: "state-met", False: "state-notmet"}.get(r.met, "state-unknown"), r.state)}
+             for r in view.rules]
     return {
-        "unit": f.unit.header,
-        "years": [y.label for y in years],
-        "narrow": len(years) <= 3,
-        "allocation": (_money_table(f.allocation, f.allocation_stated_total, years, f.allocation_total)
-                       if f.allocation or f.allocation_stated_total else None),
-        "expenditure": (_money_table(f.expenditure, f.expenditure_stated_total, years, f.expenditure_total)
-                        if f.expenditure or f.expenditure_stated_total else None),
+        "unit": view.unit,
+        "tables": [table(t) for t in view.tables],
         "rules": rules,
-        "base_missing": base_missing,
-        "note": f.note or "",
+        "rules_rated": view.rules_rated,
+        "base_missing": view.rules_unassessed,
+        "assumptions": table(view.assumptions) if view.assumptions else None,
+        "wide": view.wide,
+        "outside": view.outside,
+        "plan_years": view.plan_years,
+        "incomplete_note": display.TOTAL_INCOMPLETE_NOTE,
+        "percent_note": display.FINANCE_PERCENT_NOTE,
+        "note": view.note,
     }
 
 

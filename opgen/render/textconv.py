@@ -204,6 +204,7 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         for name in (f.name for f in section_money("finance")):
             for year, value in sorted(getattr(f, name).items()):
                 out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
+        out += _finance_v2(f)
         out += _sentences(f.note, "note | ")
 
     if plan.bcf:
@@ -243,3 +244,32 @@ def render_textconv(plan: Plan, warnings=()) -> str:
     shown = sorted({(d.code, d.message) for d in warnings if d.code != "tbc"})
     out += ["", f"== Warnings ({len(shown)})"] + [f"warning [{code}]: {message}" for code, message in shown]
     return "\n".join(out) + "\n"
+
+
+def _finance_v2(f) -> list[str]:
+    """Version 2 finance lines, stated totals and planning assumptions: one figure a line, periods in words."""
+    out = []
+    for line in sorted(f.lines, key=lambda x: natural_key(x.id)):
+        role = f", {line.role.replace('_', '-')}" if line.role else ""
+        out.append(f"[{line.id}] {line.group}{role}: {line.title}")
+        for period in sorted(set(line.amounts) | set(line.percent) | set(line.rag)):
+            parts = [display.value(line.amounts.get(period))]
+            if period in line.percent:
+                parts.append(display.percent_value(line.percent[period]))
+            if period in line.rag:
+                parts.append(display.rag(line.rag[period]))
+            out.append(f"  {line.id} {display.period(period)}: {', '.join(parts)}")
+        out += _sentences(line.note, f"  {line.id} | ")
+    for group, mapping in sorted(f.stated_totals.items()):
+        for period, value in mapping.items():
+            out.append(f"stated {group} total {display.period(period)}: {display.value(value)}")
+    if f.lines:
+        for group in ("allocation", "expenditure"):
+            for period in f.group_periods(group):
+                out.append(f"{group} total {display.period(period)}: {display.total(f.group_total(group, period))}")
+    for a in sorted(f.assumptions, key=lambda x: natural_key(x.id)):
+        out.append(f"[{a.id}] assumption: {a.title}")
+        for period, value in a.values.items():
+            out.append(f"  {a.id} {display.period(period)}: {display.percent_value(value)}")
+        out += _sentences(a.note, f"  {a.id} | ")
+    return out

@@ -54,6 +54,7 @@ from opgen.model import (
 from opgen.periods import Quarter
 from opgen.render import document_timestamp
 from opgen.render.tables import TableView, chapters_printed, numbered_tables
+from opgen.render.finance import FigureTable, finance_tables
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
     RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
@@ -399,7 +400,7 @@ class _Builder:
 
     def build(self) -> None:
         parts = {"document_control": (self.document_control,), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
-                 "performance": (self.indicators,), "inventory": (self.data_tables, self.open_points)}
+                 "performance": (self.indicators,), "finance": (self.finance,), "bcf": (self.bcf,), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
         for name in self.ANNEX_ORDER:
@@ -464,6 +465,12 @@ class _Builder:
         if plan.tables:
             contents.append(f"Tables: {display.plural(len(plan.tables), 'table')} from the plan, numbered as in "
                             f"the full operational plan")
+        if finance_tables(plan):
+            contents.append("Finance: allocation, expenditure and position by period, the NHS business rules"
+                            + (" and planning assumptions" if plan.finance.assumptions else ""))
+        if plan.bcf:
+            contents.append(f"Better Care Fund: {display.plural(len(plan.bcf.schemes), 'scheme')}, contributions "
+                            f"and metrics")
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:
@@ -923,6 +930,152 @@ class _Builder:
                 cell.fill = PALE_GREY
             cells.append(cell)
         return Row(cells)
+    # -- finance and the Better Care Fund ---------------------------------------------------------
+
+    def _figure_cols(self, t: FigureTable) -> list[Col]:
+        figures = [c.text for r in t.rows for c in r.cells] + (t.totals or []) + [s.text for s in t.stated or []]
+        width = _fit(figures + [c.percent for r in t.rows for c in r.cells] + [s.flag for s in t.stated or []]
+                     + [c.text for c in t.columns], 1.8, 2.8, header="Not met")
+        label = "Assumption" if t.key == "assumptions" else "Line"
+        return [Col(label, 4.2, flex=1)] + [
+            Col(f"{c.text} ({t.unit})", width, align="right",
+                group=display.PHASE_LABELS[c.phase] if t.phases else None) for c in t.columns]
+
+    def _figure_cell(self, text: str, percent: str, rag: str | None, rag_label: str) -> Cell:
+        fill = RAG_FILLS.get(rag or "")
+        colour = text_colour_for(fill) if fill else None
+        if not percent and not fill:
+            return self.value_cell(text)
+        paras = [self.text_para(text, align="right", fmt=Fmt(color=colour) if fill else PLAIN)]
+        if percent:
+            paras.append(self.text_para(percent, align="right", fmt=Fmt(color=colour or DARK_GREY, size=16)))
+        if fill:
+            paras.append(self.text_para(rag_label, align="right", fmt=Fmt(bold=True, color=colour, size=16)))
+        return Cell(paras, fill=fill)
+
+    def _figure_table(self, t: FigureTable, cols: list[Col], width: int) -> list[etree._Element]:
+        rows: list[Row] = []
+        for r in t.rows:
+            rows.append(Row([self.titled_cell(r.title, r.note or None)]
+                            + [self._figure_cell(c.text, c.percent, c.rag, c.rag_label) for c in r.cells]))
+        if t.totals:
+            cells = [self.cell("Total", fmt=BOLD, fill=PALE_GREY)]
+            for text in t.totals:
+                cells.append(self.value_cell(text, fmt=BOLD))
+                cells[-1].fill = PALE_GREY
+            rows.append(Row(cells))
+        if t.stated:
+            cells = [self.cell(display.STATED_TOTAL, fmt=Fmt(italic=True))]
+            for s in t.stated:
+                cell = self.value_cell(s.text, fmt=Fmt(italic=True))
+                if s.flag:
+                    cell.paras.append(self.text_para(s.flag, align="right", fmt=MUTED))
+                cells.append(cell)
+            rows.append(Row(cells))
+        out = [self.heading(t.title, 2), _table(cols, rows, t.title, width)]
+        if t.incomplete:
+            out.append(self.body_text(display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
+        if any(c.percent for r in t.rows for c in r.cells):
+            out.append(self.body_text(display.FINANCE_PERCENT_NOTE, MUTED, before=80, after=0))
+        return out
+
+    def finance(self) -> None:
+        view = finance_tables(self.plan)
+        if view is None:
+            return
+        tables = view.tables + ([view.assumptions] if view.assumptions else [])
+        figure_cols = {id(t): self._figure_cols(t) for t in tables}
+        rule_cols = [Col("Year", 2.2), Col("Rule", 2.6, flex=1), Col("Required", 2.4, align="right"),
+                     Col(f"Planned ({view.unit})", 2.4, align="right"), Col("% of allocation", 2.8, align="right")]
+        if view.rules_rated:
+            rule_cols.append(Col("Rated in the plan", 2.6, align="center"))
+        rule_cols.append(Col("Assessment", 2.6, align="center"))
+        section, width = self.section([self.heading("Finance", 1)], list(figure_cols.values()) + [rule_cols])
+        out = section.blocks
+        intro = f"Money is in {view.unit}. "
+        if view.outside:
+            intro += (f"Figures are shown for every period the plan gives them; the columns under “Plan years” "
+                      f"are the plan period ({view.plan_years}). ")
+        intro += "A rating is shown as cell shading and a word."
+        out.append(self.body_text(intro))
+        for t in view.tables:
+            out += self._figure_table(t, figure_cols[id(t)], width)
+        if view.rules:
+            out.append(self.heading("NHS business rules", 2))
+            rows = []
+            for r in view.rules:
+                cells = [self.cell(r.period), self.cell(r.name), self.cell(r.required, "right"),
+                         self.value_cell(r.value), self.value_cell(r.percent)]
+                if view.rules_rated:
+                    cells.append(self.rag_cell(r.rag) if r.rag else
+                                 self.cell(r.rag_label, align="center", fmt=MUTED, valign="center"))
+                if r.met is None:
+                    cells.append(self.cell(r.state, align="center", fmt=MUTED, valign="center"))
+                else:
+                    cells.append(self.shaded(r.state, RAG_FILLS["green" if r.met else "red"]))
+                rows.append(Row(cells))
+            out.append(_table(rule_cols, rows, "NHS business rules", min(width, PORTRAIT_WIDTH)))
+            if view.rules_unassessed:
+                out.append(self.body_text("“Not assessed”: the plan gives no complete allocation to measure "
+                                          "the figure against.", MUTED, before=80, after=0))
+        if view.assumptions:
+            out += self._figure_table(view.assumptions, figure_cols[id(view.assumptions)], width)
+        if view.note:
+            out.append(self.heading("Notes", 2))
+            out += self.rich(view.note, "Normal")
+
+    def bcf(self) -> None:
+        b = self.plan.bcf
+        if b is None:
+            return
+        unit = b.unit.header
+        years = b.years
+        has_heading = any(s.heading for s in b.schemes)
+        money = _fit([display.value(s.funding.get(y)) for s in b.schemes for y in years]
+                     + [display.total(b.funding_total(y)) for y in years], 1.9, 2.8, bold=True)
+        cols = [Col("ID", _fit([s.id for s in b.schemes], 1.4, 3.0)), Col("Scheme", 5.0, flex=1)]
+        if has_heading:
+            cols.append(Col("Scheme heading", 3.2, flex=0.4))
+        cols += [Col(f"{y.label} ({unit})", money, align="right") for y in years]
+        section, width = self.section([self.heading("Better Care Fund", 1)], [cols])
+        out = section.blocks
+        if b.schemes:
+            out.append(self.body_text(f"Funding by scheme and financial year, in {unit}."))
+            rows = []
+            for s in b.schemes:
+                cells = [self.cell(s.id), self.titled_cell(s.title, s.description)]
+                if has_heading:
+                    cells.append(self.cell(s.heading) if s.heading else self.dash())
+                cells += [self.value_cell(display.value(s.funding.get(y))) for y in years]
+                rows.append(Row(cells))
+            label_cols = 3 if has_heading else 2
+            totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
+            for y in years:
+                totals.append(self.value_cell(display.total(b.funding_total(y)), fmt=BOLD))
+                totals[-1].fill = PALE_GREY
+            rows.append(Row(totals))
+            out.append(_table(cols, rows, "Better Care Fund schemes", width))
+        if b.minimum_contribution or b.actual_contribution:
+            out.append(self.heading("Pooled budget contributions", 2))
+            ccols = [Col("Contribution", 4.0, flex=1)] + [Col(f"{y.label} ({unit})", money, align="right") for y in years]
+            rows = []
+            for label, mapping in (("Minimum", b.minimum_contribution), ("Actual", b.actual_contribution)):
+                if mapping:
+                    rows.append(Row([self.cell(label)] + [self.value_cell(display.value(mapping.get(y))) for y in years]))
+            out.append(_table(ccols, rows, "Pooled budget contributions", min(width, PORTRAIT_WIDTH)))
+        if b.metrics:
+            out.append(self.heading("Better Care Fund metrics", 2))
+            metric_years = sorted({y for i in b.metrics for y in i.targets})
+            has_actual = any(i.actuals for i in b.metrics)
+            mcols = [Col("ID", _fit([i.id for i in b.metrics], 1.4, 3.2)), Col("Metric", 5.0, flex=1),
+                     Col("Unit", _fit([i.unit_label for i in b.metrics], 1.2, 2.8, header="Unit")),
+                     Col("Polarity", _fit([i.polarity_label for i in b.metrics], 1.5, 3.0, header="Polarity")),
+                     Col("Baseline", 2.2, align="right")]
+            mcols += [Col(y.label, 1.9, align="right", group="Target") for y in metric_years]
+            if has_actual:
+                mcols.append(Col("Latest actual", 2.5, align="right"))
+            rows = [self._indicator_row(i, metric_years, has_actual) for i in b.metrics]
+            out.append(_table(mcols, rows, "Better Care Fund metrics", width))
 
     def open_points(self) -> None:
         tbcs = self.plan.tbcs
