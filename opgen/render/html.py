@@ -12,13 +12,14 @@ attribute: anchors are generated here (`sec-3`, `act-3-2`), never taken from pla
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from markupsafe import Markup
 
 from opgen import display, richtext
-from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
+from opgen.diagnostics import WARNING, Diagnostic, parse_yaml_path
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value
 from opgen.periods import FinancialYear
@@ -60,25 +61,48 @@ def plain(text: str | None) -> str:
     return richtext.to_plain(text) if text else ""
 
 
-def truncate(text: str, limit: int) -> str:
-    """Shorten plain text to `limit` characters at a word boundary, with an ellipsis."""
+def truncate(text: str, limit: int | None) -> str:
+    """Shorten plain text to `limit` characters at a word boundary, with an explicit ellipsis; never
+    mid-word unless the text is one word longer than the limit."""
     text = " ".join(str(text).split())
-    if len(text) <= limit:
+    if limit is None or len(text) <= limit:
         return text
     cut = text[: max(limit - 1, 1)]
-    if " " in cut[limit // 2:]:
+    if text[len(cut):len(cut) + 1] != " " and " " in cut:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:.-\u2013") + "\u2026"
 
 
-def short_rich(text: str | None, limit: int) -> Markup | str:
-    """Markdown shown inline when short enough; otherwise its plain text, shortened."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\u2019\u201d\")]*\s+(?=[A-Z0-9\u2018\u201c\"(])")
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """Shorten plain text to at most `limit` characters without cutting a sentence: whole sentences
+    while they fit, then an explicit ellipsis; only when the first sentence alone is too long is it
+    cut, at a word boundary, with an ellipsis."""
+    text = " ".join(str(text).split())
+    if limit is None or len(text) <= limit:
+        return text
+    kept = ""
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() + 2 > limit:
+            break
+        kept = text[:match.start()]
+    if kept:
+        return kept + " \u2026"
+    return truncate(text, limit)
+
+
+def short_rich(text: str | None, limit: int | None) -> Markup | str:
+    """Markdown shown inline when short enough (or when `limit` is None); otherwise its plain
+    text, shortened at a sentence boundary (`shorten`)."""
     if not text:
         return ""
     flat = plain(text)
-    if len(flat) <= limit and "\n\n" not in str(text).strip() and "\n-" not in str(text):
+    simple = "\n\n" not in str(text).strip() and "\n-" not in str(text)
+    if (limit is None or len(flat) <= limit) and simple:
         return richtext.to_inline_html(text)
-    return truncate(flat, limit)
+    return shorten(flat, limit)
 
 
 def last_target(indicator: Indicator) -> tuple[str, Value] | None:
@@ -153,7 +177,8 @@ def _action_view(plan: Plan, action: Action, anchor: str) -> dict[str, Any]:
         "description": action.description or "",
         "mitigation": action.mitigation or "",
         "rag": rag_pill(action.current_rag),
-        "grid": grid,
+        "grid": grid if action.rag else [],
+        "no_rag": "" if action.rag else display.no_rag_yet(as_at.label),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status))} for m in action.milestones],
     }
@@ -271,6 +296,7 @@ def _risk_view(plan: Plan) -> dict[str, Any] | None:
             "current": display.position(r.current),
             "band": band_pill(r.band),
             "rated_only": r.current is None,
+            "score_note": "" if r.current else (display.RATED_ONLY if r.band else display.NOT_SCORED),
             "target": display.position(r.target),
             "target_band": band_pill(r.target_band) if r.target else None,
             "mitigation": r.mitigation or "",
@@ -289,8 +315,10 @@ def _risk_view(plan: Plan) -> dict[str, Any] | None:
             row.append({"score": likelihood * impact, "band": band, "count": len(ids),
                         "ids": ids[:4], "more": len(ids) - 4 if len(ids) > 4 else 0})
         grid.append({"likelihood": likelihood, "label": display.LIKELIHOOD_LABELS[likelihood], "cells": row})
-    unplaced = [{"id": r.id, "title": r.title, "band": band_pill(r.band)}
-                for r in plan.open_risks if r.current is None]
+    rated_only = [{"id": r.id, "title": r.title, "band": band_pill(r.band)}
+                  for r in plan.open_risks if r.current is None and r.band]
+    unrated = [{"id": r.id, "title": r.title, "band": band_pill(None)}
+               for r in plan.open_risks if r.current is None and not r.band]
     bands = plan.risk_bands
     ranges = display.band_ranges(bands)
     band_key = [{"pill": band_pill(b), "range": ranges[b]} for b in ("low", "moderate", "high", "extreme")]
@@ -304,9 +332,15 @@ def _risk_view(plan: Plan) -> dict[str, Any] | None:
         "grid": grid,
         "impacts": [{"score": i, "label": display.IMPACT_LABELS[i]} for i in range(1, 6)],
         "placed": len(placed),
-        "unplaced": unplaced,
+        "has_map": bool(placed),
+        "map_caption": display.heat_map_caption(len(placed), len(rated_only), len(unrated)),
+        "rated_only": rated_only,
+        "unrated": unrated,
+        "rated_only_note": display.risks_rated_only_note(len(rated_only)),
+        "unrated_note": display.risks_unrated_note(len(unrated)),
         "open": len(plan.open_risks),
         "closed": len(plan.risks) - len(plan.open_risks),
+        "has_scores": any(r.current for r in plan.risks),
         "has_gross": any(r.gross for r in plan.risks),
         "has_target": any(r.target for r in plan.risks),
         "has_owner": any(r.owner for r in plan.risks),
@@ -386,6 +420,19 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
     }
 
 
+def board_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The warnings a board paper lists, in plan order: not the TBC ones (the TBC inventory lists
+    each TBC), and each message once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in sorted((d for d in diagnostics if d.severity == WARNING and d.code != "tbc"),
+                    key=lambda d: (d.line, d.column, d.code)):
+        if (d.message, d.hint) not in seen:
+            seen.add((d.message, d.hint))
+            out.append(d)
+    return out
+
+
 def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     meta = plan.meta
     sections: list[Section] = []
@@ -447,8 +494,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     if bcf:
         bcf["section"] = add("Better Care Fund")
 
-    warnings = sorted((d for d in diagnostics if d.severity == WARNING), key=lambda d: (d.line, d.column, d.code))
-    tbcs = [{"label": t.label, "where": format_yaml_path(t.path)} for t in plan.tbcs]
+    warnings = board_warnings(diagnostics)
+    index = display.item_index(plan) if (plan.tbcs or warnings) else {}
+    tbcs = [{"label": display.item_in_words(plan, t.path, index)} for t in plan.tbcs]
     inventory_section = None
     if tbcs or warnings:
         inventory_section = add("Items to be confirmed and warnings")
@@ -493,8 +541,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "bcf": bcf,
         "inventory_section": inventory_section,
         "tbcs": tbcs,
-        "warnings": [{"where": f"line {d.line}, column {d.column}" if d.line else "whole file",
-                      "yaml_path": d.yaml_path, "message": d.message, "hint": d.hint} for d in warnings],
+        "warnings": [{"item": display.item_in_words(plan, parse_yaml_path(d.yaml_path), index),
+                      "message": display.sentence(d.message), "hint": display.sentence(d.hint)} for d in warnings],
         "summary": summary,
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),
