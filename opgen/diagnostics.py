@@ -6,6 +6,7 @@ from opgen.terminal import escape_controls
 
 import difflib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Iterable
 
@@ -129,6 +130,24 @@ def format_yaml_path(path: Iterable) -> str:
         else:
             out += f'["{part}"]'
     return out
+
+
+_PATH_PART = re.compile(r'\.?([A-Za-z_][\w-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
+
+
+def parse_yaml_path(text: str) -> tuple:
+    """The inverse of format_yaml_path: 'actions[3].rag["2014/15"]' -> ('actions', 3, 'rag', '2014/15').
+    Stops at anything it cannot read (a path is only ever a hint for a reader)."""
+    parts: list = []
+    pos = 0
+    while pos < len(text or ""):
+        match = _PATH_PART.match(text, pos)
+        if not match or match.end() == pos:
+            break
+        name, index, quoted = match.groups()
+        parts.append(int(index) if index is not None else (name if name is not None else quoted))
+        pos = match.end()
+    return tuple(parts)
 
 
 def did_you_mean(word: str, options: list[str]) -> str | None:

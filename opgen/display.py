@@ -33,6 +33,9 @@ NOT_STATED = "Not stated"
 NOTES_LABEL = "Notes"  # heads a Markdown field's footnotes where they cannot be real footnotes (Word annex)
 NO_DOMAIN = "Not assigned to a domain"  # the model's word; the annex used to say "a programme"
 PLAN_WIDE = "Plan-wide"
+NO_RAG_YET = "No RAG reported yet"
+RATED_ONLY = "Rated only"
+NOT_SCORED = "Not scored"
 
 BAND_LABELS = {"extreme": "Extreme", "high": "High", "moderate": "Moderate", "low": "Low"}
 STATUS_LABELS = {"draft": "Draft", "submitted": "Submitted", "approved": "Approved"}
@@ -76,6 +79,7 @@ __all__ = [
     "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
     "table_source", "table_total_flag",
     "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "percent_value", "rule_state", "rule_percent",
+    "item_in_words", "item_index", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
 ]
 
 
@@ -192,6 +196,11 @@ def quarter_span(q: Quarter) -> str:
 
 # --- ratings and labels -----------------------------------------------------------------------
 
+def no_rag_yet(as_at_label: str) -> str:
+    """The one line an action with no quarter rated gets instead of an empty Q1-Q4 grid."""
+    return f"{NO_RAG_YET} for any quarter (status as at {as_at_label})."
+
+
 def rag(colour: str | None) -> str:
     return RAG_LABELS.get(colour or "", NOT_REPORTED)
 
@@ -266,6 +275,59 @@ def milestone_status(name: str | None) -> str:
     return MILESTONE_LABELS.get(name or "", "")
 
 
+def heat_map_caption(placed: int, rated_only: int, unrated: int) -> str:
+    """What the risk heat map shows, every count checked against the register: '8 of 13 open risks
+    are placed on the map; 3 have a rating only and 2 have no rating.' With nothing to place, the
+    sentence that stands instead of the map."""
+    total = placed + rated_only + unrated
+    rest = []
+    if rated_only:
+        rest.append(f"{rated_only:,} {'has' if rated_only == 1 else 'have'} a rating only (no likelihood and impact)")
+    if unrated:
+        rest.append(f"{unrated:,} {'has' if unrated == 1 else 'have'} no rating")
+    if placed:
+        head = (f"{'The' if total == 1 else 'All'} {plural(total, 'open risk')} {'is' if total == 1 else 'are'} "
+                "placed on the map by likelihood and impact" if placed == total else
+                f"{placed:,} of {plural(total, 'open risk')} {'is' if placed == 1 else 'are'} placed on the map "
+                "by likelihood and impact")
+        return head + ("; " + " and ".join(rest) if rest else "") + "."
+    if not total:
+        return "There are no open risks to place on a heat map."
+    if not unrated:
+        return (f"No heat map: the {plural(total, 'open risk')} {'is' if total == 1 else 'are'} rated by band only, "
+                "with no likelihood and impact to place on one.")
+    if not rated_only:
+        return (f"No heat map: none of the {plural(total, 'open risk')} {'is' if total == 1 else 'are'} scored "
+                "or rated yet." if total > 1 else "No heat map: the open risk is not scored or rated yet.")
+    return (f"No heat map: no open risk has a likelihood and impact. Of the {plural(total, 'open risk')}, "
+            + " and ".join(rest) + ".")
+
+
+def risks_without_scores(rated_only: int, unrated: int) -> str:
+    """The register's note when no risk has a likelihood and impact (the Word annex)."""
+    if not unrated:
+        return "The plan rates these risks by band only."
+    if not rated_only:
+        return ("The plan does not score or rate this risk yet." if unrated == 1 else
+                f"The plan does not score or rate these {unrated:,} risks yet.")
+    return (f"The plan rates {rated_only:,} of these {rated_only + unrated:,} risks by band only; "
+            f"{unrated:,} {'has' if unrated == 1 else 'have'} no rating yet.")
+
+
+def risks_rated_only_note(count: int) -> str:
+    if not count:
+        return ""
+    return (f"{'This risk has' if count == 1 else f'These {count:,} risks have'} a stated rating but no "
+            "likelihood and impact, so cannot be placed on the heat map. Each is in the register below with its rating.")
+
+
+def risks_unrated_note(count: int) -> str:
+    if not count:
+        return ""
+    return (f"{'This risk has' if count == 1 else f'These {count:,} risks have'} neither a rating nor a "
+            "likelihood and impact yet. Each is in the register below.")
+
+
 def likelihood_impact(pos: RiskPosition | None) -> str:
     return f"{pos.likelihood} \u00d7 {pos.impact}" if pos else ""
 
@@ -295,7 +357,82 @@ def domain(title_of, domain_id: str | None, missing: str = NO_DOMAIN) -> str:
     return title_of(domain_id) if domain_id else missing
 
 
+# --- where an item is, in words -----------------------------------------------------------------
+
+SECTION_WORDS = {"plan": "Plan details", "organisation": "Organisation", "vision": "Vision",
+                 "qipp": "QIPP", "finance": "Finance", "bcf": "Better Care Fund", "risks": "Risk register",
+                 "indicators": "Indicators", "domains": "Programmes", "actions": "Actions"}
+FIELD_WORDS = {"due": "due date", "start": "start date", "rag": "RAG", "amounts": "", "value": "",
+               "targets": "target", "actuals": "actual", "stated_total": "stated net total",
+               "stated_savings_total": "stated savings total", "stated_investment_total": "stated investment total",
+               "allocation_stated_total": "stated allocation total", "expenditure_stated_total": "stated budget total",
+               "non_recurrent": "non-recurrent", "as_at": "RAG reporting quarter", "period": "period"}
+
+
+def _field_words(parts) -> str:
+    words = []
+    for part in parts:
+        if isinstance(part, int):
+            words.append(f"item {part + 1}")
+            continue
+        text = str(part)
+        if len(text) == 2 and text[0] in "qQ" and text[1] in "1234":
+            words.append(text.upper())
+        elif text in FIELD_WORDS:
+            if FIELD_WORDS[text]:
+                words.append(FIELD_WORDS[text])
+        elif text[:1].isdigit():
+            words.append(text)  # a year or period, as written
+        else:
+            words.append(text.replace("_", " "))
+    return " ".join(words)
+
+
+def item_index(plan) -> dict[tuple, tuple]:
+    """Every id'd item of a plan by its data path: path -> (its IdList, the item)."""
+    from opgen.ids import ID_LISTS  # ids.py imports nothing of opgen at run time
+
+    return {tuple(item.path): (id_list, item) for id_list in ID_LISTS for item in id_list.items(plan)
+            if getattr(item, "path", None)}
+
+
+def item_in_words(plan, path, index: dict | None = None) -> str:
+    """Where something is in a plan, said as a board reader would: "Action UC-03 \u2018Falls service\u2019,
+    due date", "QIPP stated net total 2015/16". Never a YAML line, column or path (those are for
+    `opgen validate`). `path` is a data path tuple, as the model's items and TBCs carry; pass
+    `index` (item_index(plan)) when naming many."""
+    path = tuple(path or ())
+    if not path:
+        return "The plan as a whole"
+    index = item_index(plan) if index is None else index
+    for cut in range(len(path), 0, -1):
+        found = index.get(path[:cut])
+        if found is not None:
+            id_list, item = found
+            title = " ".join(str(getattr(item, "title", "") or "").split())
+            head = f"{sentence(id_list.label)} {item.id}" + (f" \u2018{title}\u2019" if title else "")
+            rest = _field_words(path[cut:])
+            return f"{head}, {rest}" if rest else head
+    section = SECTION_WORDS.get(str(path[0]), sentence(str(path[0]).replace("_", " ")))
+    rest = _field_words(path[1:])
+    return f"{section} {rest}" if rest else section
+
+
 # --- counts and text --------------------------------------------------------------------------
+
+def rag_summary(total: int, counts: dict[str, int], noun: str = "action") -> str:
+    """A programme's actions counted by RAG, in words: '12 actions: 3 red, 5 amber, 4 green';
+    '12 actions, no RAG reported yet' when none is rated."""
+    head = plural(total, noun)
+    if not total:
+        return head
+    if not any(n for k, n in counts.items() if k in RAG_LABELS):
+        return f"{head}, {NO_RAG_YET[0].lower()}{NO_RAG_YET[1:]}"
+    parts = [f"{counts[k]:,} {RAG_LABELS[k].lower()}" for k in RAG_LABELS if counts.get(k)]
+    if counts.get("none"):
+        parts.append(f"{counts['none']:,} {NOT_REPORTED.lower()}")
+    return f"{head}: {', '.join(parts)}"
+
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     """1 -> '1 action', 1000 -> '1,000 actions'."""

@@ -397,7 +397,7 @@ def test_draft_is_marked_and_footer_numbers_pages(skc_result):
 def test_open_points_list_tbcs_and_warnings(skc_result):
     document = open_docx(render(skc_result))
     text = all_text(document)
-    assert "Milestone HOSP-01-M1 due date" in text
+    assert "Milestone HOSP-01-M1 \u2018" in text and "\u2019, due date" in text
     assert "Budget total 2014/15" in text  # the total-mismatch warning, as a sentence
     assert "is still TBC" not in text  # TBC warnings are the inventory, not listed twice
 

@@ -269,7 +269,7 @@ def test_rich_plan_shows_rag_labels_heat_map_and_incomplete_totals():
     placed = [r for r in plan.open_risks if r.current]
     counts = [int(n) for n in re.findall(r'<span class="hm-count">(\d+)</span>', html)]
     assert sum(counts) == len(placed) and len(placed) < len(plan.risks)
-    assert "Not placed on the heat map" in text
+    assert "Rated only, not on the heat map" in text
     assert page_count(pop) == 1
     assert "Extreme" in flat(pdf_text(pop))
     # finance business rules and the Better Care Fund

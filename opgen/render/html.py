@@ -14,13 +14,14 @@ says so) and unique in the plan (the rules say so).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from markupsafe import Markup
 
 from opgen import chapters, display, richtext
-from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
+from opgen.diagnostics import WARNING, Diagnostic, parse_yaml_path
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
@@ -89,26 +90,47 @@ def plain(text: str | None) -> str:
     return richtext.to_plain(text) if text else ""
 
 
-def truncate(text: str, limit: int) -> str:
-    """Shorten plain text to `limit` characters at a word boundary, with an ellipsis."""
+def truncate(text: str, limit: int | None) -> str:
+    """Shorten plain text to `limit` characters at a word boundary, with an explicit ellipsis; never
+    mid-word unless the text is one word longer than the limit."""
     text = " ".join(str(text).split())
-    if len(text) <= limit:
+    if limit is None or len(text) <= limit:
         return text
     cut = text[: max(limit - 1, 1)]
-    if " " in cut[limit // 2:]:
+    if text[len(cut):len(cut) + 1] != " " and " " in cut:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:.-\u2013") + "\u2026"
 
 
-def short_rich(text: str | None, limit: int) -> Markup | str:
-    """Markdown shown inline when short enough and one paragraph; otherwise its plain text (a
-    table as "cell | cell; ...", footnotes as "[1] ..."), shortened."""
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\u2019\u201d\")]*\s+(?=[A-Z0-9\u2018\u201c\"(])")
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """Shorten plain text to at most `limit` characters without cutting a sentence: whole sentences
+    while they fit, then an explicit ellipsis; only when the first sentence alone is too long is it
+    cut, at a word boundary, with an ellipsis."""
+    text = " ".join(str(text).split())
+    if limit is None or len(text) <= limit:
+        return text
+    kept = ""
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() + 2 > limit:
+            break
+        kept = text[:match.start()]
+    if kept:
+        return kept + " \u2026"
+    return truncate(text, limit)
+
+
+def short_rich(text: str | None, limit: int | None) -> Markup | str:
+    """Markdown shown inline when short enough (or when `limit` is None); otherwise its plain
+    text, shortened at a sentence boundary (`shorten`)."""
     if not text:
         return ""
     flat = plain(text)
-    if len(flat) <= limit and richtext.is_inline(text):
+    if (limit is None or len(flat) <= limit) and richtext.is_inline(text):
         return richtext.to_inline_html(text)
-    return truncate(flat, limit)
+    return shorten(flat, limit)
 
 
 def last_target(indicator: Indicator) -> tuple[str, Value] | None:
@@ -200,7 +222,8 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "description": action.description or "",
         "mitigation": action.mitigation or "",
         "rag": rag_pill(action.current_rag),
-        "grid": grid,
+        "grid": grid if action.rag else [],
+        "no_rag": "" if action.rag else display.no_rag_yet(as_at.label),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status)),
                         "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
@@ -335,6 +358,7 @@ def _risk_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
             "anchor": anchors.get(r.id, ""),
             "see": see_view(plan, r.see, anchors),
             "rated_only": r.current is None,
+            "score_note": "" if r.current else (display.RATED_ONLY if r.band else display.NOT_SCORED),
             "target": display.position(r.target),
             "target_band": band_pill(r.target_band) if r.target else None,
             "mitigation": r.mitigation or "",
@@ -353,8 +377,10 @@ def _risk_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
             row.append({"score": likelihood * impact, "band": band, "count": len(ids),
                         "ids": ids[:4], "more": len(ids) - 4 if len(ids) > 4 else 0})
         grid.append({"likelihood": likelihood, "label": display.LIKELIHOOD_LABELS[likelihood], "cells": row})
-    unplaced = [{"id": r.id, "title": r.title, "band": risk_pill(r)}
-                for r in plan.open_risks if r.current is None]
+    rated_only = [{"id": r.id, "title": r.title, "band": risk_pill(r)}
+                  for r in plan.open_risks if r.current is None and r.band]
+    unrated = [{"id": r.id, "title": r.title, "band": band_pill(None)}
+               for r in plan.open_risks if r.current is None and not r.band]
     bands = plan.risk_bands
     ranges = display.band_ranges(bands)
     band_key = [{"pill": band_pill(b), "range": ranges[b]} for b in ("low", "moderate", "high", "extreme")]
@@ -368,9 +394,15 @@ def _risk_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
         "grid": grid,
         "impacts": [{"score": i, "label": display.IMPACT_LABELS[i]} for i in range(1, 6)],
         "placed": len(placed),
-        "unplaced": unplaced,
+        "has_map": bool(placed),
+        "map_caption": display.heat_map_caption(len(placed), len(rated_only), len(unrated)),
+        "rated_only": rated_only,
+        "unrated": unrated,
+        "rated_only_note": display.risks_rated_only_note(len(rated_only)),
+        "unrated_note": display.risks_unrated_note(len(unrated)),
         "open": len(plan.open_risks),
         "closed": len(plan.risks) - len(plan.open_risks),
+        "has_scores": any(r.current for r in plan.risks),
         "has_gross": any(r.gross for r in plan.risks),
         "has_target": any(r.target for r in plan.risks),
         "has_owner": any(r.owner for r in plan.risks),
@@ -432,6 +464,19 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "metric_years": [display.period(y) for y in metric_years],
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
     }
+
+
+def board_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The warnings a board paper lists, in plan order: not the TBC ones (the TBC inventory lists
+    each TBC), and each message once."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for d in sorted((d for d in diagnostics if d.severity == WARNING and d.code != "tbc"),
+                    key=lambda d: (d.line, d.column, d.code)):
+        if (d.message, d.hint) not in seen:
+            seen.add((d.message, d.hint))
+            out.append(d)
+    return out
 
 
 def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
@@ -532,8 +577,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         bcf["section"] = add("Better Care Fund", "bcf")
     place("bcf", "after")
 
-    warnings = sorted((d for d in diagnostics if d.severity == WARNING), key=lambda d: (d.line, d.column, d.code))
-    tbcs = [{"label": t.label, "where": format_yaml_path(t.path)} for t in plan.tbcs]
+    warnings = board_warnings(diagnostics)
+    index = display.item_index(plan) if (plan.tbcs or warnings) else {}
+    tbcs = [{"label": display.item_in_words(plan, t.path, index)} for t in plan.tbcs]
     inventory_section = None
     place("inventory", "before")
     if tbcs or warnings:
@@ -604,8 +650,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "tables_appendix": tables_appendix,
         "tables_heading": tables_heading,
         "tbcs": tbcs,
-        "warnings": [{"where": f"line {d.line}, column {d.column}" if d.line else "whole file",
-                      "yaml_path": d.yaml_path, "message": d.message, "hint": d.hint} for d in warnings],
+        "warnings": [{"item": display.item_in_words(plan, parse_yaml_path(d.yaml_path), index),
+                      "message": display.sentence(d.message), "hint": display.sentence(d.hint)} for d in warnings],
         "summary": summary,
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),

@@ -28,13 +28,13 @@ class PopLimits:
 
     page: str = "A4"            # A4 or A3 (landscape)
     actions: int = 10_000       # per domain
-    domains: int = 12
+    domains: int = 40           # programmes shown (many become a grid of cards)
     risks: int = 8
     indicators: int = 8
     qipp_domains: int = 8
-    title_chars: int = 120      # action, risk and indicator titles
-    statement_chars: int = 420  # each vision statement
-    mission_chars: int = 260
+    title_chars: int | None = None  # action, risk and indicator titles; None: in full (else cut at a word, with "…")
+    statement_chars: int | None = None  # each vision statement; None: in full (shortened only at a sentence)
+    mission_chars: int | None = None
     compact: bool = False       # smaller type and spacing, for crowded pages
 
     def with_(self, **changes: Any) -> "PopLimits":
@@ -50,6 +50,30 @@ def default_pop_limits(plan: Plan) -> PopLimits:
     limits = PopLimits(page=page)
     limits = estimate_side_limits(plan, limits)
     return limits.with_(actions=estimate_action_capacity(plan, limits))
+
+
+CARD_DOMAINS = 6  # more programmes than this are laid out as a grid of cards, not columns
+
+
+def uses_cards(plan: Plan) -> bool:
+    return len(plan.domains) > CARD_DOMAINS
+
+
+def vision_grid(statements: int) -> tuple[int, int]:
+    """(statements per row, rows) of the vision band: one row of up to four beside the mission,
+    more as a grid (eight: two rows of four; twelve: three rows of four), never narrow columns."""
+    if statements <= 4:
+        return max(statements, 1), 1
+    rows = math.ceil(statements / 4)
+    return math.ceil(statements / rows), rows
+
+
+def domain_grid(domains: int, page: str, cards: bool) -> int:
+    """Programmes per row: columns for a few, cards (four or five to a row) for many."""
+    if not cards:
+        return max_columns(domains, page)
+    most = (3 if page == "A4" else 4) if domains <= 16 else (4 if page == "A4" else 5)
+    return max(1, min(most, domains))
 
 
 MM_PER_PT = 0.3528
@@ -72,19 +96,27 @@ class _Geometry:
         self.side_w = 96.0 if a3 else 78.0
         self.main_w = self.content_w - (self.side_w + 8.0 if has_side else 0.0)
         shown = min(len(plan.domains), limits.domains)
-        self.per_row = max_columns(shown, limits.page)
+        self.cards = uses_cards(plan)
+        self.per_row = domain_grid(shown, limits.page, self.cards)
         self.rows = max(1, math.ceil(shown / self.per_row)) if shown else 1
         self.col_w = self.main_w / max(self.per_row, 1) - 4.4
         masthead = 2.3 * self.pt
-        # vision band: the tallest of the mission and the statements
-        cells = max(1, len(plan.vision.statements))
-        statement_w = (self.content_w * 0.72) / cells - 5.2
-        tallest = 0
-        for s in plan.vision.statements:
-            tallest = max(tallest, self.lines(min(len(plain(s.text)), limits.statement_chars), statement_w))
-        mission = self.lines(min(len(plain(plan.vision.mission)), limits.mission_chars),
-                             self.content_w * 0.28 - 5.2, em=1.28 * 1.05)
-        vision = max(tallest * self.line, mission * self.line * 1.28) + self.line + 4.5
+        # vision band: the tallest of the mission and the statements' rows
+        statements = plan.vision.statements
+        per_row, rows = vision_grid(len(statements))
+        grid = rows > 1  # the mission is a band above a grid of statements
+        statement_w = self.content_w * (1.0 if grid else 0.72) / per_row - 5.2
+        rows_h = 0.0
+        for start in range(0, len(statements), per_row):
+            tallest = max(self.lines(_cap(len(plain(s.text)), limits.statement_chars), statement_w)
+                          for s in statements[start:start + per_row])
+            rows_h += tallest * self.line + self.line + 4.5
+        mission_len = _cap(len(plain(plan.vision.mission)), limits.mission_chars)
+        if grid:
+            vision = rows_h + self.lines(mission_len + 14, self.content_w - 5.2, em=1.2) * self.line * 1.2 + 4.5
+        else:
+            mission = self.lines(mission_len, self.content_w * 0.28 - 5.2, em=1.28 * 1.05)
+            vision = max(rows_h, mission * self.line * 1.28 + self.line + 4.5)
         self.body_h = self.content_h - masthead - 2.6 - vision - 2.8 - 2.0  # 2mm of slack
 
     def chars(self, width: float, em: float = 1.0) -> float:
@@ -92,6 +124,10 @@ class _Geometry:
 
     def lines(self, length: int, width: float, em: float = 1.0) -> int:
         return max(1, math.ceil(length / self.chars(width, em)))
+
+
+def _cap(length: int, limit: int | None) -> int:
+    return length if limit is None else min(length, limit)
 
 
 def max_columns(domains: int, page: str) -> int:
@@ -115,7 +151,7 @@ def _side_height(plan: Plan, limits: PopLimits, g: _Geometry) -> float:
         width = g.side_w - 4 - 16.6
         height += heading + 3.2
         for r in risks[: limits.risks]:
-            text = len(r.id) + 1 + min(len(r.title), limits.title_chars) + (9 if r.current else 0)
+            text = len(r.id) + 1 + _cap(len(r.title), limits.title_chars) + (9 if r.current else 0)
             height += g.row + (g.lines(text, width) - 1) * g.line * 0.96
         if len(risks) > limits.risks:
             height += g.line + 1
@@ -124,7 +160,7 @@ def _side_height(plan: Plan, limits: PopLimits, g: _Geometry) -> float:
         width = g.side_w - 4 - 2 * (16.0 if limits.page == "A4" else 21.0) - 3
         height += heading + g.row + g.line * 1.2 + 3.2
         for ind in indicators[: limits.indicators]:
-            lines = max(2, g.lines(2 + min(len(ind.title), limits.title_chars), width))
+            lines = max(2, g.lines(2 + _cap(len(ind.title), limits.title_chars), width))
             height += g.row + (lines - 1) * g.line * 0.94
         if len(indicators) > limits.indicators:
             height += g.line + 1
@@ -152,11 +188,13 @@ def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
     per_row = (g.body_h - 5.0) / g.rows - 2.2
     title_width = g.col_w - (18.5 if limits.page == "A3" else 15.0) - 1.6
     budget = per_row - (g.line * 1.22 * 2 + 3.6) - g.line * 1.7  # title bar, counts, "+ N more"
+    if g.cards:
+        budget -= g.line * 1.3 + 3.0  # the card's RAG sentence and bar
     capacity = []
     for domain in plan.domains[: limits.domains]:
         used, count = 0.0, 0
         for action in domain.actions:
-            text = len(action.id) + 1 + min(len(action.title), limits.title_chars)
+            text = len(action.id) + 1 + _cap(len(action.title), limits.title_chars)
             used += g.row + (g.lines(text, title_width) - 1) * g.line * 0.96
             if used > budget:
                 break
@@ -170,7 +208,8 @@ def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
 def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> dict[str, Any]:
     meta = plan.meta
     shown_domains = plan.domains[: limits.domains]
-    per_row = max_columns(len(shown_domains), limits.page)
+    cards = uses_cards(plan)
+    per_row = domain_grid(len(shown_domains), limits.page, cards)
 
     columns = []
     for domain in shown_domains:
@@ -178,7 +217,13 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         # "+ 1 more action" takes the line the action would: show the action instead
         shown = actions if len(actions) <= limits.actions + 1 else actions[: limits.actions]
         counts = domain.rag_counts()
+        total = len(actions)
         columns.append({
+            "summary": display.rag_summary(total, counts),
+            "bar": [{"css": f"rag-{key}" if key in RAG_LABELS else "rag-none",
+                     "width": f"{100 * counts[key] / total:.2f}%"}
+                    for key in (*RAG_KEYS, "none") if counts.get(key)]
+                   if any(counts.get(key) for key in RAG_KEYS) else [],  # no bar of nothing but "not reported"
             "title": domain.title,
             "lead": domain.lead or "",
             "total": len(actions),
@@ -245,6 +290,10 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
 
     statements = [{"label": s.label, "text": short_rich(s.text, limits.statement_chars)}
                   for s in plan.vision.statements]
+    vision_per_row, vision_rows = vision_grid(len(statements))
+    statement_rows = [statements[i:i + vision_per_row] for i in range(0, len(statements), vision_per_row)]
+    if len(statement_rows) > 1 and len(statement_rows[-1]) < vision_per_row:
+        statement_rows[-1] = statement_rows[-1] + [None] * (vision_per_row - len(statement_rows[-1]))
     warnings = [d for d in diagnostics if d.severity == WARNING]
     return {
         **identity(plan),
@@ -255,6 +304,10 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         "mission": short_rich(plan.vision.mission, limits.mission_chars),
         "mission_long": len(plain(plan.vision.mission)) > 120,
         "statements": statements,
+        "statement_rows": statement_rows or [[]],
+        "vision_grid": vision_rows > 1,
+        "vision_per_row": vision_per_row,
+        "cards": cards,
         "rows": rows,
         "more_domains": len(plan.domains) - len(shown_domains),
         "more_domain_actions": sum(len(d.actions) for d in plan.domains[limits.domains:]),
@@ -342,7 +395,9 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
 
     first = default_pop_limits(plan)
     short = dict(risks=min(first.risks, 4), indicators=min(first.indicators, 4),
-                 qipp_domains=min(first.qipp_domains, 4), title_chars=70, statement_chars=200, mission_chars=150)
+                 qipp_domains=min(first.qipp_domains, 4), title_chars=100)
+    # the vision is shortened only when all else fails, and then at a sentence boundary
+    brief = dict(short, statement_chars=260, mission_chars=200)
     fewer = dict(risks=max(2, first.risks - 2), indicators=max(2, first.indicators - 2),
                  qipp_domains=max(2, first.qipp_domains - 2))
     ladder = [first,
@@ -351,16 +406,37 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
               reestimated(first.with_(compact=True, **short))]
     if first.page == "A4":
         ladder.append(reestimated(first.with_(page="A3", compact=True, **short)))
-    for shown in (10, 6, 3, 1):
-        if shown < len(plan.domains):
-            ladder.append(reestimated(first.with_(page="A3", compact=True, domains=shown, **short)))
+    ladder.append(reestimated(first.with_(page="A3", compact=True, **brief)))
+    for shown in (24, 16, 10, 6, 3, 1):
+        if shown < min(len(plan.domains), first.domains):
+            ladder.append(reestimated(first.with_(page="A3", compact=True, domains=shown, **brief)))
     ladder.append(first.with_(page="A3", compact=True, domains=1, risks=1, indicators=1, qipp_domains=1,
-                              title_chars=40, statement_chars=80, mission_chars=80, actions=0))
+                              title_chars=40, statement_chars=120, mission_chars=100, actions=0))
 
     for base in ladder:
         count = best_count(base, base.actions)
         if count is not None:
             limits = base.with_(actions=count)
+            # the side panels' lengths were estimated: show them in full when the page has room
+            full_side = limits.with_(risks=max(limits.risks, len(plan.risks_in_bands("extreme", "high"))),
+                                     indicators=max(limits.indicators, len(plan.headline_indicators)),
+                                     qipp_domains=max(limits.qipp_domains,
+                                                      len(plan.qipp.grouped("domain_id")) if plan.qipp else 0))
+            if full_side != limits:
+                if fits(full_side):
+                    limits = full_side
+                else:  # a short search between the estimate and the full lists
+                    lo, hi = 0.0, 1.0
+                    for _ in range(2):
+                        mid = (lo + hi) / 2
+                        trial = limits.with_(**{k: getattr(limits, k) + int((getattr(full_side, k) - getattr(limits, k)) * mid)
+                                                for k in ("risks", "indicators", "qipp_domains")})
+                        if trial != limits and fits(trial):
+                            lo, best_side = mid, trial
+                        else:
+                            hi = mid
+                    if lo > 0:
+                        limits = best_side
             html, document = layout(limits)
             return PopFit(html, document, limits, renders)
     # Unreachable in practice (one programme, no actions and one-line texts overflowed). Keep

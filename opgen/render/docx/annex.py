@@ -39,6 +39,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from opgen import chapters, display, richtext
+from opgen.diagnostics import parse_yaml_path
 from opgen.figures import compare_stated
 from opgen.model import (
     Action,
@@ -775,7 +776,8 @@ class _Builder:
         bands = self.plan.risk_bands
         out.append(self.body_text(
             f"{intro}Bands: " + ", ".join(f"{b} {r}" for b, r in display.band_ranges(bands).items()) + "."
-            + ("" if has_current else " The plan rates these risks by band only.")))
+            + ("" if has_current else " " + display.risks_without_scores(
+                sum(1 for r in risks if r.band), sum(1 for r in risks if not r.band)))))
         rows: list[Row] = []
         for domain_title, group in _grouped(risks, lambda r: r.domain_id, self.plan):
             if domain_title is not None:
@@ -1089,14 +1091,19 @@ class _Builder:
             out.append(self.body_text(f"{display.plural(len(tbcs), 'value')} in the plan {'is' if len(tbcs) == 1 else 'are'} "
                                       f"still TBC. Each is shown as TBC in the tables and left out of totals."))
             cols = [Col("No.", 1.2, align="right"), Col("Value to be confirmed", 10, flex=1)]
-            rows = [Row([self.cell(str(n), "right"), self.cell(t.label)]) for n, t in enumerate(tbcs, 1)]
+            index = display.item_index(self.plan)
+            rows = [Row([self.cell(str(n), "right"), self.cell(display.item_in_words(self.plan, t.path, index))])
+                    for n, t in enumerate(tbcs, 1)]
             out.append(_table(cols, rows, "Values to be confirmed", width))
         if warnings:
             out.append(self.heading("Checks to resolve", 2))
             out.append(self.body_text("The plan's checks raised these warnings. They do not stop the papers "
                                       "being built, but the version that goes to the board should resolve them."))
-            cols = [Col("No.", 1.2, align="right"), Col("Check", 10, flex=1)]
-            rows = [Row([self.cell(str(n), "right"), self.cell(display.sentence(clean_text(d.message)))])
+            index = display.item_index(self.plan)
+            cols = [Col("No.", 1.2, align="right"), Col("Item", 5.0, flex=0.6), Col("Check", 10, flex=1)]
+            rows = [Row([self.cell(str(n), "right"),
+                         self.cell(display.item_in_words(self.plan, parse_yaml_path(d.yaml_path), index)),
+                         self.cell(display.sentence(clean_text(d.message)))])
                     for n, d in enumerate(warnings, 1)]
             out.append(_table(cols, rows, "Checks to resolve", width))
 
