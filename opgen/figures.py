@@ -4,9 +4,10 @@ every such warning is flagged in the papers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from opgen.model import Total, Value, total_tolerance
+from opgen.model import Column, Table, TableRow, Total, Value, total_tolerance
 
 
 def compare_stated(stated: Value | None, computed: Total) -> Decimal | None:
@@ -22,3 +23,48 @@ def compare_stated(stated: Value | None, computed: Total) -> Decimal | None:
 def stated_unchecked(stated: Value | None, computed: Total) -> bool:
     """A stated number whose rows include a TBC, so the sum cannot be checked."""
     return stated is not None and stated.is_number and computed.incomplete
+
+
+@dataclass(frozen=True, slots=True)
+class TableTotal:
+    """One stated total of a data table's total row, in one summed column, against the rows above it
+    (since the previous total row). `difference` as compare_stated; `unchecked` when a row above is
+    TBC (the sum is incomplete, not a mismatch); `checked` False where the figure is not a sum (a
+    percent that is not a share of 100, or a total row with no rows above)."""
+
+    row: TableRow
+    column: Column
+    stated: Value | None
+    computed: Total
+    rows: int                # rows above it
+    checked: bool
+    difference: Decimal | None
+    unchecked: bool
+
+
+def table_totals(table: Table) -> list[TableTotal]:
+    """Every stated total of a table's total rows, in every summed column, in table order.
+
+    Number and money columns are always checked. A percent column is checked only when its stated
+    total is 100: then the rows are shares of a whole and must add up to it. Any other percent in a
+    total row (an overall growth rate, a weighted average) is not a sum of the rates above it, so it
+    is printed as stated and never called a mismatch."""
+    out = []
+    for index, row in enumerate(table.rows):
+        if not row.total:
+            continue
+        above = len(table.rows_above(index))
+        for column in table.columns:
+            if not column.summed:
+                continue
+            stated = row.cell(column.id).value
+            computed = table.sum_above(index, column)
+            checked = above > 0 and (column.type != "percent" or _is_hundred(stated))
+            out.append(TableTotal(row, column, stated, computed, above, checked,
+                                  compare_stated(stated, computed) if checked else None,
+                                  checked and stated_unchecked(stated, computed)))
+    return out
+
+
+def _is_hundred(stated: Value | None) -> bool:
+    return stated is not None and stated.is_number and abs(stated.number - 100) <= total_tolerance(stated.number)

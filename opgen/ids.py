@@ -32,6 +32,8 @@ class IdList:
     label: str                               # what a reader calls one item: "QIPP scheme"
     items: Callable[["Plan"], Iterable]        # the model's items of this list, in plan order
     domain_reference: bool = False           # its items may name a domain (`domain: <id>`)
+    scope: str = "plan"                      # where an id must be unique: "plan", or "table" (a data
+                                             # table's rows and columns: unique within their table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,17 @@ ID_LISTS: tuple[IdList, ...] = (
     IdList(("finance", "expenditure"), "budget line", lambda p: p.finance.expenditure if p.finance else []),
     IdList(("bcf", "schemes"), "BCF scheme", lambda p: p.bcf.schemes if p.bcf else []),
     IdList(("bcf", "metrics"), "BCF metric", lambda p: p.bcf.metrics if p.bcf else [], domain_reference=True),
+    IdList(("sections",), "section", lambda p: p.sections),
+    IdList(("sections", "*", "sections"), "section", lambda p: [x for x in p.all_sections if x.level == 2]),
+    IdList(("sections", "*", "sections", "*", "sections"), "section",
+           lambda p: [x for x in p.all_sections if x.level == 3]),
+    IdList(("tables",), "table", lambda p: p.tables),
+    IdList(("tables", "*", "columns"), "column", lambda p: [c for t in p.tables for c in t.columns], scope="table"),
+    IdList(("tables", "*", "rows"), "row", lambda p: [r for t in p.tables for r in t.rows], scope="table"),
 )
+
+# The lists whose ids are unique only within the item they are in (a table's rows and columns).
+SCOPED: tuple[tuple, ...] = tuple(x.path for x in ID_LISTS if x.scope != "plan")
 
 # The lists whose items may name a domain, by data path.
 DOMAIN_REFERENCES: tuple[tuple, ...] = tuple(x.path for x in ID_LISTS if x.domain_reference)
@@ -126,12 +138,21 @@ def item_paths(plan: Plan) -> dict[tuple, str]:
     return {x.path: x.id for lst in ID_LISTS for x in lst.items(plan)}
 
 
+def _scoped(path: tuple) -> bool:
+    return any(len(p) + 1 == len(path) and all(a == "*" or a == b for a, b in zip(p, path)) for p in SCOPED)
+
+
 def semantic_key(path: tuple, paths: dict[tuple, str]) -> tuple:
-    """A YAML path made position-free: ('actions', 19, 'milestones', 0, 'due') -> ('HOSP-01-M1', 'due')."""
+    """A YAML path made position-free: ('actions', 19, 'milestones', 0, 'due') -> ('HOSP-01-M1', 'due').
+    An item whose id is unique only within its table is keyed under the table's id:
+    ('tables', 0, 'rows', 2, '2013/14') -> ('planning-assumptions', 'growth', '2013/14')."""
     for cut in range(len(path), 0, -1):
         item = paths.get(tuple(path[:cut]))
         if item is not None:
-            return (item,) + tuple(str(p) for p in path[cut:])
+            rest = (item,) + tuple(str(p) for p in path[cut:])
+            if _scoped(tuple(path[:cut])):
+                return semantic_key(tuple(path[:cut - 2]), paths) + rest
+            return rest
     return tuple(str(p) for p in path)
 
 

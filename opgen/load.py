@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_ALIASES = 1000
 MAX_NODES = 2_000_000
+MAX_ALIAS_NODES = 100_000  # nodes that aliases may repeat in all: real plans repeat a few small values
+MAX_NUMBER = 10**15        # larger than any figure a plan states, in any unit
 
 try:  # libyaml's C parser when present; the pure-Python one otherwise (same events, slower).
     _Parser = yaml.CSafeLoader
@@ -105,7 +109,11 @@ def load_file(path: str | os.PathLike) -> Document:
             raise _fail(name, "this is a folder, not a plan file",
                         f"name the plan files, e.g. {name.rstrip('/')}/*.yaml",
                         code="not-a-file")
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(name, "this is not a regular file (a pipe, device or socket)",
+                        "name the plan's .yaml file", code="not-a-file")
+        size = info.st_size
     except FileNotFoundError:
         raise _fail(name, "file not found", "check the path and spelling", code="not-found") from None
     except OSError as e:
@@ -171,6 +179,7 @@ def load_text(text: str, name: str = "<plan>") -> Document:
         raise _fail(name, "the file is empty", "start from a template: opgen new plans/my-plan.yaml",
                     code="empty")
     _check_tabs(text, name)
+    _check_characters(text, name)
     builder = _Builder(name, text)
     try:
         for event in yaml.parse(text, Loader=_Parser):
@@ -201,6 +210,40 @@ def _check_tabs(text: str, name: str) -> None:
                         number, column, "tab")
 
 
+# What YAML 1.1 allows in a file: tab, line breaks and printable characters (no C0/C1 controls
+# other than those, no DEL, no surrogates, no U+FFFE/U+FFFF). PyYAML's own message for anything else
+# gives only a character offset.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _character_name(char: str) -> str:
+    return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(char, "") else "")
+
+
+def _check_characters(text: str, name: str) -> None:
+    m = _NOT_PRINTABLE.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise _fail(name, f"the file contains an invisible control character ({_character_name(m.group())})",
+                    "delete it (it often comes from text copied out of a PDF or a web page)", line, column,
+                    "encoding")
+
+
+def _comment_free(line: str) -> str:
+    """The line without its comment: a '#' after a space or at the start, outside quotes."""
+    quote = None
+    for i, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'" and (i == 0 or line[i - 1] in " \t:[{,-"):
+            quote = char
+        elif char == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i]
+    return line
+
+
 _QUOTE_OPEN = re.compile(r"""(?:^|:\s|-\s|[\[{,]\s*)(["'])""")
 
 
@@ -208,7 +251,7 @@ def _unclosed_quote(text: str, upto_line: int) -> tuple[int, int] | None:
     """The last line (1-based) at or before `upto_line` where a quoted value opens but does not close."""
     found = None
     for number, line in enumerate(text.splitlines()[:upto_line], 1):
-        stripped = line.split(" #")[0] if '"' not in line.split(" #")[0] and "'" not in line else line
+        stripped = _comment_free(line)
         for m in _QUOTE_OPEN.finditer(stripped):
             quote = m.group(1)
             rest = stripped[m.end():]
@@ -247,9 +290,10 @@ def _yaml_error(e: yaml.MarkedYAMLError, name: str, text: str = "") -> LoadError
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor", "merged")
+    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor", "merged", "height")
 
     def __init__(self, container, path, start_nodes, anchor):
+        self.height = 1  # levels of nesting in this container, aliased values included
         self.merged: set = set()  # keys that came from '<<' and may be overridden
         self.container = container
         self.path = path
@@ -275,6 +319,8 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.nodes = 0
         self.aliases = 0
+        self.alias_nodes = 0
+        self.heights: dict[str, int] = {}  # anchor -> levels of nesting in its value
 
     def feed(self, event) -> None:
         kind = type(event)
@@ -351,6 +397,13 @@ class _Builder:
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, dict) and top.pending_key is _NO_KEY:
             key = event.value
+            hidden = next((c for c in key if unicodedata.category(c) in ("Cf", "Cc", "Zl", "Zp")
+                           or (unicodedata.category(c) == "Zs" and c != " ")), None)
+            if hidden is not None:
+                raise _fail(self.name, f"the key '{key.encode('ascii', 'backslashreplace').decode()}' contains an "
+                            f"invisible character ({_character_name(hidden)})",
+                            "retype the key: it may have come from text copied out of a PDF or a web page",
+                            *position, "bad-key", top.path)
             if key in top.merged:
                 top.merged.discard(key)
             elif key in top.container and key != "<<":
@@ -361,7 +414,17 @@ class _Builder:
             top.pending_key = key
             self.key_positions[top.path + (key,)] = position
             return
-        value = _resolve_scalar(event)
+        try:
+            value = _resolve_scalar(event)
+        except ValueError:  # an integer of thousands of digits: Python refuses to read it
+            value = None
+            too_big = True
+        else:
+            too_big = isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= MAX_NUMBER
+        if too_big:
+            raise _fail(self.name, f"the number {event.value[:20]}{'...' if len(event.value) > 20 else ''} is too "
+                        f"large for a plan figure", "check the figure: write it in the section's unit "
+                        "(e.g. gbp_thousands: 1500 for £1.5m)", *position, "out-of-range")
         path = self._child_path(mark)
         if path is not None:
             self.value_positions[path] = position
@@ -386,6 +449,9 @@ class _Builder:
         frame = self.stack.pop()
         if frame.anchor:
             self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start_nodes + 1)
+            self.heights[frame.anchor] = frame.height
+        if self.stack:
+            self.stack[-1].height = max(self.stack[-1].height, frame.height + 1)
         self._place(frame.container, event.start_mark, None, 0)
 
     def _alias(self, event: events.AliasEvent) -> None:
@@ -400,6 +466,17 @@ class _Builder:
                         mark.line + 1, mark.column + 1, "yaml")
         value, size = self.anchors[event.anchor]
         self._count(size, mark)
+        self.alias_nodes += size
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise _fail(self.name, "aliases ('*name') repeat too much data in this file",
+                        "write the values out instead of repeating aliases inside aliases",
+                        mark.line + 1, mark.column + 1, "too-large")
+        height = self.heights.get(event.anchor, 0)
+        if len(self.stack) + height > MAX_DEPTH:
+            raise _fail(self.name, "the file is nested too deeply (through the alias '*" + str(event.anchor) + "')",
+                        f"a plan needs at most {MAX_DEPTH} levels", mark.line + 1, mark.column + 1, "too-deep")
+        if self.stack:
+            self.stack[-1].height = max(self.stack[-1].height, height + 1)
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, dict) and top.pending_key is _NO_KEY:
             raise _fail(self.name, "an alias cannot be used as a mapping key", "write the key out",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
+from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Complete", "grey": "Not started"}
 RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "blue": 3}  # grey is not a delivery judgement
@@ -192,8 +192,8 @@ class Vision:
 class Milestone:
     id: str
     title: str
-    due: PlanDate | None
-    due_text: str | None
+    due: When | None
+    due_text: str | dict | None  # as written: a plan date, ongoing, tbc, {throughout: ...} or {from: ..., to: ...}
     status: str | None
     path: tuple
 
@@ -216,10 +216,10 @@ class Action:
     lead: str | None
     description: str | None
     mitigation: str | None
-    start: PlanDate | None
-    due: PlanDate | None
-    start_text: str | None
-    due_text: str | None
+    start: When | None
+    due: When | None
+    start_text: str | dict | None  # as written (see Milestone.due_text)
+    due_text: str | dict | None
     milestones: list[Milestone]
     rag: dict[Quarter, str]
     path: tuple
@@ -387,10 +387,18 @@ class Indicator:
     headline: bool
     source: str | None
     baseline: Value | None
-    baseline_period: str | None
-    targets: dict[FinancialYear, Value]
-    actuals: dict[Quarter, Value]
+    baseline_period: Period | None
+    targets: dict[Period, Value]  # any period, sorted by time
+    actuals: dict[Period, Value]
     path: tuple
+    baseline_period_text: str | None = None  # as written: a period, or tbc
+
+    @property
+    def baseline_period_words(self) -> str:
+        """The baseline's period in words ('Dec 2013', '12 months to Jun 2013'), 'TBC', or ''."""
+        if self.baseline_period is not None:
+            return self.baseline_period.words
+        return "TBC" if self.baseline_period_text == "tbc" else ""
 
     @property
     def suffix(self) -> str:
@@ -409,11 +417,12 @@ class Indicator:
     def polarity_label(self) -> str:
         return "Lower is better" if self.polarity == "lower_is_better" else "Higher is better"
 
-    def latest_actual(self) -> tuple[Quarter, Value] | None:
+    def latest_actual(self) -> tuple[Period, Value] | None:
+        """The actual for the period that ends last (of two ending together, the shorter)."""
         if not self.actuals:
             return None
-        quarter = max(self.actuals)
-        return quarter, self.actuals[quarter]
+        period = max(self.actuals, key=lambda p: (p.last_day, p.first_day))
+        return period, self.actuals[period]
 
 
 @dataclass(slots=True)
@@ -519,6 +528,35 @@ class Bcf:
 
 
 @dataclass(slots=True)
+class Placement:
+    """Where a narrative chapter goes: `relation` is "before", "after" or "appendix"; `target` the
+    built-in chapter or section id it is placed against (None for an appendix)."""
+
+    relation: str
+    target: str | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    """A narrative chapter (level 1) or one of its subsections (levels 2 and 3): Markdown body,
+    placed among the built-in chapters of the full plan (opgen.chapters decides where)."""
+
+    id: str
+    title: str
+    body: str | None
+    place: Placement | None
+    sections: list["Section"]
+    level: int
+    path: tuple
+
+    def walk(self) -> Iterable["Section"]:
+        """This section, then its subsections, depth first."""
+        yield self
+        for child in self.sections:
+            yield from child.walk()
+
+
+@dataclass(slots=True)
 class Plan:
     source: str
     organisation: Organisation
@@ -533,6 +571,8 @@ class Plan:
     bcf: Bcf | None
     risk_bands: dict[str, int]
     tbcs: list[TbcItem]
+    sections: list[Section] = field(default_factory=list)   # narrative chapters, top level, in plan order
+    tables: list["Table"] = field(default_factory=list)
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -558,8 +598,22 @@ class Plan:
         return sorted(chosen, key=lambda r: (-BAND_ORDER.get(r.band or "", -1), -(r.score or 0)))
 
     @property
+    def all_sections(self) -> list[Section]:
+        """Every narrative chapter and subsection, depth first (a chapter before its subsections)."""
+        return [x for s in self.sections for x in s.walk()]
+
+    @property
     def headline_indicators(self) -> list[Indicator]:
         return [i for i in self.indicators if i.headline] or self.indicators[:6]
+
+
+def target_periods(indicators: Iterable[Indicator], years: Iterable[FinancialYear] = ()) -> list[Period]:
+    """The periods a table of indicators has a target column for: every period any of them has a
+    target for, and the given financial years (the plan's), sorted by time."""
+    periods = {Period.parse(y.label) for y in years}
+    for indicator in indicators:
+        periods.update(indicator.targets)
+    return sorted(periods)
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -583,10 +637,30 @@ def _parse(parser, text):
         return None
 
 
-def _date(text: str | None) -> PlanDate | None:
-    if not text or text == "tbc":
+def _when(raw) -> When | None:
+    """An action's or milestone's date in any of its forms, or None (absent, tbc, or not readable:
+    the rules report that)."""
+    if raw is None or raw == "" or raw == "tbc":
         return None
-    return _parse(PlanDate.parse, str(text))
+    return _parse(When.parse, raw)
+
+
+def _when_tbc(raw) -> bool:
+    """A date that is, or has an end that is, to be confirmed."""
+    return raw == "tbc" or (isinstance(raw, dict) and "tbc" in raw.values())
+
+
+def _period_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) -> dict[Period, Value]:
+    """Figures keyed by any period, sorted by time."""
+    out: dict[Period, Value] = {}
+    for key, value in (raw or {}).items():
+        period = _parse(Period.parse, key)
+        if period is None:
+            continue
+        out[period] = Value.of(value)
+        if out[period].is_tbc:
+            tbcs.append(TbcItem(path + (key,), f"{label} {period.words}"))
+    return dict(sorted(out.items()))
 
 
 def _position(raw: dict | None) -> RiskPosition | None:
@@ -601,19 +675,17 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
     baseline_value = Value.of(baseline["value"]) if "value" in baseline else None
     if baseline_value and baseline_value.is_tbc:
         tbcs.append(TbcItem(path + ("baseline", "value"), f"{label} baseline"))
-    actuals: dict[Quarter, Value] = {}
-    for key, value in (raw.get("actuals") or {}).items():
-        quarter = _parse(Quarter.parse, key)
-        if quarter is not None:
-            actuals[quarter] = Value.of(value)
-            if actuals[quarter].is_tbc:
-                tbcs.append(TbcItem(path + ("actuals", key), f"{label} actual {key}"))
+    period_text = baseline.get("period")
+    if period_text == "tbc":
+        tbcs.append(TbcItem(path + ("baseline", "period"), f"{label} baseline period"))
     return Indicator(
-        id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw["unit"],
-        polarity=raw["polarity"], headline=bool(raw.get("headline")), source=raw.get("source"),
-        baseline=baseline_value, baseline_period=baseline.get("period"),
-        targets=_fy_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
-        actuals=actuals, path=path,
+        id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw.get("unit", ""),
+        polarity=raw.get("polarity", ""), headline=bool(raw.get("headline")), source=raw.get("source"),
+        baseline=baseline_value,
+        baseline_period=_parse(Period.parse, period_text) if period_text and period_text != "tbc" else None,
+        targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
+        actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
+        path=path, baseline_period_text=period_text,
     )
 
 
@@ -622,6 +694,25 @@ def _money_lines(raw: list | None, path: tuple, tbcs: list[TbcItem], label: str)
                       _fy_map(item["amounts"], tbcs, path + (i, "amounts"), f"{label} {item['id']}"),
                       path + (i,))
             for i, item in enumerate(raw or [])]
+
+
+def _placement(raw: dict | None) -> Placement | None:
+    if not raw:
+        return None
+    if raw.get("appendix"):
+        return Placement("appendix")
+    for relation in ("before", "after"):
+        if relation in raw:
+            return Placement(relation, str(raw[relation]))
+    return None
+
+
+def _sections(raw: list | None, path: tuple, level: int = 1) -> list[Section]:
+    return [Section(id=s["id"], title=s["title"], body=s.get("body"),
+                    place=_placement(s.get("place")) if level == 1 else None,
+                    sections=_sections(s.get("sections"), path + (i, "sections"), level + 1),
+                    level=level, path=path + (i,))
+            for i, s in enumerate(raw or [])]
 
 
 def build(data: dict, source: str = "<plan>") -> Plan:
@@ -654,9 +745,9 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         milestones = []
         for j, m in enumerate(a.get("milestones") or []):
             due_text = m.get("due")
-            if due_text == "tbc":
+            if _when_tbc(due_text):
                 tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date"))
-            milestones.append(Milestone(m["id"], m["title"], _date(due_text), due_text, m.get("status"),
+            milestones.append(Milestone(m["id"], m["title"], _when(due_text), due_text, m.get("status"),
                                         path + ("milestones", j)))
         rag: dict[Quarter, str] = {}
         for year_text, quarters in (a.get("rag") or {}).items():
@@ -666,12 +757,12 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             for key, colour in (quarters or {}).items():
                 rag[Quarter(year, int(key[1]))] = colour
         for field_name in ("start", "due"):
-            if a.get(field_name) == "tbc":
+            if _when_tbc(a.get(field_name)):
                 tbcs.append(TbcItem(path + (field_name,), f"Action {a['id']} {field_name} date"))
         action = Action(
             id=a["id"], domain_id=a["domain"], title=a["title"], lead=a.get("lead"),
             description=a.get("description"), mitigation=a.get("mitigation"),
-            start=_date(a.get("start")), due=_date(a.get("due")), start_text=a.get("start"),
+            start=_when(a.get("start")), due=_when(a.get("due")), start_text=a.get("start"),
             due_text=a.get("due"), milestones=milestones, rag=dict(sorted(rag.items())), path=path,
         )
         action.current_rag = action.rag_as_at(as_at)
@@ -737,9 +828,187 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             metrics=[_indicator(raw, ("bcf", "metrics", i), tbcs) for i, raw in enumerate(b.get("metrics") or [])],
         )
 
+    tables = _tables(data, tbcs)
+
     return Plan(
         source=source,
         organisation=Organisation(org["name"], org.get("short_name"), org.get("code")),
         meta=meta, vision=vision, domains=domains, actions=actions, qipp=qipp, risks=risks,
-        indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs,
+        indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs, tables=tables,
+        sections=_sections(data.get("sections"), ("sections",)),
     )
+
+
+# --- data tables (`tables`) ------------------------------------------------------------------------
+# Any other table a plan carries (planning assumptions, activity plans, provider ratings, checklists):
+# typed columns, rows by id (unique within their table), and rows marked `total: true` holding stated
+# totals of the rows above them. A cell is read by its column's type; one that does not fit is kept
+# as written with `fits` False (opgen.rules says what is wrong and how to fix it).
+
+COLUMN_TYPES = ("text", "number", "money", "percent", "rag", "rating", "date", "tick")
+SUMMED_TYPES = ("number", "money", "percent")  # the column types a total row adds up
+RAG_SCALES = {
+    "three_point": ("red", "amber", "green", "blue", "grey"),
+    "five_point": ("red", "amber_red", "amber", "amber_green", "green", "blue", "grey"),
+}
+RATINGS = ("low", "moderate", "high", "extreme")
+ROW_FIELDS = ("id", "total", "note")  # row keys that are not column ids
+
+
+@dataclass(slots=True)
+class Column:
+    id: str
+    title: str | None
+    type: str
+    unit: MoneyUnit | None
+    decimals: int | None
+    period: Period | None   # the period the id names ("2013/14", "2013-12"), if it names one
+    path: tuple
+
+    @property
+    def summed(self) -> bool:
+        return self.type in SUMMED_TYPES
+
+    @property
+    def label(self) -> str:
+        """The heading: the title given, else the period in words ('Dec 2013'), else the id."""
+        if self.title:
+            return self.title
+        return self.period.words if self.period else self.id
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """One cell as its column reads it. `raw` is the value as written (None: nothing written)."""
+
+    raw: Any = None
+    value: Value | None = None   # number, money, percent; tbc or n/a in a column of any type
+    text: str | None = None      # text; the RAG colour or rating band; a date as written
+    date: PlanDate | None = None
+    tick: bool | None = None
+    fits: bool = True            # False: not what the column's type takes (opgen.rules reports it)
+
+    @property
+    def empty(self) -> bool:
+        return self.raw is None
+
+    @property
+    def is_tbc(self) -> bool:
+        return self.value is not None and self.value.is_tbc
+
+
+@dataclass(slots=True)
+class TableRow:
+    id: str
+    total: bool
+    note: str | None
+    cells: dict[str, TableCell]
+    label: str        # what a reader calls the row: its first text cell, else its id
+    path: tuple
+
+    def cell(self, column_id: str) -> TableCell:
+        return self.cells.get(column_id) or TableCell()
+
+
+@dataclass(slots=True)
+class Table:
+    id: str
+    title: str
+    chapter: str | None
+    description: str | None
+    source: str | None
+    note: str | None
+    columns: list[Column]
+    rows: list[TableRow]
+    path: tuple
+
+    def column(self, column_id: str) -> Column | None:
+        return next((c for c in self.columns if c.id == column_id), None)
+
+    def rows_above(self, index: int) -> list[TableRow]:
+        """The rows a total row at `index` adds up: those since the previous total row."""
+        rows: list[TableRow] = []
+        for row in reversed(self.rows[:index]):
+            if row.total:
+                break
+            rows.append(row)
+        return rows[::-1]
+
+    def sum_above(self, index: int, column: Column) -> Total:
+        """The sum of a summed column over the rows above a total row (TBC makes it incomplete)."""
+        return Total.of(row.cell(column.id).value for row in self.rows_above(index))
+
+
+def table_cell(column: Column, raw: Any, rag_scale: str = "three_point",
+               rating_words: dict[str, str] | None = None) -> TableCell:
+    """A cell read by its column's type; tbc and n/a are never a number (and never 0)."""
+    if raw is None:
+        return TableCell()
+    if raw in ("tbc", "n/a"):
+        return TableCell(raw, Value.of(raw))
+    kind = column.type
+    if isinstance(raw, bool):
+        return TableCell(raw, tick=raw) if kind == "tick" else TableCell(raw, fits=False)
+    if kind in SUMMED_TYPES:
+        if isinstance(raw, (int, float)):
+            return TableCell(raw, Value.of(raw))
+        return TableCell(raw, fits=False)
+    if kind == "text":
+        return TableCell(raw, text=getattr(raw, "text", None) or str(raw))
+    if not isinstance(raw, str):
+        return TableCell(raw, fits=False)
+    if kind == "rag":
+        ok = raw in RAG_SCALES.get(rag_scale, RAG_SCALES["three_point"])
+        return TableCell(raw, text=raw) if ok else TableCell(raw, fits=False)
+    if kind == "rating":
+        band = (rating_words or {}).get(raw.strip().lower())
+        return TableCell(raw, text=band) if band else TableCell(raw, fits=False)
+    if kind == "date":
+        date = _parse(PlanDate.parse, raw)
+        return TableCell(raw, text=raw, date=date) if date else TableCell(raw, fits=False)
+    return TableCell(raw, fits=False)  # tick: only true or false
+
+
+def rating_words(scales: dict | None) -> dict[str, str]:
+    """Every word a plan may write for a risk rating (its own aliases too) -> the band."""
+    words = {band: band for band in RATINGS}
+    for band, spec in ((scales or {}).get("risk_rating") or {}).items():
+        for alias in (spec or {}).get("aliases") or []:
+            words.setdefault(str(alias).strip().lower(), band)
+    return words
+
+
+def _tables(data: dict, tbcs: list[TbcItem]) -> list[Table]:
+    scales = data.get("scales") or {}
+    rag_scale = scales.get("rag") or "three_point"
+    words = rating_words(scales)
+    tables = []
+    for t_index, raw in enumerate(data.get("tables") or []):
+        path = ("tables", t_index)
+        columns = []
+        for c_index, c in enumerate(raw.get("columns") or []):
+            columns.append(Column(
+                id=str(c["id"]), title=c.get("title"), type=c["type"],
+                unit=MoneyUnit(c["unit"]) if c.get("unit") in MONEY_UNITS else None,
+                decimals=c.get("decimals"), period=_parse(Period.parse, str(c["id"])),
+                path=path + ("columns", c_index)))
+        by_id = {c.id: c for c in reversed(columns)}
+        first_text = next((c for c in columns if c.type == "text"), None)
+        rows = []
+        for r_index, r in enumerate(raw.get("rows") or []):
+            row_path = path + ("rows", r_index)
+            cells = {key: table_cell(by_id[key], value, rag_scale, words)
+                     for key, value in r.items() if key in by_id and key not in ROW_FIELDS}
+            label_cell = cells.get(first_text.id) if first_text else None
+            label = label_cell.text if label_cell is not None and label_cell.text else str(r["id"])
+            rows.append(TableRow(str(r["id"]), r.get("total") is True, r.get("note"), cells, label, row_path))
+        table = Table(id=raw["id"], title=raw["title"], chapter=raw.get("chapter"),
+                      description=raw.get("description"), source=raw.get("source"), note=raw.get("note"),
+                      columns=columns, rows=rows, path=path)
+        for row in rows:
+            for column in columns:
+                if row.cell(column.id).is_tbc:
+                    tbcs.append(TbcItem(row.path + (column.id,),
+                                        f"Table '{table.title}', row '{row.label}', {column.label}"))
+        tables.append(table)
+    return tables

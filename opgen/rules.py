@@ -9,14 +9,16 @@ baseline or target, RAG reported after the as-at quarter, NHS business rules not
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
 
+from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, id_list
 from opgen.load import Document
-from opgen.figures import compare_stated, stated_unchecked
-from opgen.model import Plan, Total, Value, build
-from opgen.periods import FinancialYear, PeriodError, PlanDate, Quarter
+from opgen.figures import compare_stated, stated_unchecked, table_totals
+from opgen.model import RAG_SCALES, RATINGS, ROW_FIELDS, Plan, Table, Total, Value, build, rating_words
+from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
     """Yield (path, value) for every place matching a pattern of keys, '*' meaning each list item."""
@@ -45,10 +47,12 @@ class _Checker:
         self.doc = doc
         self.out: list[Diagnostic] = []
 
-    def add(self, severity: str, path: tuple, code: str, message: str, hint: str, key: bool = False) -> None:
+    def add(self, severity: str, path: tuple, code: str, message: str, hint: str, key: bool = False,
+            cause: str = "") -> None:
+        """`cause`, in plural words, marks problems one fix resolves together (see diagnostics.grouped)."""
         line, column = self.doc.position(path, key=key)
         self.out.append(Diagnostic(self.doc.path, line, column, severity, code, message, hint,
-                                   format_yaml_path(path)))
+                                   format_yaml_path(path), cause))
 
     def error(self, *args, **kwargs) -> None:
         self.add(ERROR, *args, **kwargs)
@@ -61,24 +65,78 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     """Run every semantic rule on a schema-valid document (and its model, if already built)."""
     c = _Checker(doc)
     data = doc.data
+    _check_version_keys(c, data)
     _check_ids(c, data)
     period = _check_periods(c, data)
     plan = plan or build(data, doc.path)
     if period:
         _check_years_in_period(c, data, period, plan.meta.as_at)
-    _check_dates(c, plan)
+    _check_indicator_periods(c, data)
+    _check_dates(c, plan, period)
+    _check_history_order(c, plan)
+    _check_percents(c, plan)
     _check_totals(c, plan)
     _check_tbcs(c, plan)
     _check_unmitigated(c, plan)
     _check_indicators(c, plan)
     _check_risks(c, data, plan)
     _check_finance(c, plan)
+    _check_sections(c, plan)
+    _check_tables(c, data, plan)
     return c.out
+
+
+# Top-level keys only a version 2 plan may use (extend as version 2 grows).
+V2_ONLY_KEYS: tuple[str, ...] = ("sections", "tables", "scales")
+
+
+def _check_version_keys(c: _Checker, data: dict) -> None:
+    if data.get("schema_version") != 1:
+        return
+    for key in V2_ONLY_KEYS:
+        if key in data:
+            c.error((key,), "needs-version-2", f"'{key}' needs a version 2 plan, but this plan says schema_version: 1",
+                    "set schema_version: 2 (opgen migrate PLAN does it, keeping your comments)", key=True)
+
+
+def _check_sections(c: _Checker, plan: Plan) -> None:
+    """Each narrative chapter's `place` names a chapter that exists, and no chapters are placed
+    relative to each other in a circle."""
+    if not plan.sections:
+        return
+    ids = [s.id for s in plan.sections]
+    choices = list(chapters.BUILTIN) + ids
+    for problem in chapters.arrange(plan).problems:
+        s = problem.section
+        relation = s.place.relation if s.place else "after"
+        path = s.path + ("place", relation)
+        target = problem.target
+        if problem.kind == "unknown":
+            guess = did_you_mean(target, [x for x in choices if x != s.id])
+            hint = (f"did you mean '{guess}'?" if guess else
+                    f"use a built-in chapter ({', '.join(chapters.BUILTIN)}) or the id of another section")
+            c.error(path, "unknown-chapter", f"section {s.id} is placed {relation} '{target}', but there is no "
+                    f"chapter with that id", hint)
+        elif problem.kind == "subsection":
+            c.error(path, "unknown-chapter", f"section {s.id} is placed {relation} '{target}', which is a "
+                    f"subsection, not a chapter", "place it against a chapter (a top-level section or a built-in chapter)")
+        elif problem.kind == "missing":
+            i = s.path[-1]
+            where = "before the vision" if i == 0 else f"after section {plan.sections[i - 1].id}"
+            c.warning(path, "missing-chapter", f"section {s.id} is placed {relation} the "
+                      f"{display.CHAPTER_NAMES[target]} chapter, but this plan has none, so it goes {where}",
+                      "place it against a chapter the plan has, or remove place: to let it follow the section before it")
+        elif problem.kind == "cycle":
+            loop = " -> ".join(problem.cycle + problem.cycle[:1])
+            c.error(path, "chapter-cycle", f"section {s.id} is placed {relation} '{target}', but the sections are "
+                    f"placed relative to each other in a circle ({loop})",
+                    "place one of them against a built-in chapter (e.g. {after: vision}) or remove its place:")
+
 
 
 def _check_ids(c: _Checker, data: dict) -> None:
     seen: dict[str, tuple] = {}
-    for pattern in (x.path for x in ID_LISTS):
+    for pattern in (x.path for x in ID_LISTS if x.scope == "plan"):  # rows and columns: _check_tables
         for path, item in _items(data, pattern):
             item_id = item.get("id")
             if not isinstance(item_id, str):
@@ -138,10 +196,6 @@ def _year_keys(data: dict) -> Iterator[tuple[tuple, str, str]]:
         else:
             for key in (data.get(field.section) or {}).get(field.name) or {}:
                 yield (field.section, field.name, key), key, f"{_SECTION_NAMES[field.section]} {field.label}"
-    for pattern in (("indicators",), ("bcf", "metrics")):
-        for path, item in _items(data, pattern):
-            for key in item.get("targets") or {}:
-                yield path + ("targets", key), key, f"target of indicator {item['id']}"
 
 
 _SECTION_NAMES = {"qipp": "QIPP", "finance": "finance", "bcf": "BCF"}
@@ -154,12 +208,9 @@ def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> N
         year = _fy(c, key, path, key=True)
         if year is not None and not start <= year <= end:
             c.error(path, "outside-period", f"{year} ({what}) is outside the plan period {label}",
-                    f"use a financial year from {label}, or widen plan.period", key=True)
+                    f"use a financial year from {label}, or widen plan.period", key=True,
+                    cause=f"figures are for years outside the plan period {label}")
     quarter_texts = [(("plan", "as_at"), data["plan"]["as_at"], "the as-at quarter")]
-    for pattern in (("indicators",), ("bcf", "metrics")):
-        for path, item in _items(data, pattern):
-            for key in item.get("actuals") or {}:
-                quarter_texts.append((path + ("actuals", key), key, f"actual of indicator {item['id']}"))
     for path, text, what in quarter_texts:
         try:
             quarter = Quarter.parse(text)
@@ -179,29 +230,89 @@ def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> N
                 if Quarter(year, int(key[1])) > as_at:
                     c.warning(path + ("rag", year_text, key), "rag-after-as-at",
                               f"action {action['id']} has a RAG for {year} {key.upper()}, after the as-at quarter {as_at}",
-                              "remove it, or move plan.as_at forward", key=True)
+                              "remove it, or move plan.as_at forward", key=True,
+                              cause=f"RAG ratings are for quarters after the as-at quarter {as_at}")
 
 
-def _check_dates(c: _Checker, plan: Plan) -> None:
+def _check_indicator_periods(c: _Checker, data: dict) -> None:
+    """Indicators' figures may be for any period (a plan reports last year's outturn and targets
+    years ahead): each key, and the baseline's period, must be a real one; none is bound by the
+    plan period."""
+    for pattern in (("indicators",), ("bcf", "metrics")):
+        for path, item in _items(data, pattern):
+            for name in ("targets", "actuals"):
+                for key in item.get(name) or {}:
+                    _period(c, key, path + (name, key), key=True)
+            period = (item.get("baseline") or {}).get("period")
+            if period is not None and period != "tbc":
+                _period(c, period, path + ("baseline", "period"))
+
+
+def _period(c: _Checker, text, path: tuple, key: bool = False) -> Period | None:
+    try:
+        return Period.parse(str(text))
+    except PeriodError as e:
+        c.error(path, "period", str(e), e.hint, key=key)
+        return None
+
+
+def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, FinancialYear] | None) -> None:
+    """Actions' and milestones' dates in every form (a plan date, ongoing, throughout a year, a
+    span): readable; an action due after it starts; a milestone within its action (due no later
+    than the action, not before the action starts); and within the plan period, which bounds
+    delivery. Ongoing has no end, so it is never late and never outside the period."""
+    first = last = label = None
+    if period:
+        first, last = period[0].first_day, period[1].last_day
+        label = period[0].label if period[0] == period[1] else f"{period[0]} to {period[1]}"
     for action in plan.actions:
         for field_name in ("start", "due"):
-            text = getattr(action, f"{field_name}_text")
-            _parse_date(c, text, action.path + (field_name,))
-        if action.start and action.due and action.due.end < action.start.start:
+            _parse_when(c, getattr(action, f"{field_name}_text"), action.path + (field_name,))
+        start, due = action.start, action.due
+        if start and due and start.start and due.end and due.end < start.start:
             c.error(action.path + ("due",), "date-order",
-                    f"action {action.id} is due ({action.due_text}) before it starts ({action.start_text})",
+                    f"action {action.id} is due ({due.words}) before it starts ({start.words})",
                     "check the start and due dates")
+        if label:
+            if start and start.start and start.start > last:
+                _outside(c, action.path + ("start",), f"action {action.id} starts {start.words}", label)
+            if due and due.end and not first <= due.end <= last:
+                _outside(c, action.path + ("due",), f"action {action.id} is due {due.words}", label)
         for m in action.milestones:
-            _parse_date(c, m.due_text, m.path + ("due",))
-            if m.due and action.due and m.due.end > action.due.end:
+            _parse_when(c, m.due_text, m.path + ("due",))
+            if not m.due or not m.due.end:
+                continue
+            if due and due.end and m.due.end > due.end:
                 c.warning(m.path + ("due",), "milestone-after-action",
-                          f"milestone {m.id} is due {m.due_text}, after its action {action.id} ({action.due_text})",
+                          f"milestone {m.id} is due {m.due.words}, after its action {action.id} ({due.words})",
                           "move the milestone earlier or the action's due date later")
+            if start and start.start and m.due.end < start.start:
+                c.warning(m.path + ("due",), "milestone-before-action",
+                          f"milestone {m.id} is due {m.due.words}, before its action {action.id} starts "
+                          f"({start.words})", "check the milestone's due date and the action's start")
+            if label and not first <= m.due.end <= last:
+                _outside(c, m.path + ("due",), f"milestone {m.id} is due {m.due.words}", label)
     _parse_date(c, plan.meta.date, ("plan", "date"))
     for i, signatory in enumerate(plan.meta.signatories):
         _parse_date(c, signatory.date, ("plan", "signatories", i, "date"))
     for i, entry in enumerate(plan.meta.history):
         _parse_date(c, entry.date, ("plan", "history", i, "date"))
+
+
+def _outside(c: _Checker, path: tuple, what: str, label: str) -> None:
+    c.warning(path, "date-outside-period", f"{what}, outside the plan period {label}",
+              f"check the date, or widen plan.period to cover it (the plan period bounds delivery)",
+              cause=f"action and milestone dates are outside the plan period {label}")
+
+
+def _parse_when(c: _Checker, raw, path: tuple) -> When | None:
+    if raw is None or raw == "" or raw == "tbc":
+        return None
+    try:
+        return When.parse(raw)
+    except PeriodError as e:
+        c.error(path, "date", str(e), e.hint)
+        return None
 
 
 def _parse_date(c: _Checker, text: str | None, path: tuple) -> PlanDate | None:
@@ -212,6 +323,67 @@ def _parse_date(c: _Checker, text: str | None, path: tuple) -> PlanDate | None:
     except PeriodError as e:
         c.error(path, "date", str(e), e.hint)
         return None
+
+
+def _check_history_order(c: _Checker, plan: Plan) -> None:
+    """Version history is listed oldest first ("newest last"); an entry dated before the one above
+    it is out of order (a typo in the date, or a row in the wrong place)."""
+    previous: tuple[PlanDate, str] | None = None
+    for i, entry in enumerate(plan.meta.history):
+        try:
+            date = PlanDate.parse(str(entry.date)) if entry.date else None
+        except PeriodError:
+            continue
+        if date is None:
+            continue
+        if previous and date.end < previous[0].start:
+            c.warning(("plan", "history", i, "date"), "history-order",
+                      f"version {entry.version} is dated {date.display()}, before version {previous[1]} above it "
+                      f"({previous[0].display()})",
+                      "list the history oldest first, newest last, and check the dates")
+        previous = (date, entry.version)
+
+
+PERCENT_RANGE = (Decimal(0), Decimal(100))
+
+
+def check_percent(c: _Checker, path: tuple, value: Value | None, what: str, *, key: bool = False,
+                  low: Decimal = PERCENT_RANGE[0], high: Decimal = PERCENT_RANGE[1]) -> None:
+    """One percent figure: an error, located, when it lies outside low..high (0 to 100 unless the
+    caller says otherwise, e.g. a growth rate that may be negative). For every percent a plan
+    states: indicators in percent, finance planning assumptions, table columns of type percent."""
+    if value is None or not value.is_number or low <= value.number <= high:
+        return
+    c.error(path, "percent-range",
+            f"{what} is {display.value(value)}%, outside {display.value(Value('number', low))} to "
+            f"{display.value(Value('number', high))}%",
+            "write a percent as a number of hundredths: 95.2 for 95.2% (not 0.952, not 952); "
+            "if the figure is not a percentage, change the unit", key=key)
+
+
+def _check_percents(c: _Checker, plan: Plan) -> None:
+    for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        if indicator.unit != "percent":
+            continue
+        what = f"indicator {indicator.id}"
+        check_percent(c, indicator.path + ("baseline", "value"), indicator.baseline, f"the baseline of {what}")
+        for name, figures in (("target", indicator.targets), ("actual", indicator.actuals)):
+            for period, value in figures.items():
+                check_percent(c, indicator.path + (name + "s", period.text), value,
+                              f"the {name} of {what} for {period.words}")
+
+
+def check_stated_total(c: _Checker, path: tuple, what: str, stated: Value | None, computed: Total, unit: str,
+                       rows: str, key: bool = False) -> None:
+    """A stated total against the sum of its rows, by the one rule (figures.compare_stated): warns
+    when they differ, when a TBC row stops the check, and when there are no rows to check it
+    against (`rows` names them, plural: "QIPP schemes", "allocation lines")."""
+    if stated is not None and stated.is_number and computed.parts == 0 and not computed.incomplete:
+        c.warning(path, "total-no-rows",
+                  f"{what}: stated {stated.display()} {unit}, but there are no {rows} with a figure for it, so "
+                  f"it cannot be checked", f"add the {rows} it sums, or remove the stated total", key=key)
+        return
+    _compare_total(c, path, what, stated, computed, unit)
 
 
 def _compare_total(c: _Checker, path: tuple, what: str, stated: Value, computed: Total, unit: str) -> None:
@@ -236,14 +408,17 @@ def _check_totals(c: _Checker, plan: Plan) -> None:
                 (q.stated_savings_total, q.savings, "QIPP savings total", "stated_savings_total"),
                 (q.stated_investment_total, q.investment, "QIPP investment total", "stated_investment_total")):
             for year, stated in mapping.items():
-                _compare_total(c, ("qipp", field_name, year.label), f"{name} {year}", stated, compute(year), unit)
+                check_stated_total(c, ("qipp", field_name, year.label), f"{name} {year}", stated, compute(year),
+                                   unit, "QIPP schemes")
     if f := plan.finance:
-        for mapping, compute, name, field_name in (
-                (f.allocation_stated_total, f.allocation_total, "allocation total", "allocation_stated_total"),
-                (f.expenditure_stated_total, f.expenditure_total, "budget total", "expenditure_stated_total")):
+        for mapping, compute, name, field_name, rows in (
+                (f.allocation_stated_total, f.allocation_total, "allocation total", "allocation_stated_total",
+                 "allocation lines"),
+                (f.expenditure_stated_total, f.expenditure_total, "budget total", "expenditure_stated_total",
+                 "budget lines")):
             for year, stated in mapping.items():
-                _compare_total(c, ("finance", field_name, year.label), f"{name} {year}", stated, compute(year),
-                               f.unit.header)
+                check_stated_total(c, ("finance", field_name, year.label), f"{name} {year}", stated, compute(year),
+                                   f.unit.header, rows)
 
 
 def _check_tbcs(c: _Checker, plan: Plan) -> None:
@@ -308,3 +483,180 @@ def _check_finance(c: _Checker, plan: Plan) -> None:
                 c.warning(("finance", field_name, year.label), "business-rule",
                           f"{rule.name} {year} is {rule.percent}% of allocation; the NHS business rule asks for "
                           f"{rule.required_percent}%", "check the figure against the allocation")
+
+
+# --- data tables ---------------------------------------------------------------------------------
+
+BUILT_IN_CHAPTERS = ("document_control", "vision", "domains", "performance", "qipp", "risks", "finance", "bcf",
+                     "inventory")
+_NUMBER_TYPES = {"number": "a number", "money": "an amount of money", "percent": "a percentage"}
+
+
+def _section_ids(data: dict) -> list[str]:
+    """Every narrative chapter's id (top-level `sections` and their nested `sections`), from the data."""
+    out: list[str] = []
+
+    def walk(items) -> None:
+        for item in items or []:
+            if isinstance(item, dict):
+                if isinstance(item.get("id"), str):
+                    out.append(item["id"])
+                walk(item.get("sections"))
+
+    walk(data.get("sections"))
+    return out
+
+
+def _check_tables(c: _Checker, data: dict, plan: Plan) -> None:
+    if not plan.tables:
+        return
+    chapters = list(BUILT_IN_CHAPTERS) + _section_ids(data)
+    scales = data.get("scales") or {}
+    rag_scale = scales.get("rag") or "three_point"
+    words = rating_words(scales)
+    for table, raw in zip(plan.tables, data.get("tables") or []):
+        _check_table_ids(c, table)
+        if table.chapter is not None and table.chapter not in chapters:
+            guess = did_you_mean(table.chapter, chapters)
+            c.error(table.path + ("chapter",), "unknown-chapter", f"there is no chapter '{table.chapter}'",
+                    f"did you mean '{guess}'?" if guess else
+                    f"use a built-in chapter ({', '.join(BUILT_IN_CHAPTERS)}) or the id of a section; "
+                    "leave chapter out to put the table in an appendix")
+        for column, raw_column in zip(table.columns, raw.get("columns") or []):
+            if column.id in ROW_FIELDS:
+                c.error(column.path + ("id",), "column-id",
+                        f"table '{table.id}': a column cannot have the id '{column.id}': rows use '{column.id}:' "
+                        "for themselves", f"rename the column, e.g. '{column.id}_'; keep its heading with title:")
+            if column.type == "money" and column.unit is None:
+                c.error(column.path + ("type",), "money-unit",
+                        f"table '{table.id}': money column '{column.id}' has no unit",
+                        "add unit: gbp_thousands (£000), gbp (£) or gbp_millions (£m), as the source table says")
+            elif column.type != "money" and raw_column.get("unit") is not None:
+                c.warning(column.path + ("unit",), "column-unit",
+                          f"table '{table.id}': column '{column.id}' is {column.type}, so its unit is not used",
+                          "set type: money, or remove unit")
+        column_ids = [col.id for col in table.columns]
+        misfits: dict[tuple, list[tuple]] = {}
+        for row, raw_row in zip(table.rows, raw.get("rows") or []):
+            for key in raw_row:
+                if key in ROW_FIELDS or key in column_ids:
+                    continue
+                guess = did_you_mean(str(key), column_ids)
+                c.error(row.path + (key,), "unknown-column",
+                        f"table '{table.id}', row '{row.id}': there is no column '{key}'",
+                        f"did you mean '{guess}'?" if guess else f"use a column id: {', '.join(column_ids)}", key=True)
+            for column in table.columns:
+                cell = row.cells.get(column.id)
+                if cell is None:
+                    continue
+                if not cell.fits:
+                    message, hint = _misfit(cell.raw, column.type, column, rag_scale, words)
+                    reason = message.split(": ")[-1].replace(str(cell.raw), "")  # the problem, not the value
+                    misfits.setdefault((column.id, reason), []).append((row.path + (column.id,), message, hint))
+                elif column.type == "percent" and cell.value is not None and cell.value.is_number \
+                        and not -100 <= cell.value.number <= 100:
+                    c.warning(row.path + (column.id,), "percent-range",
+                              f"table '{table.id}', row '{row.id}', {column.label}: {cell.value.display('%')} is "
+                              f"{'more than 100%' if cell.value.number > 0 else 'a fall of more than 100%'}",
+                              "check it is a percentage (2.5 for 2.5%); a ratio or a count belongs in a number column")
+        _report_misfits(c, table, misfits)
+        _check_table_totals(c, table)
+
+
+def _check_table_ids(c: _Checker, table: Table) -> None:
+    for items, what in ((table.columns, "column"), (table.rows, "row")):
+        seen: dict[str, tuple] = {}
+        for item in items:
+            if item.id in seen:
+                first_line = c.doc.position(seen[item.id] + ("id",))[0]
+                c.error(item.path + ("id",), "duplicate-id",
+                        f"table '{table.id}': the {what} id '{item.id}' is used twice (first at line {first_line})",
+                        f"give each {what} of the table its own id: the diff matches {what}s across versions by id")
+            else:
+                seen[item.id] = item.path
+
+
+def _report_misfits(c: _Checker, table: Table, misfits: dict[tuple, list[tuple]]) -> None:
+    """One error per cell; where one fix resolves several cells of a column, one error with the count
+    and the lines of the others."""
+    for (column_id, _), cells in misfits.items():
+        path, message, hint = cells[0]
+        if len(cells) > 1:
+            lines = [str(c.doc.position(p)[0]) for p, _, _ in cells[1:]]
+            shown = ", ".join(lines[:12]) + (", ..." if len(lines) > 12 else "")
+            message += f" (and {len(cells) - 1} more cells of this column like it, lines {shown})"
+        c.error(path, "cell-type", f"table '{table.id}', {message}", hint)
+
+
+def _misfit(raw, kind: str, column, rag_scale: str, words: dict[str, str]) -> tuple[str, str]:
+    """(message, hint) for a cell its column's type does not take."""
+    where = f"column '{column.id}' ({kind})"
+    shown = f"'{raw}'" if isinstance(raw, str) else str(raw).lower()
+    if isinstance(raw, bool) and kind != "tick":
+        return (f"{where}: {shown} is not {_NUMBER_TYPES.get(kind, 'a ' + kind)}",
+                "YAML reads yes/no/on/off as true/false: put text in quotes, or use a tick column for yes/no")
+    if kind in _NUMBER_TYPES:
+        text = str(raw).strip()
+        digits = text.replace(",", "").replace("£", "").replace("%", "").replace("k", "").replace("m", "").strip()
+        try:
+            number = Value.of(digits).number if digits else None
+        except Exception:  # noqa: BLE001 - anything unreadable is simply not a number
+            number = None
+        if number is not None and "," in text:
+            return f"{where}: {shown} has commas", f"write numbers without commas: {digits}"
+        if number is not None and "%" in text:
+            return f"{where}: {shown} has a % sign", f"write {digits}: the column is a percent, the header says %"
+        if number is not None and "£" in text:
+            unit = column.unit.header if column.unit else "the column's unit"
+            return f"{where}: {shown} has a £ sign", f"write {digits} (in {unit}, as the header says)"
+        if number is not None:
+            return f"{where}: {shown} is a number written in quotes", f"write {digits} without quotes"
+        return (f"{where}: {shown} is not {_NUMBER_TYPES[kind]}",
+                "write a number, tbc (not known yet) or n/a (does not apply); words belong in a text column")
+    if kind == "rag":
+        allowed = RAG_SCALES.get(rag_scale, RAG_SCALES["three_point"])
+        if raw in RAG_SCALES["five_point"]:
+            return (f"{where}: {shown} is a five-point RAG, and this plan uses three",
+                    "set scales: {rag: five_point}, or use one of " + ", ".join(allowed))
+        guess = did_you_mean(str(raw), list(allowed))
+        return (f"{where}: {shown} is not a RAG rating",
+                f"did you mean '{guess}'?" if guess else "use one of " + ", ".join(allowed))
+    if kind == "rating":
+        guess = did_you_mean(str(raw).lower(), list(words))
+        return (f"{where}: {shown} is not a risk rating",
+                (f"did you mean '{guess}'? " if guess else "") + f"use {', '.join(RATINGS)}, or add the word as an "
+                "alias in scales.risk_rating (e.g. moderate: {aliases: [medium]}); other ratings belong in a text column")
+    if kind == "date":
+        try:
+            PlanDate.parse(str(raw))
+        except PeriodError as e:
+            return f"{where}: {e}", e.hint
+        return f"{where}: {shown} is not a date", 'write 2015-03-31, 2015-03, "2015/16 Q3" or "2015/16"'
+    if kind == "tick":
+        return f"{where}: {shown} is not a tick", "write true (ticked) or false (not ticked)"
+    return f"{where}: {shown} is not text", "put the text in quotes"
+
+
+def _check_table_totals(c: _Checker, table: Table) -> None:
+    warned_rows: set[str] = set()
+    for t in table_totals(table):
+        what = f"table '{table.title}', total row '{t.row.label}', {t.column.label}"
+        path = t.row.path + (t.column.id,)
+        if t.rows == 0:
+            if t.row.id not in warned_rows:
+                warned_rows.add(t.row.id)
+                c.warning(t.row.path + ("total",), "total-no-rows",
+                          f"table '{table.title}', total row '{t.row.label}' has no rows above it to add up",
+                          "move the total row below the rows it totals, or remove total: true")
+            continue
+        unit = f" {t.column.unit.header}" if t.column.unit else ("%" if t.column.type == "percent" else "")
+        if t.unchecked:
+            c.warning(path, "total-incomplete",
+                      f"{what}: stated {t.stated.display()}{unit}, but the rows above include TBC values, so the "
+                      f"sum ({t.computed.display()}) cannot be checked", "confirm the TBC values")
+        elif t.difference is not None:
+            c.warning(path, "total-mismatch",
+                      f"{what}: stated {t.stated.display()}{unit}, but the rows above sum to "
+                      f"{t.computed.display()} (difference {t.difference:+,f})",
+                      "correct the stated total or the rows; if the source paper has the discrepancy, keep it and "
+                      "note it")

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
 from functools import lru_cache
-from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
@@ -53,57 +49,3 @@ def resolve(node: dict) -> dict:
     merged = dict(target)
     merged.update({k: v for k, v in node.items() if k != "$ref"})
     return resolve(merged) if "$ref" in target else merged
-
-
-def _as_draft7(node):
-    """The inlined schema in draft-07 terms for fastjsonschema (dependentRequired is draft-07's
-    `dependencies` with lists); same rules, checked by a property test."""
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key == "$defs":
-                continue
-            if key == "dependentRequired":
-                out["dependencies"] = value
-            elif key == "$schema":
-                out[key] = "http://json-schema.org/draft-07/schema#"
-            else:
-                out[key] = _as_draft7(value)
-        return out
-    if isinstance(node, list):
-        return [_as_draft7(v) for v in node]
-    return node
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "opgen"
-
-
-@lru_cache(maxsize=1)
-def fast_check():
-    """A compiled validity check (fastjsonschema), or None if unavailable. It only says valid or not:
-    when a plan is invalid, jsonschema is run to explain every error. The generated code is cached on
-    disk by schema hash, since compiling it takes longer than validating a large plan."""
-    try:
-        import fastjsonschema
-    except ImportError:  # pragma: no cover - optional speed-up
-        return None
-    schema = plan_schema()
-    draft7 = _as_draft7(_inline_refs(schema, schema["$defs"]))
-    key = hashlib.sha256((schema_text() + fastjsonschema.VERSION).encode()).hexdigest()[:16]
-    cached = _cache_dir() / f"plan-schema-{key}.py"
-    try:
-        code = cached.read_text(encoding="utf-8")
-    except OSError:
-        code = fastjsonschema.compile_to_code(draft7)
-        try:
-            from opgen.write import write_atomic
-
-            write_atomic(cached, code.encode("utf-8"))
-        except OSError:
-            pass  # a read-only home: compile each time
-    namespace: dict = {}
-    exec(compile(code, str(cached), "exec"), namespace)  # noqa: S102 - code generated from our own schema
-    entry = re.search(r"^def (validate\w*)\(", code, re.M)  # named after the schema's $id
-    return namespace[entry.group(1)] if entry else None

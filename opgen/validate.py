@@ -4,13 +4,14 @@ semantic rules of plan-model.md (ids, references, periods, totals, TBCs, unmitig
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterator
 
 from opgen import periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
 from opgen.load import Document
 from opgen.model import Plan, build
-from opgen.schema import fast_check, resolve, validator
+from opgen.schema import resolve, validator
 
 _TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
@@ -55,20 +56,29 @@ def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
 
 
 def schema_diagnostics(doc: Document) -> Iterator[Diagnostic]:
-    check = fast_check()
-    if check is not None:
-        try:
-            check(doc.data)
-            return
-        except Exception:  # noqa: BLE001 - invalid (or unsure): let jsonschema explain
-            pass
     seen: set[tuple] = set()
     for error in validator().iter_errors(doc.data):
         for diag in _explain(doc, error):
             key = (diag.line, diag.column, diag.message)
             if key not in seen:
                 seen.add(key)
-                yield diag
+                yield _with_cause(diag)
+
+
+# The same mistake made many times is one fix (diagnostics.grouped prints one message for them).
+_SCHEMA_CAUSES = {
+    "date": "dates are not in a form this plan understands",
+    "financial-year": 'financial years are not written as "2014/15"',
+    "quarter": 'quarters are not written as "2014/15 Q2"',
+    "period": "periods are not in a form this plan understands",
+}
+
+
+def _with_cause(diag: Diagnostic) -> Diagnostic:
+    cause = _SCHEMA_CAUSES.get(diag.code, "")
+    if diag.code == "type" and diag.hint.startswith("write numbers without commas"):
+        cause = "numbers are written with commas (YAML reads 10,009 as text)"
+    return replace(diag, cause=cause) if cause else diag
 
 
 def _diag(doc: Document, path: tuple, message: str, hint: str, code: str, key: bool = False) -> Diagnostic:
@@ -121,12 +131,47 @@ def _explain(doc: Document, error) -> Iterator[Diagnostic]:
                                     key=True)
         return
 
+    if kind in ("anyOf", "oneOf") and (inner := _inner_errors(error)):
+        for sub in inner:
+            yield from _explain(doc, sub)
+        return
+
     message, hint, code = _explain_value(error.instance, schema, kind, error)
     if not path and kind == "type":
         message = f"this is not a plan: expected 'key: value' sections, but found {describe_value(error.instance)}"
-        hint = ("a plan starts with 'schema_version: 1', then organisation:, plan:, vision:, domains: and "
+        hint = ("a plan starts with 'schema_version: 2', then organisation:, plan:, vision:, domains: and "
                 "actions:; to start one: opgen new plans/my-plan.yaml")
     yield _diag(doc, path, message, hint, code)
+
+
+def _inner_errors(error) -> list:
+    """For a value that fits none of several shapes (anyOf), the errors of the one shape it was
+    meant to have, when what is wrong lies inside it: {throughout: "2014-15"} is a 'throughout'
+    whose year is wrong, so the message is about "2014-15", not "a mapping is not a date". A shape
+    is meant when the value has its form (no error at the value itself: its type, required and
+    allowed keys fit) and only values inside it are wrong. Otherwise (none, or the value's own form
+    is wrong) an empty list: the caller explains the whole value."""
+    depth = len(error.absolute_path)
+    branches: dict[int, list] = {}
+    for sub in error.context or ():
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [subs for subs in branches.values() if all(len(s.absolute_path) > depth for s in subs)]
+    return fitting[0] if len(fitting) == 1 else []
+
+
+def _number_hint(value: str) -> str | None:
+    """The fix for a number written as text: '10,009' -> 'write numbers without commas: 10009'."""
+    cleaned = value.strip().replace(",", "")
+    signs = any(ch in cleaned for ch in "£%")
+    cleaned = cleaned.replace("£", "").replace("%", "").strip()
+    try:
+        float(cleaned)
+    except ValueError:
+        return None
+    if signs:
+        return (f"write numbers without commas, £ or % signs: {cleaned} "
+                "(the unit is set once for the section)")
+    return f"write numbers without commas: {cleaned}"
 
 
 def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = False) -> tuple[str, str, str]:
@@ -144,10 +189,21 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
         return f"{describe_value(value)} is not a date", "write a date as YYYY-MM-DD, e.g. 2015-03-31", "date"
     if x_kind == "plan_date":
         return (f"{describe_value(value)} is not a date this plan understands",
-                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16" or tbc', "date")
+                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16", ongoing or tbc', "date")
+    if x_kind == "period":
+        return f"{describe_value(value)} is not a period", periods.suggest_period(value), "period"
+    if x_kind == "day_or_month":
+        return (f"{describe_value(value)} is not a date or a month",
+                "write a date as YYYY-MM-DD (2014-03-10) or a month as YYYY-MM (2014-03)", "date")
+    if x_kind == "when":
+        return (f"{describe_value(value)} is not a date this plan understands",
+                'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16", ongoing, tbc, {throughout: "2015/16"} '
+                'or {from: "2015/16 Q1", to: "2015/16 Q3"}', "date")
     if x_kind == "number_or_unknown":
         hint = "write a plain number, or tbc (to be confirmed) or n/a (not applicable)"
-        if isinstance(value, str) and any(c in value for c in ",£%"):
+        if isinstance(value, str) and _number_hint(value):
+            hint = _number_hint(value)
+        elif isinstance(value, str) and any(c in value for c in ",£%"):
             hint = "write the number without commas, £ or % signs (the unit is set once for the section), e.g. 1774.9"
         elif isinstance(value, str) and did_you_mean(value, ["tbc", "n/a"]):
             hint = f"did you mean '{did_you_mean(value, ['tbc', 'n/a'])}'?"
@@ -177,7 +233,7 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
         if "string" in expected and isinstance(value, (int, float)) and not isinstance(value, bool):
             hint = f"put it in quotes: \"{getattr(value, 'text', value)}\""
         elif "number" in expected and isinstance(value, str):
-            hint = "write the number without commas, £ or % signs, e.g. 1774.9"
+            hint = _number_hint(value) or "write the number without commas, £ or % signs, e.g. 1774.9"
         elif "array" in expected and isinstance(value, (str, dict)):
             hint = "write each item on its own line starting with '- '" + (f" ({description})" if description else "")
         elif "object" in expected and isinstance(value, list):

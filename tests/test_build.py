@@ -71,7 +71,7 @@ def test_output_edited_by_hand_is_rebuilt(plans, tmp_path):
 
 
 def test_broken_plan_fails_alone_and_is_named(plans, tmp_path, capsys):
-    (plans / "broken.yaml").write_text((plans / "rb.yaml").read_text().replace("schema_version: 1", "schema_version: 1\nbogus: 1"))
+    (plans / "broken.yaml").write_text((plans / "rb.yaml").read_text().replace("\norganisation:", "\nbogus: 1\norganisation:", 1))
     out = tmp_path / "build"
     assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 1
     captured = capsys.readouterr().out

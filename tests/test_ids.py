@@ -88,6 +88,9 @@ def test_id_lists_are_every_schema_array_whose_items_carry_an_id(schema_walk):
     assert schema_walk["ids"] == {x.path for x in ID_LISTS}
     assert len({x.path for x in ID_LISTS}) == len(ID_LISTS)
     assert all(x.label for x in ID_LISTS)
+    assert all(x.scope in ("plan", "table") for x in ID_LISTS)
+    # a data table's rows and columns have ids unique within their table, not the plan
+    assert {x.path for x in ID_LISTS if x.scope == "table"} == {("tables", "*", "rows"), ("tables", "*", "columns")}
 
 
 def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_walk):
@@ -99,10 +102,11 @@ def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_w
 
 
 def test_year_keyed_fields_that_are_not_money_are_the_known_ones(schema_walk):
-    """Indicator targets are figures in the indicator's own unit, and an action's RAG is keyed by year:
-    neither is money. Anything else year-keyed must be classified, here or in MONEY_FIELDS."""
+    """An action's RAG is keyed by financial year and is not money (indicator targets and actuals are
+    keyed by any period since version 2, so they are not year-keyed). Anything else year-keyed must
+    be classified, here or in MONEY_FIELDS."""
     other = {path for path, unit in schema_walk["years"].items() if unit is None}
-    assert other == {("actions", "*", "rag"), ("indicators", "*", "targets"), ("bcf", "metrics", "*", "targets")}
+    assert other == {("actions", "*", "rag")}
 
 
 def test_domain_references_are_the_lists_whose_items_name_a_domain(schema_walk):
@@ -123,9 +127,17 @@ def test_section_and_item_money_helpers():
 # --- the table against the model -------------------------------------------------------------------------
 
 def _with_everything(data: dict) -> dict:
-    """The South Kent Coast plan with a finance allocation and a Better Care Fund, so every list and
-    every money field of the schema is present."""
+    """The South Kent Coast plan (as version 2) with a finance allocation, a Better Care Fund and
+    narrative chapters three levels deep, so every list and every money field of the schema is present."""
     data = copy.deepcopy(data)
+    data["schema_version"] = 2
+    data["sections"] = [
+        {"id": "governance", "title": "Leadership and governance", "place": {"after": "vision"},
+         "body": "The Governing Body is accountable.",
+         "sections": [{"id": "gov-board", "title": "The Governing Body",
+                       "sections": [{"id": "gov-committees", "title": "Committees"}]}]},
+        {"id": "glossary", "title": "Glossary", "place": {"appendix": True}},
+    ]
     data["finance"]["allocation"] = [{"id": "FIN-ALLOC", "title": "Programme allocation",
                                       "amounts": {"2014/15": 270.1, "2015/16": "tbc"}}]
     data["finance"]["allocation_stated_total"] = {"2014/15": 270.1}
@@ -143,6 +155,9 @@ def _with_everything(data: dict) -> dict:
         "metrics": [{"id": "BCF-M-NEA", "domain": "hospital", "title": "Non-elective admissions",
                      "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"}}],
     }
+    data["tables"] = [{"id": "planning-assumptions", "title": "Planning assumptions", "chapter": "finance",
+                       "columns": [{"id": "item", "type": "text"}, {"id": "2013/14", "type": "percent"}],
+                       "rows": [{"id": "growth", "item": "Allocation growth", "2013/14": "tbc"}]}]
     return data
 
 
@@ -202,6 +217,9 @@ def test_tbc_inventory_is_keyed_by_ids_not_positions(everything):
     assert tbcs[("FIN-ALLOC", "amounts", "2015/16")] == "Allocation FIN-ALLOC 2015/16"
     assert tbcs[("bcf", "actual_contribution", "2015/16")] == "BCF actual contribution 2015/16"
     assert tbcs[("BCF-M-NEA", "targets", "2015/16")] == "Indicator BCF-M-NEA target 2015/16"
+    # a table row's id is unique only in its table, so its cells are keyed under the table's id
+    assert tbcs[("planning-assumptions", "growth", "2013/14")] == \
+        "Table 'Planning assumptions', row 'Allocation growth', 2013/14"
     ordered = sorted(tbcs, key=tbc_sort_key)
     assert ordered.index(("BCF-01", "funding", "2015/16")) < ordered.index(("BCF-M-NEA", "targets", "2015/16"))
 

@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 
 from opgen import display
 from opgen.pipeline import plan_from_bytes, plan_from_file
+from opgen.model import target_periods
 from opgen.render.docx import annex_docx
 from opgen.render.html import operational_plan_html
+from opgen.render.tables import chapters_printed, numbered_tables
 
 PLANS = sorted((Path(__file__).resolve().parent.parent / "plans").glob("*.yaml"))
 
@@ -53,6 +55,7 @@ ONLY_WORD = {
 RICH_COLUMNS = {"Scheme", "Action", "Risk", "Mitigation", "Milestone", "Indicator"}
 
 SPACES = re.compile(r"\s+")
+DATA_TABLE = re.compile(r"^Table \d+: ")
 
 
 def norm(text: str) -> str:
@@ -65,7 +68,7 @@ def _html_text(el) -> str:
     """A cell's text as read: block parts (a value and its period note) separated by a space;
     the decorative direction arrow of a polarity is not text."""
     el = copy.deepcopy(el)
-    for dec in el.xpath(".//*[contains(concat(' ', @class, ' '), ' dir ')]"):
+    for dec in el.xpath(".//*[contains(concat(' ', @class, ' '), ' dir ')]|.//*[@aria-hidden='true']"):
         dec.drop_tree()
     for br in el.xpath(".//br"):
         br.tail = " " + (br.tail or "")
@@ -130,6 +133,11 @@ def html_records(html: str) -> dict[tuple, str]:
                 cells = tr.xpath("./td|./th")
                 for (_, year), cell in zip(header[1:], cells[1:]):
                     out[("QIPP totals", _html_text(cells[0]), year, None)] = _html_text(cell)
+        elif "data-table" in cls:  # a data table: (caption, body row number, None, column heading and unit)
+            header = _html_header(table)
+            for n, tr in enumerate(table.xpath("./tbody/tr")):
+                for (_, col), cell in zip(header, tr.xpath("./td|./th")):
+                    out[(name, n, None, col)] = _html_text(cell)
         elif "action-summary" in cls:
             header = _html_header(table)
             for tr in table.xpath("./tbody/tr"):
@@ -193,6 +201,10 @@ def word_records(data: bytes) -> dict[tuple, str]:
                 cells = [_word_text(c) for c in row.cells]
                 for (group, _), text in zip(header[1:], cells[1:]):
                     out[("QIPP by programme", cells[0], group, None)] = text
+        elif DATA_TABLE.match(caption):
+            for n, row in enumerate(body):
+                for (_, col), cell in zip(header, row.cells):
+                    out[(caption, n, None, col)] = _word_text(cell)
         elif caption in ("Risk register", "Performance indicators", "Milestones") or caption.startswith("Actions: "):
             name = "Actions" if caption.startswith("Actions: ") else caption
             for row in body:
@@ -261,17 +273,20 @@ def expected_pairs(plan, h: dict, w: dict) -> list[tuple[str, str, str]]:
             pairs.append((f"risk {r.id} target", h.get(hk[:2] + (None, "Target L \u00d7 I = score")), word))
 
     if plan.indicators:
-        years = sorted({y for i in plan.indicators for y in i.targets} | set(plan.meta.years))
+        years = target_periods(plan.indicators, plan.meta.years)
         for i in plan.indicators:
             for col in ("Unit", "Polarity", "Baseline"):
                 pair(f"indicator {i.id} {col}", ("Performance indicators", i.id, None, col),
                      ("Performance indicators", i.id, None, col))
             for y in years:
-                pair(f"indicator {i.id} target {y}", ("Performance indicators", i.id, None, f"Target {y.label}"),
-                     ("Performance indicators", i.id, "Target", y.label))
+                pair(f"indicator {i.id} target {y}", ("Performance indicators", i.id, None, f"Target {y.words}"),
+                     ("Performance indicators", i.id, "Target", y.words))
             if any(x.actuals for x in plan.indicators):
                 pair(f"indicator {i.id} latest", ("Performance indicators", i.id, None, "Latest actual"),
                      ("Performance indicators", i.id, None, "Latest actual"))
+
+    for hkey in sorted((k for k in h if isinstance(k[0], str) and DATA_TABLE.match(k[0])), key=str):
+        pair(f"{hkey[0]} row {hkey[1]} {hkey[3]}", hkey, hkey)  # every cell of every data table
 
     has_status = any(m.status for _, m in plan.milestones)
     for _, m in plan.milestones:
@@ -307,7 +322,22 @@ def flagged(plan, html: str, annex: bytes) -> set[tuple[str, str]]:
                     field = {"QIPP totals by year": "qipp.stated_total", "Allocation": "finance.allocation_stated_total",
                              "Budget": "finance.expenditure_stated_total"}[caption]
                     out.add((field, year))
+    inventory = "Items to be confirmed and warnings" in html
+    views = {v.caption: v for v in numbered_tables(plan, chapters_printed(plan, inventory=inventory))}
+    for table in tree.xpath("//table[contains(@class, 'data-table')]"):
+        view = views[norm(table.xpath("string(./caption)"))]
+        for n, tr in enumerate(table.xpath("./tbody/tr")):
+            for col, td in zip(view.columns, tr.xpath("./td|./th")):
+                if td.xpath(".//*[contains(@class, 'flag')]"):
+                    out.add((f"tables[{plan.tables.index(view.table)}]", f"{n} {col.id}"))
     for caption, table in word_tables(annex):
+        if DATA_TABLE.match(caption):
+            view = views[caption]
+            for n, row in enumerate(table.rows[1:]):
+                for col, cell in zip(view.columns, row.cells):
+                    if "differs by" in _word_text(cell):
+                        out.add((f"tables[{plan.tables.index(view.table)}]", f"{n} {col.id}"))
+            continue
         if caption != "QIPP savings by scheme and year":
             continue
         rows = table.rows
@@ -330,7 +360,11 @@ def flagged(plan, html: str, annex: bytes) -> set[tuple[str, str]]:
 def warned(result) -> set[tuple[str, str]]:
     out = set()
     for d in result.report.diagnostics:
-        if d.severity == "warning" and d.code == "total-mismatch":
+        if d.severity == "warning" and d.code == "total-mismatch" and d.yaml_path.startswith("tables["):
+            match = re.fullmatch(r'(tables\[\d+\])\.rows\[(\d+)\](?:\.(\w+)|\["([^"]+)"\])', d.yaml_path)
+            assert match, d.yaml_path
+            out.add((match.group(1), f"{match.group(2)} {match.group(3) or match.group(4)}"))
+        elif d.severity == "warning" and d.code == "total-mismatch":
             match = re.fullmatch(r'(\w+\.\w+)\["?([^"\]]+)"?\]', d.yaml_path)
             assert match, d.yaml_path
             out.add((match.group(1), match.group(2)))
@@ -405,6 +439,18 @@ def test_the_diff_and_textconv_read_a_tbc_total_as_the_papers_do():
         assert figure.replace(" + TBC", "") in report
 
 
+def test_data_tables_print_the_same_cells_and_flag_what_validate_warns():
+    """Every cell of every data table reads the same in both papers, and a table's stated total that
+    differs is flagged in both and warned about by validate (and nothing else is)."""
+    from tables_data import tables_plan
+
+    result = plan_from(tables_plan())
+    assert warned(result) == {("tables[0]", "3 2013-12")}
+    check(result)
+    records = html_records(operational_plan_html(result.plan, result.report.diagnostics))
+    assert records[("Table 4: Assurance checklist", 0, None, "Met")] == "Yes"
+
+
 # --- generated plans ------------------------------------------------------------------------------
 
 def generated_base() -> dict:
@@ -428,6 +474,8 @@ def plan_from(data: dict):
 YEARS = ["2025/26", "2026/27"]
 figures = st.one_of(st.sampled_from(["tbc", "n/a"]), st.integers(-500, 5000),
                     st.decimals(min_value=-100, max_value=5000, places=1, allow_nan=False).map(float))
+percents = st.one_of(st.sampled_from(["tbc", "n/a"]), st.integers(0, 100),
+                     st.decimals(min_value=0, max_value=100, places=1, allow_nan=False).map(float))
 year_map = st.dictionaries(st.sampled_from(YEARS), figures, max_size=2)
 domain_ref = st.sampled_from([None, "urgent", "planned"])
 
@@ -483,12 +531,13 @@ def plans(draw) -> dict:
         data["risks"] = risks
     indicators = []
     for n in range(draw(st.integers(0, 2))):
-        i = {"id": f"KPI-{n + 1}", "title": f"Indicator {n + 1}",
-             "unit": draw(st.sampled_from(["percent", "count", "gbp", "days"])),
+        unit = draw(st.sampled_from(["percent", "count", "gbp", "days"]))
+        values = percents if unit == "percent" else figures  # a percent outside 0-100 is an error
+        i = {"id": f"KPI-{n + 1}", "title": f"Indicator {n + 1}", "unit": unit,
              "polarity": draw(st.sampled_from(["higher_is_better", "lower_is_better"])),
-             "targets": draw(st.dictionaries(st.sampled_from(YEARS), figures, min_size=1, max_size=2))}
+             "targets": draw(st.dictionaries(st.sampled_from(YEARS), values, min_size=1, max_size=2))}
         if draw(st.booleans()):
-            i["baseline"] = {"value": draw(figures), "period": "2024/25"}
+            i["baseline"] = {"value": draw(values), "period": "2024/25"}
         if (d := draw(domain_ref)):
             i["domain"] = d
         indicators.append(i)

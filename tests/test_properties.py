@@ -120,25 +120,3 @@ def test_text_edits_never_raise(data):
         return
     diags = validate_document(doc)
     check_diagnostics(diags, doc.text)
-
-
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.data())
-def test_fast_schema_check_agrees_with_jsonschema(data):
-    """The compiled fast path may only ever say 'valid' when jsonschema does."""
-    from opgen.schema import fast_check, validator
-
-    index = data.draw(st.integers(0, len(DATA) - 1))
-    path = data.draw(st.sampled_from(ALL_PATHS[index]))
-    mutated = mutate(DATA[index], path, data.draw(st.sampled_from(["replace", "delete", "duplicate", "add-key"])),
-                     data.draw(values))
-    try:
-        doc = load_text(yaml.safe_dump(mutated, sort_keys=False, allow_unicode=True), "m.yaml")
-    except LoadError:
-        return
-    try:
-        fast_check()(doc.data)
-        fast_valid = True
-    except Exception:  # noqa: BLE001
-        fast_valid = False
-    assert fast_valid == validator().is_valid(doc.data)

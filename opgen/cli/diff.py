@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opgen.cli.output import print_diagnostics, say, use_colour
+from opgen.terminal import escape_controls
 from opgen.diagnostics import UserError
 
 EXIT_SAME, EXIT_CHANGED, EXIT_TROUBLE = 0, 1, 2
@@ -165,7 +166,7 @@ def render(changes, fmt: str, *, colour: bool = False, timestamp=None) -> bytes:
     if fmt == "text":
         return diff_report.render_text(changes, color=colour).encode("utf-8")
     if fmt == "markdown":
-        return diff_report.render_markdown(changes).encode("utf-8")
+        return escape_controls(diff_report.render_markdown(changes)).encode("utf-8")
     if fmt == "json":
         return diff_report.render_json(changes).encode("utf-8")
     if fmt == "html":
@@ -201,9 +202,13 @@ def run_textconv(args) -> int:
     if args.new or getattr(args, "from_rev", None) or getattr(args, "to_rev", None):
         raise UserError("--textconv takes one plan file and no --from/--to")
     result = plan_from_file(args.old)
+    text = None
     if result.plan is not None:
-        text = render_textconv(result.plan, result.report.warnings)
-    else:
+        try:
+            text = render_textconv(result.plan, result.report.warnings)
+        except Exception:  # noqa: BLE001 - git must never fail on a revision: show it as written
+            text = None
+    if text is None:
         codes = {d.code for d in result.report.errors}
         if codes & {"not-found", "not-a-file", "io"}:
             say(f"{args.old}: {result.report.errors[0].message}")
@@ -213,10 +218,13 @@ def run_textconv(args) -> int:
         except OSError as e:
             raise UserError(f"cannot read {args.old}: {e.strerror}") from None
         errors = result.report.errors
-        text = (f"# opgen textconv: this version is not a valid plan ({len(errors)} error"
-                f"{'s' * (len(errors) != 1)}); shown as written\n"
-                + "".join(f"# {d.message}\n" for d in errors[:5]) + raw)
-    _emit(text.encode("utf-8"), args, "text")
+        if errors:
+            text = (f"# opgen textconv: this version is not a valid plan ({len(errors)} error"
+                    f"{'s' * (len(errors) != 1)}); shown as written\n"
+                    + "".join(f"# {d.message}\n" for d in errors[:5]) + raw)
+        else:
+            text = "# opgen textconv: this version could not be laid out as text; shown as written\n" + raw
+    _emit(escape_controls(text).encode("utf-8"), args, "text")
     return EXIT_SAME
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import sys
 
-from opgen.diagnostics import ERROR, sort_key
+from opgen.diagnostics import ERROR, grouped
+from opgen.terminal import escape_controls
 
 
 def use_colour(stream, choice: str = "auto") -> bool:
@@ -21,14 +22,15 @@ def use_colour(stream, choice: str = "auto") -> bool:
 
 def say(message: str) -> None:
     """One line for the user on stderr, as `opgen: message`."""
-    print(f"opgen: {message}", file=sys.stderr)
+    print(f"opgen: {escape_controls(message)}", file=sys.stderr)
 
 
 def print_diagnostics(diagnostics, stream=None, strict: bool = False) -> None:
-    """Print diagnostics as `file:line:col: severity: message` with a fix line, coloured on a terminal."""
+    """Print diagnostics as `file:line:col: severity: message` with a fix line, coloured on a terminal;
+    many with one cause and one fix as one message with the count and the lines."""
     stream = stream or sys.stdout
     colour = use_colour(stream)
-    for d in sorted(diagnostics, key=sort_key):
+    for d in grouped(diagnostics):
         text = d.as_text()
         if colour:
             code = "31" if d.severity == ERROR or strict else "33"

@@ -17,6 +17,7 @@ from opgen.model import MoneyUnit, Plan, Total
 SECTIONS: list[tuple[str, str]] = [
     ("metadata", "Plan details"),
     ("vision", "Vision"),
+    ("sections", "Chapters"),
     ("domains", "Domains"),
     ("actions", "Actions"),
     ("rag", "RAG ratings"),
@@ -26,6 +27,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("indicators", "Indicators"),
     ("finance", "Finance"),
     ("bcf", "Better Care Fund"),
+    ("tables", "Tables"),
     ("tbcs", "TBCs"),
     ("warnings", "Validation warnings"),
 ]

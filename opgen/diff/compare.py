@@ -189,13 +189,13 @@ class Comparer:
         self.add(section, "changed", id, name, old=old, new=new, title=title, detail=detail, words=words,
                  key=(id, name) if id else (section, name))
 
-    def date(self, section: str, id: str, name: str, old_text: str | None, new_text: str | None, *,
-             title: str = "") -> None:
-        old_text = None if old_text in (None, "") else str(old_text)
-        new_text = None if new_text in (None, "") else str(new_text)
+    def date(self, section: str, id: str, name: str, old_raw, new_raw, *, title: str = "") -> None:
+        """A start or due date in any form (a plan date, ongoing, throughout a year, a span, tbc):
+        slippage is measured on the last day each covers; to or from ongoing is a change in words."""
+        old_text, new_text = texts.date_source(old_raw), texts.date_source(new_raw)
         if old_text == new_text:
             return
-        od, nd = texts.parse_date(old_text), texts.parse_date(new_text)
+        od, nd = texts.parse_date(old_raw), texts.parse_date(new_raw)
         direction, detail = None, ""
         if new_text == "tbc":
             kind = "date-now-tbc"
@@ -203,6 +203,8 @@ class Comparer:
             kind = "date-set"
         elif nd is None:
             kind = "date-cleared"
+        elif od.end is None or nd.end is None:
+            kind = "changed"  # to or from ongoing: no days to count; the two dates in words say it
         else:
             days = (nd.end - od.end).days
             if days == 0:
@@ -218,7 +220,7 @@ class Comparer:
                     months = abs((nd.end.year * 12 + nd.end.month) - (od.end.year * 12 + od.end.month))
                     detail += f", {texts.plural(months, 'month')}"
         self.add(section, kind, id, name, old=old_text, new=new_text, direction=direction, title=title,
-                 old_text=texts.date(old_text), new_text=texts.date(new_text), detail=detail,
+                 old_text=texts.date(old_raw), new_text=texts.date(new_raw), detail=detail,
                  key=(id, name))
 
     def value(self, section: str, id: str | None, name: str, old: Value | None, new: Value | None, *,

@@ -29,6 +29,8 @@ def _field_rank(name: str | None) -> tuple:
 def _sort_key(c: Change) -> tuple:
     if c.section in ("rag", "milestones", "risks", "warnings", "tbcs"):
         return (SECTION_ORDER[c.section], KIND_ORDER.get(c.kind, 99), natural_key(c.id), _field_rank(c.field))
+    if c.section == "tables":  # in the order the tables, their columns and rows are compared
+        return (SECTION_ORDER[c.section],)
     if c.section == "metadata":
         order = ["organisation", "short_name", "ods_code", "title", "subtitle", "version", "status", "as_at",
                  "period", "date", "signatories", "risk_bands", "history"]

@@ -15,8 +15,10 @@ import re
 
 from markupsafe import Markup, escape
 
+from opgen import display, terminal
 from opgen.diff import texts
 from opgen.diff.changes import Change, ChangeSet
+from opgen.diff.sections import TABLE_PART
 from opgen.model import MILESTONE_LABELS, RAG_LABELS
 
 ARROW = "\u2192"
@@ -28,6 +30,8 @@ BAD_KINDS = {"new", "introduced", "tbc-introduced", "date-now-tbc", "removed", "
 GOOD_KINDS = {"resolved", "tbc-resolved", "date-set", "completed"}
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 TEXT_WORD_CONTEXT = 8
+# Sections whose changes are named in words (subject()) rather than by id and title.
+PLAIN_SECTIONS = ("warnings", "tbcs", "vision", "metadata", "sections")
 
 
 # --- shared pieces --------------------------------------------------------------------------------
@@ -92,14 +96,22 @@ def what(c: Change) -> str:
         return ""
     if c.section == "rag" and c.field == "rag as at":
         return ""
-    if c.section == "tbcs":
+    if c.section == "tbcs" or _table_part(c):
         return ""
     if c.section == "vision" and c.field == "statement":
         return "statement"
     return c.field_label
 
 
+def _table_part(c: Change) -> bool:
+    """A change to a data table's column, row or cell: its title names the table and the row, and
+    its id (the table's) is for machines, not repeated to people."""
+    return c.section == "tables" and c.title.startswith(TABLE_PART)
+
+
 def subject(c: Change) -> str:
+    if _table_part(c):  # a table's column, row or cell: "Table 'X', row 'Y', 2013/14"
+        return f"{c.title}, {c.field}" if c.field else c.title
     if c.section == "warnings":
         return c.id or ""
     if c.section == "tbcs":
@@ -108,6 +120,8 @@ def subject(c: Change) -> str:
         return f"\u201c{c.id}\u201d"
     if c.section == "metadata" and c.field == "history":
         return f"history: version {c.id}"
+    if c.section == "sections":
+        return display.chapter_subject(c.title)
     return c.subject
 
 
@@ -154,7 +168,7 @@ _ANSI = {"bad": "31", "good": "32", "neutral": "36", "head": "1", "section": "1;
 
 def render_text(cs: ChangeSet, color: bool = False) -> str:
     def paint(text: str, style: str) -> str:
-        return f"\033[{_ANSI[style]}m{text}\033[0m" if color and text else text
+        return terminal.paint(text, _ANSI[style], color)
 
     lines = [paint(f"Changes to {cs.new.organisation}: {cs.new.title}", "head"),
              f"  old: {side_line(cs.old)}",
@@ -177,7 +191,7 @@ def render_text(cs: ChangeSet, color: bool = False) -> str:
         lines.append(f"  introduced ({len(cs.tbcs.introduced)})"
                      + (": " + "; ".join(cs.tbcs.introduced) if cs.tbcs.introduced else ""))
         lines.append(f"  still open ({len(cs.tbcs.open)})")
-    return "\n".join(lines) + "\n"
+    return terminal.finish("\n".join(lines) + "\n")
 
 
 def _text_body(c: Change, paint) -> str:
@@ -232,7 +246,7 @@ def render_markdown(cs: ChangeSet) -> str:
         rows = ["| Item | Change | Was | Now | Notes |", "| --- | --- | --- | --- | --- |"]
         for c in changes:
             item = md(subject(c))
-            if c.id and c.section not in ("warnings", "tbcs", "vision", "metadata"):
+            if c.id and c.section not in PLAIN_SECTIONS and not _table_part(c):
                 item = f"**{md(c.id)}** {md(c.title)}".strip()
             field = what(c)
             if field:
@@ -319,7 +333,7 @@ def _rows(changes: list[Change]) -> list[dict]:
     rows = []
     for c in changes:
         was, now = values(c)
-        plain = c.section in ("warnings", "tbcs", "vision", "metadata") or not c.id
+        plain = c.section in PLAIN_SECTIONS or not c.id or _table_part(c)
         title, label = (subject(c), what(c)) if plain else (c.title, what(c))
         if not title:
             title, label = label, ""

@@ -6,12 +6,14 @@ Which lists carry ids and which fields hold money by year come from opgen.ids.
 
 from __future__ import annotations
 
-from opgen import display
+from opgen import chapters, display
 
 from opgen.diff import texts
-from opgen.diff.compare import Comparer, norm, rag_movement
+from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale
 from opgen.ids import item_money, section_money
-from opgen.model import BAND_ORDER, Indicator
+from decimal import Decimal
+
+from opgen.model import BAND_ORDER, RAG_ORDER, Indicator
 from opgen.periods import Quarter
 from opgen.richtext import to_plain
 
@@ -21,6 +23,7 @@ MILESTONE_RANK = {"missed": 0, "at_risk": 1, "not_started": 2, "in_progress": 2,
 def run(c: Comparer) -> None:
     metadata(c)
     vision(c)
+    narrative(c)
     domains(c)
     actions(c)
     milestones(c)
@@ -29,6 +32,7 @@ def run(c: Comparer) -> None:
     indicators(c, "indicators", c.old.indicators, c.new.indicators)
     finance(c)
     bcf(c)
+    tables(c)
 
 
 def metadata(c: Comparer) -> None:
@@ -95,6 +99,62 @@ def vision(c: Comparer) -> None:
     for k, v in old_v.items():
         if k not in new_v:
             c.add("vision", "removed", v, "value", old=v, key=("vision", "value", k))
+
+
+def _locations(plan) -> dict[str, tuple[str, str]]:
+    """Each narrative section's id -> (its title for people, with its chapter's for a subsection;
+    where it is, in words: 'before the vision', 'after the QIPP chapter', 'an appendix',
+    'in chapter ‘Leadership and governance’')."""
+    out: dict[str, tuple[str, str]] = {}
+    arrangement = chapters.arrange(plan)
+    appendices = {id(s) for s in arrangement.appendices}
+    previous = None
+    for kind, item in arrangement.order():
+        if kind == "builtin":
+            previous = item
+            continue
+        if id(item) in appendices:
+            where = "an appendix"
+        elif previous == "document_control" or previous is None:
+            where = "before the contents" if item in arrangement.after.get("document_control", []) + \
+                arrangement.before.get("document_control", []) else "before the vision"
+        else:
+            where = f"after the {display.CHAPTER_NAMES[previous]} chapter"
+        out[item.id] = (item.title, where)
+        stack = [(child, (item.title,)) for child in item.sections]
+        while stack:
+            sub, parents = stack.pop()
+            out[sub.id] = (" \u203a ".join(parents + (sub.title,)), f"in chapter \u2018{parents[0]}\u2019")
+            stack += [(child, parents + (sub.title,)) for child in sub.sections]
+    return out
+
+
+def narrative(c: Comparer) -> None:
+    """Narrative chapters and their subsections, matched by id: added, removed, retitled, moved
+    (to another place among the chapters or under another chapter) and text changed, word by word."""
+    s = "sections"
+    old_at, new_at = _locations(c.old), _locations(c.new)
+    old_ids = {x.id for x in c.old.all_sections}
+
+    def label(x) -> str:
+        return (old_at if x.id in old_ids and x.id not in new_at else new_at).get(x.id, (x.title, ""))[0]
+
+    def describe(x) -> str:
+        where = (new_at.get(x.id) or old_at.get(x.id) or ("", ""))[1]
+        words = len(to_plain(x.body).split())
+        return "; ".join(p for p in (where, texts.plural(words, "word")) if p)
+
+    def compare(o, n) -> None:
+        title = new_at[n.id][0]
+        if norm(o.title) != norm(n.title):
+            c.add(s, "retitled", n.id, "title", old=o.title, new=n.title, title=title, old_text=o.title,
+                  new_text=n.title, key=(n.id, "title"))
+        if old_at[o.id][1] != new_at[n.id][1]:
+            c.add(s, "moved", n.id, "place", old=old_at[o.id][1], new=new_at[n.id][1], title=title,
+                  old_text=old_at[o.id][1], new_text=new_at[n.id][1], key=(n.id, "place"))
+        c.text(s, n.id, "text", o.body, n.body, title=title)
+
+    c.items(s, c.old.all_sections, c.new.all_sections, describe=describe, compare=compare, title_of=label)
 
 
 def domains(c: Comparer) -> None:
@@ -339,8 +399,8 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         parts = [i.unit_label, i.polarity_label.lower()]
         if i.baseline is not None:
             parts.append(f"baseline {i.show(i.baseline)}")
-        for year, value in sorted(i.targets.items()):
-            parts.append(f"target {year} {i.show(value)}")
+        for period, value in i.targets.items():  # sorted by time
+            parts.append(f"target {period.words} {i.show(value)}")
         return "; ".join(parts)
 
     def compare(o: Indicator, n: Indicator) -> None:
@@ -355,21 +415,22 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         polarity = n.polarity if same_scale else None
         c.value(s, n.id, "baseline", o.baseline, n.baseline, key=(n.id, "baseline", "value"), title=n.title,
                 show=n.show, polarity=polarity)
-        c.field(s, n.id, "baseline_period", o.baseline_period, n.baseline_period, title=n.title)
-        for year in sorted(set(o.targets) | set(n.targets)):
-            c.value(s, n.id, f"target {year.label}", o.targets.get(year), n.targets.get(year),
-                    key=(n.id, "targets", year.label), title=n.title, show=n.show, polarity=polarity,
+        c.field(s, n.id, "baseline_period", o.baseline_period_words or None, n.baseline_period_words or None,
+                title=n.title)
+        for period in sorted(set(o.targets) | set(n.targets)):
+            c.value(s, n.id, f"target {period.words}", o.targets.get(period), n.targets.get(period),
+                    key=(n.id, "targets", period.text), title=n.title, show=n.show, polarity=polarity,
                     target=True)
         for quarter in sorted(set(o.actuals) | set(n.actuals)):
             previous = [q for q in n.actuals if q < quarter and n.actuals[q].is_number]
             if previous:
-                compare_to = (f"{max(previous)}", n.actuals[max(previous)])
+                compare_to = (max(previous).words, n.actuals[max(previous)])
             elif n.baseline is not None and n.baseline.is_number:
                 compare_to = ("the baseline", n.baseline)
             else:
                 compare_to = None
-            c.value(s, n.id, f"actual {quarter.label}", o.actuals.get(quarter), n.actuals.get(quarter),
-                    key=(n.id, "actuals", quarter.label), title=n.title, show=n.show, polarity=polarity,
+            c.value(s, n.id, f"actual {quarter.words}", o.actuals.get(quarter), n.actuals.get(quarter),
+                    key=(n.id, "actuals", quarter.text), title=n.title, show=n.show, polarity=polarity,
                     first_kind="reported", compare_to=compare_to if polarity else None)
 
     c.items(s, old_items, new_items, describe=describe, compare=compare)
@@ -419,3 +480,127 @@ def bcf(c: Comparer) -> None:
     c.section_money(s, section_money(s), ob, nb, unit=unit, factor=factor)
     indicators(c, s, ob.metrics if ob else [], nb.metrics if nb else [])
     c.year_totals(s, ob, nb, (("scheme funding", "funding_total"),), unit, factor)
+
+
+def tables(c: Comparer) -> None:
+    """Data tables matched by id; their columns and rows matched by id within the table. A changed cell
+    reads "Table 'Planning assumptions', row 'Allocation growth', 2013/14: 2.3% → 2.5%"."""
+    s = "tables"
+
+    def describe(t) -> str:
+        parts = [texts.plural(len([r for r in t.rows if not r.total]), "row"), texts.plural(len(t.columns), "column")]
+        if t.chapter:
+            parts.append(f"in {t.chapter}")
+        return ", ".join(parts)
+
+    def compare(o, n) -> None:
+        c.retitled(s, n.id, o.title, n.title)
+        c.field(s, n.id, "chapter", o.chapter, n.chapter, title=n.title)
+        c.field(s, n.id, "source", o.source, n.source, title=n.title)
+        c.text(s, n.id, "description", o.description, n.description, title=n.title)
+        c.text(s, n.id, "note", o.note, n.note, title=n.title)
+        table_columns(c, s, o, n)
+        table_rows(c, s, o, n)
+
+    c.items(s, c.old.tables, c.new.tables, describe=describe, compare=compare)
+
+
+TABLE_PART = "Table '"  # how the title of a change to a table's column, row or cell starts
+
+
+def _table_name(t) -> str:
+    return f"{TABLE_PART}{t.title}'"
+
+
+def table_columns(c: Comparer, s: str, o, n) -> None:
+    old_cols, new_cols = {x.id: x for x in o.columns}, {x.id: x for x in n.columns}
+    name = _table_name(n)
+    for col in n.columns:
+        if col.id not in old_cols:
+            c.add(s, "added", n.id, None, new=col.id, title=f"{name}, column '{col.label}'",
+                  detail=_column_kind(col), key=(n.id, "column", col.id))
+    for col in o.columns:
+        if col.id not in new_cols:
+            c.add(s, "removed", n.id, None, old=col.id, title=f"{name}, column '{col.label}'",
+                  detail=_column_kind(col), key=(n.id, "column", col.id))
+    for col in n.columns:
+        before = old_cols.get(col.id)
+        if before is None:
+            continue
+        where = f"{name}, column '{col.id}'"
+        c.field(s, n.id, "title", before.label, col.label, title=where, key=(n.id, "column", col.id, "title"))
+        c.field(s, n.id, "type", _column_words(before), _column_words(col), title=where,
+                key=(n.id, "column", col.id, "type"))
+
+
+def _row_words(row) -> str:
+    return f"{'total row' if row.total else 'row'} '{row.label}'"
+
+
+def _column_kind(col) -> str:
+    unit = display.column_unit(col)
+    return f"{col.type}{', ' + unit if unit else ''}"
+
+
+def _column_words(col) -> str:
+    return f"{col.label} ({_column_kind(col)})"
+
+
+def table_rows(c: Comparer, s: str, o, n) -> None:
+    old_rows, new_rows = {r.id: r for r in o.rows}, {r.id: r for r in n.rows}
+    name = _table_name(n)
+
+    def cells_text(t, row) -> str:
+        return "; ".join(f"{col.label} {display.table_cell(row.cell(col.id), col, with_unit=True)}"
+                         for col in t.columns if not row.cell(col.id).empty and row.cell(col.id).text != row.label)
+
+    for row in n.rows:
+        if row.id not in old_rows:
+            c.add(s, "added", n.id, None, new=row.id, title=f"{name}, {_row_words(row)}",
+                  detail=cells_text(n, row), key=(n.id, row.id))
+    for row in o.rows:
+        if row.id not in new_rows:
+            c.add(s, "removed", n.id, None, old=row.id, title=f"{name}, {_row_words(row)}",
+                  detail=cells_text(o, row), key=(n.id, row.id))
+    old_cols = {x.id: x for x in o.columns}
+    for row in n.rows:
+        before = old_rows.get(row.id)
+        if before is None:
+            continue
+        where = f"{name}, {_row_words(row)}"
+        for col in n.columns:
+            old_col = old_cols.get(col.id)
+            if old_col is None:
+                continue  # a new column: reported once, as added
+            oc, nc = before.cell(col.id), row.cell(col.id)
+            key = (n.id, row.id, col.id)
+            if col.summed and old_col.summed and (oc.value is not None or oc.empty) and \
+                    (nc.value is not None or nc.empty):
+                factor = Decimal(1)
+                if col.type == old_col.type == "money" and col.unit and old_col.unit:
+                    factor = MONEY_SCALE[old_col.unit.key] / MONEY_SCALE[col.unit.key]
+                c.value(s, n.id, col.label, rescale(oc.value, factor), nc.value, key=key, title=where,
+                        show=lambda v, col=col: display.table_value(v, col, with_unit=True),
+                        money=col.unit if col.type == "money" else None)
+                continue
+            was = display.table_cell(oc, old_col, with_unit=True)
+            now = display.table_cell(nc, col, with_unit=True)
+            if was == now:
+                continue
+            kind, direction = ("set" if oc.empty else "cleared" if nc.empty else "changed"), None
+            if col.type == "rag" and old_col.type == "rag" and not oc.empty and not nc.empty:
+                moved = rag_movement(oc.text, nc.text) if {oc.text, nc.text} <= set(RAG_ORDER) else None
+                if moved:
+                    kind, direction = moved
+            if nc.is_tbc:
+                kind = "tbc-introduced"
+            elif oc.is_tbc:
+                kind = "tbc-resolved"
+            c.add(s, kind, n.id, col.label, old=_json(oc.raw), new=_json(nc.raw), direction=direction, title=where,
+                  old_text=was, new_text=now, key=key)
+
+
+def _json(raw):
+    if raw is None or isinstance(raw, (bool, int, str)):
+        return raw
+    return str(getattr(raw, "text", raw))

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from opgen import display
 from opgen.model import MoneyUnit, Total, Value
-from opgen.periods import PeriodError, PlanDate
+from opgen.periods import PeriodError, When
 
 DASH = display.DASH  # an absent value
 ABSENT = "none"      # one side of a change had nothing
@@ -49,21 +49,32 @@ def total(t: Total) -> str:
     return display.total(t)
 
 
-def parse_date(text: str | None) -> PlanDate | None:
-    """A plan date from its YAML text, or None (absent, TBC or not a date)."""
-    if not text or text == "tbc":
+def parse_date(raw) -> When | None:
+    """An action's or milestone's date from its YAML value (a plan date, ongoing, {throughout: ...},
+    {from: ..., to: ...}), or None (absent, TBC or not a date)."""
+    if raw is None or raw == "" or raw == "tbc":
         return None
     try:
-        return PlanDate.parse(str(text))
-    except PeriodError:
+        return When.parse(raw)
+    except (PeriodError, TypeError):
         return None
 
 
-def date(text: str | None) -> str:
-    """A date as the other outputs show it ('March 2015', 'TBC'), or 'none'."""
-    if text is None or text == "":
+def date_source(raw) -> str | None:
+    """A date as the plan writes it, one line ('2015/16 Q4', 'ongoing', '{throughout: "2014/15"}'),
+    for the JSON record of a change; None when absent."""
+    if raw is None or raw == "":
+        return None
+    parsed = parse_date(raw) if isinstance(raw, dict) else None
+    return parsed.text if parsed else str(raw)
+
+
+def date(raw) -> str:
+    """A date as the other outputs show it ('Mar 2015', 'Ongoing', 'Throughout 2014/15', 'TBC'), or
+    'none'."""
+    if raw is None or raw == "":
         return ABSENT
-    return display.date_text(parse_date(text), str(text))
+    return display.date_text(parse_date(raw), raw)
 
 
 def rag(colour: str | None) -> str:

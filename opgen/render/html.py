@@ -6,8 +6,10 @@ truncation, number and date formatting) is done here, in small view-model builde
 stay declarative and every figure printed is computed in one place.
 
 Safety: the Jinja environment autoescapes everything; Markdown fields reach the page only through
-`opgen.richtext` (the `md` / `md_inline` filters), and no plan value is ever put in a URL
-attribute: anchors are generated here (`sec-3`, `act-3-2`), never taken from plan ids.
+`opgen.richtext` (the `md` / `md_inline` filters), and no free plan text is ever put in a URL
+attribute: anchors are generated here (`part-vision`, `part-domain-2`, `act-3-2`); a narrative
+chapter's anchor is `sec-<its id>`, and ids are letters, digits, '-', '_' and '.' only (the schema
+says so) and unique in the plan (the rules say so).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
-from opgen import display, richtext
+from opgen import chapters, display, richtext
 from opgen.diagnostics import WARNING, Diagnostic, format_yaml_path
 from opgen.figures import compare_stated
-from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value
-from opgen.periods import FinancialYear
+from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Value, target_periods
+from opgen.model import Section as PlanSection
+from opgen.periods import FinancialYear, Period
 from opgen.render.jinja import render
+from opgen.render.tables import chapters_printed, numbered_tables
 
 DASH = display.DASH
 RAG_KEYS = ("red", "amber", "green", "blue", "grey")
@@ -72,11 +76,12 @@ def truncate(text: str, limit: int) -> str:
 
 
 def short_rich(text: str | None, limit: int) -> Markup | str:
-    """Markdown shown inline when short enough; otherwise its plain text, shortened."""
+    """Markdown shown inline when short enough and one paragraph; otherwise its plain text (a
+    table as "cell | cell; ...", footnotes as "[1] ..."), shortened."""
     if not text:
         return ""
     flat = plain(text)
-    if len(flat) <= limit and "\n\n" not in str(text).strip() and "\n-" not in str(text):
+    if len(flat) <= limit and richtext.is_inline(text):
         return richtext.to_inline_html(text)
     return truncate(flat, limit)
 
@@ -85,10 +90,10 @@ def last_target(indicator: Indicator) -> tuple[str, Value] | None:
     """The target for the latest year that has a number, else the latest target of any kind."""
     if not indicator.targets:
         return None
-    years = sorted(indicator.targets)
-    numbered = [y for y in years if indicator.targets[y].is_number]
-    year = numbered[-1] if numbered else years[-1]
-    return year.label, indicator.targets[year]
+    periods = list(indicator.targets)  # sorted by time
+    numbered = [p for p in periods if indicator.targets[p].is_number]
+    period = numbered[-1] if numbered else periods[-1]
+    return display.period(period), indicator.targets[period]
 
 
 def identity(plan: Plan) -> dict[str, Any]:
@@ -118,6 +123,21 @@ class Section:
     number: str
     title: str
     children: list["Section"] = field(default_factory=list)
+    label: str = ""   # the number as the heading shows it: "3", "3.1", "Appendix A" ("" unnumbered)
+    kind: str = "chapter"   # chapter | front (before the contents, unnumbered) | appendix
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            self.label = self.number
+
+
+def _narrative_view(s: PlanSection, number: str, label: str, kind: str = "chapter") -> dict[str, Any]:
+    """A narrative chapter or subsection: its heading (numbered 3, 3.1, 3.1.1 or A, A.1), its body
+    (Markdown) and its subsections."""
+    subs = [_narrative_view(child, display.section_number(number, i), display.section_number(number, i), kind)
+            for i, child in enumerate(s.sections, 1)]
+    section = Section(f"sec-{s.id}", number, s.title, [v["section"] for v in subs], label, kind)
+    return {"section": section, "id": s.id, "level": s.level, "body": s.body or "", "subs": subs}
 
 
 def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear]) -> list[str]:
@@ -168,7 +188,7 @@ def rag_counts(actions: Iterable[Action]) -> list[dict[str, Any]]:
             for k in (*RAG_KEYS, "none") if counts.get(k)]
 
 
-def _indicator_row(ind: Indicator, years: list[FinancialYear], plan: Plan | None) -> dict[str, Any]:
+def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None) -> dict[str, Any]:
     latest = ind.latest_actual()
     return {
         "id": ind.id,
@@ -178,19 +198,16 @@ def _indicator_row(ind: Indicator, years: list[FinancialYear], plan: Plan | None
         "polarity": ind.polarity_label,
         "direction": "\u2193" if ind.polarity == "lower_is_better" else "\u2191",
         "baseline": display.indicator_value(ind, ind.baseline),
-        "baseline_period": display.period_note(ind.baseline_period),
+        "baseline_period": display.period_note(ind.baseline_period_words),
         "targets": [display.indicator_value(ind, ind.targets.get(y)) for y in years],
         "latest": display.indicator_value(ind, latest[1] if latest else None),
-        "latest_period": display.period_note(latest[0].label if latest else None),
+        "latest_period": display.period_note(latest[0] if latest else None),
         "source": ind.source or "",
     }
 
 
-def _indicator_years(indicators: list[Indicator], fallback: list[FinancialYear]) -> list[FinancialYear]:
-    years = set(fallback)
-    for ind in indicators:
-        years.update(ind.targets)
-    return sorted(years)
+def _indicator_years(indicators: list[Indicator], fallback: list[FinancialYear]) -> list[Period]:
+    return target_periods(indicators, fallback)
 
 
 def _qipp_view(plan: Plan) -> dict[str, Any] | None:
@@ -381,27 +398,49 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "totals": [display.total(b.funding_total(y)) for y in years],
         "minimum": _money_cells(b.minimum_contribution, years) if b.minimum_contribution else None,
         "actual": _money_cells(b.actual_contribution, years) if b.actual_contribution else None,
-        "metric_years": [y.label for y in metric_years],
+        "metric_years": [display.period(y) for y in metric_years],
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
     }
 
 
 def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     meta = plan.meta
-    sections: list[Section] = []
+    sections: list[Section] = []   # the contents: every chapter in order
+    numbered = [0]
+    arrangement = chapters.arrange(plan)
+    narrative: dict[str, dict[str, list]] = {"before": {}, "after": {}}
 
-    def add(title: str) -> Section:
-        section = Section(f"sec-{len(sections) + 1}", str(len(sections) + 1), title)
+    def add(title: str, anchor: str) -> Section:
+        numbered[0] += 1
+        section = Section(f"part-{anchor}", str(numbered[0]), title)
         sections.append(section)
         return section
 
-    # 1 vision
-    vision_section = add("Our vision")
+    def place(name: str, relation: str) -> None:
+        """Number the narrative chapters that go just before or after built-in chapter `name`."""
+        views = []
+        for s in getattr(arrangement, relation).get(name, []):
+            if name in chapters.FRONT:
+                view = _narrative_view(s, "", "", "front")
+            else:
+                numbered[0] += 1
+                view = _narrative_view(s, str(numbered[0]), str(numbered[0]))
+            sections.append(view["section"])
+            views.append(view)
+        narrative[relation][name] = views
+
+    place("document_control", "before")
+    place("document_control", "after")
+    # vision
+    place("vision", "before")
+    vision_section = add("Our vision", "vision")
+    place("vision", "after")
 
     # one section per domain
+    place("domains", "before")
     domains = []
     for d_index, domain in enumerate(plan.domains):
-        section = add(domain.title)
+        section = add(domain.title, f"domain-{d_index + 1}")
         actions = []
         for a_index, action in enumerate(domain.actions):
             view = _action_view(plan, action, f"act-{d_index + 1}-{a_index + 1}")
@@ -419,7 +458,10 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             "id": domain.id,
         })
 
+    place("domains", "after")
+
     # performance
+    place("performance", "before")
     indicator_years = _indicator_years(plan.indicators, meta.years)
     performance = None
     if plan.indicators:
@@ -427,31 +469,51 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         for ind in plan.indicators:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
             groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan))
-        performance = {"section": add("Performance and delivery summary"),
-                       "years": [y.label for y in indicator_years],
+        performance = {"section": add("Performance and delivery summary", "performance"),
+                       "years": [display.period(y) for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
                        "has_actuals": any(i.actuals for i in plan.indicators),
                        "has_sources": any(i.source for i in plan.indicators),
                        "sources": [{"id": i.id, "text": i.source} for i in plan.indicators if i.source]}
 
+    place("performance", "after")
+    place("qipp", "before")
     qipp = _qipp_view(plan)
     if qipp:
-        qipp["section"] = add("QIPP savings programme")
+        qipp["section"] = add("QIPP savings programme", "qipp")
+    place("qipp", "after")
+    place("risks", "before")
     risks = _risk_view(plan)
     if risks:
-        risks["section"] = add("Risk register")
+        risks["section"] = add("Risk register", "risks")
+    place("risks", "after")
+    place("finance", "before")
     finance = _finance_view(plan)
     if finance:
-        finance["section"] = add("Finance")
+        finance["section"] = add("Finance", "finance")
+    place("finance", "after")
+    place("bcf", "before")
     bcf = _bcf_view(plan)
     if bcf:
-        bcf["section"] = add("Better Care Fund")
+        bcf["section"] = add("Better Care Fund", "bcf")
+    place("bcf", "after")
 
     warnings = sorted((d for d in diagnostics if d.severity == WARNING), key=lambda d: (d.line, d.column, d.code))
     tbcs = [{"label": t.label, "where": format_yaml_path(t.path)} for t in plan.tbcs]
     inventory_section = None
+    place("inventory", "before")
     if tbcs or warnings:
-        inventory_section = add("Items to be confirmed and warnings")
+        inventory_section = add("Items to be confirmed and warnings", "inventory")
+    tables, appendix = tables_view(plan, chapters_printed(plan, inventory=inventory_section is not None))
+    tables_heading = display.TABLES_FOR_ALL_PROGRAMMES
+    place("inventory", "after")
+    tables_appendix = {"section": add(display.TABLES_APPENDIX, "tables"), "items": appendix} if appendix else None
+    appendices = []
+    for i, s in enumerate(arrangement.appendices):
+        letter = chapters.appendix_letter(i)
+        view = _narrative_view(s, letter, display.appendix(letter), "appendix")
+        sections.append(view["section"])
+        appendices.append(view)
 
     milestones_total = len(plan.milestones)
     qipp_headline = ""
@@ -481,6 +543,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "history": [{"version": display.version(h.version), "date": display.long_date(h.date), "author": h.author or "",
                      "summary": h.summary or ""} for h in meta.history],
         "sections": sections,
+        "narrative": narrative,
+        "appendices": appendices,
         "vision_section": vision_section,
         "mission": plan.vision.mission,
         "statements": [{"label": s.label, "text": s.text} for s in plan.vision.statements],
@@ -492,6 +556,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "finance": finance,
         "bcf": bcf,
         "inventory_section": inventory_section,
+        "tables": tables,
+        "tables_appendix": tables_appendix,
+        "tables_heading": tables_heading,
         "tbcs": tbcs,
         "warnings": [{"where": f"line {d.line}, column {d.column}" if d.line else "whole file",
                       "yaml_path": d.yaml_path, "message": d.message, "hint": d.hint} for d in warnings],
@@ -504,3 +571,49 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
 def operational_plan_html(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     """The full operational plan as HTML, for WeasyPrint (A4 portrait with landscape wide tables)."""
     return render("operational-plan.html.j2", **full_view(plan, list(diagnostics or [])))
+
+
+# --- data tables ----------------------------------------------------------------------------------
+
+_PILL_COLOURS = {"amber_red", "amber_green"} | set(RAG_LABELS)
+
+
+def _table_cell(c, numeric: bool) -> dict[str, Any]:
+    pill = None
+    if c.kind == "rag" and c.colour in _PILL_COLOURS:
+        pill = Pill(f"rag-{c.colour}", c.text)
+    elif c.kind == "rating" and c.colour in display.BAND_LABELS:
+        pill = band_pill(c.colour)
+    return {"text": c.text, "kind": c.kind, "pill": pill, "mark": c.mark, "flag": c.flag,
+            "unchecked": c.unchecked, "numeric": numeric}
+
+
+def _table(view) -> dict[str, Any]:
+    t = view.table
+    notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
+                                     (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
+    return {
+        "anchor": f"table-{view.number}",
+        "caption": view.caption,
+        "description": t.description or "",
+        "note": t.note or "",
+        "source": display.table_source(t.source) if t.source else "",
+        "notes": notes,
+        "row_notes": [{"label": r.label, "text": r.note} for r in view.rows if r.note],
+        "wide": view.wide,
+        "row_headers": bool(view.columns) and view.columns[0].kind == "text",
+        "columns": [{"heading": c.heading, "unit": c.unit, "kind": c.kind, "numeric": c.numeric}
+                    for c in view.columns],
+        "rows": [{"total": r.total, "cells": [_table_cell(c, col.numeric) for c, col in zip(r.cells, view.columns)]}
+                 for r in view.rows],
+    }
+
+
+def tables_view(plan: Plan, chapters: list[str]) -> tuple[dict[str, list[dict]], list[dict]]:
+    """The plan's data tables for the template: by chapter (in `chapters`, the chapters printed),
+    and the rest for the "Tables" appendix; numbered in print order."""
+    by_chapter: dict[str, list[dict]] = {c: [] for c in chapters}
+    appendix: list[dict] = []
+    for view in numbered_tables(plan, chapters):
+        (appendix if view.chapter is None else by_chapter[view.chapter]).append(_table(view))
+    return by_chapter, appendix

@@ -30,5 +30,6 @@ def environment() -> Environment:
 
 
 def render(template: str, **context: Any) -> str:
-    """Render one of the packaged templates with `context`."""
-    return environment().get_template(template).render(**context)
+    """Render one of the packaged templates with `context` (one page: footnote ids unique on it)."""
+    with richtext.id_scope():
+        return environment().get_template(template).render(**context)

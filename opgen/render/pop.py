@@ -236,7 +236,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         indicators.append({
             "title": truncate(ind.title, limits.title_chars),
             "baseline": display.indicator_value(ind, ind.baseline),
-            "baseline_period": ind.baseline_period or "",
+            "baseline_period": ind.baseline_period_words,
             "target": display.indicator_value(ind, target[1] if target else None),
             "target_year": target[0] if target else "",
             "direction": "\u2193" if ind.polarity == "lower_is_better" else "\u2191",

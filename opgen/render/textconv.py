@@ -9,7 +9,7 @@ import re
 from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
 from opgen import display
 from opgen.model import Plan
-from opgen.richtext import to_tree
+from opgen.richtext import element_plain, footnotes, is_footnotes, table_rows, to_tree
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u2018\u201c'\"(])")
 
@@ -30,16 +30,22 @@ def _sentences(text: str | None, indent: str) -> list[str]:
             if child.tag in ("ul", "ol"):
                 for number, item in enumerate(child.findall("li"), 1):
                     own = (item.text or "") + "".join(
-                        "".join(x.itertext()) + (x.tail or "") for x in item if x.tag not in ("ul", "ol", "p"))
+                        element_plain(x) + (x.tail or "") for x in item if x.tag not in ("ul", "ol", "p"))
                     paragraphs = [p for p in item if p.tag == "p"]
-                    own += " ".join("".join(p.itertext()) for p in paragraphs)
+                    own += " ".join(element_plain(p) for p in paragraphs)
                     bullet = "-" if child.tag == "ul" else f"{number}."
                     lines.append(f"{'  ' * depth}{bullet} {' '.join(own.split())}")
                     for sub in item:
                         if sub.tag in ("ul", "ol"):
                             walk([sub], depth + 1)
+            elif child.tag == "table":  # one row a line, so a changed cell is a changed line
+                for row in table_rows(child):
+                    lines.append(f"{'  ' * depth}| " + " | ".join(element_plain(c) for c in row) + " |")
+            elif is_footnotes(child):
+                for n, note in enumerate(footnotes(child), 1):
+                    lines.append(f"{'  ' * depth}[{n}] {element_plain(note)}")
             else:
-                lines.extend(_split_sentences("".join(child.itertext())))
+                lines.extend(_split_sentences(element_plain(child)))
 
     tree = to_tree(text)
     if tree.text and tree.text.strip():
@@ -78,6 +84,15 @@ def render_textconv(plan: Plan, warnings=()) -> str:
     for v in sorted(plan.vision.values):
         out.append(f"value: {v}")
 
+    if plan.sections:  # narrative chapters, in the plan's order (their order is part of the plan)
+        out += ["", "== Chapters"]
+        for x in plan.all_sections:
+            out.append(f"{'  ' * (x.level - 1)}[{x.id}] {x.title}")
+            if x.place:
+                out.append(f"  {x.id} place: " + ("appendix" if x.place.relation == "appendix"
+                                                   else f"{x.place.relation} {x.place.target}"))
+            out += _sentences(x.body, f"  {x.id} | ")
+
     out += ["", "== Domains"]
     for d in by_id(plan.domains):
         out.append(f"[{d.id}] {d.title}")
@@ -92,14 +107,16 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         current = display.rag(a.current_rag)
         out.append(f"[{a.id}] {a.title} ({current})")
         out.append(f"  {a.id} domain: {a.domain_id}")
-        for name in ("lead", "start_text", "due_text"):
-            value = getattr(a, name)
-            if value:
-                out.append(f"  {a.id} {name.replace('_text', '')}: {value}")
+        if a.lead:
+            out.append(f"  {a.id} lead: {a.lead}")
+        for name in ("start", "due"):
+            raw = getattr(a, f"{name}_text")
+            if raw:
+                out.append(f"  {a.id} {name}: {display.date_text(getattr(a, name), raw)}")
         for q, colour in sorted(a.rag.items()):
             out.append(f"  {a.id} RAG {q}: {display.rag(colour)}")
         for ms in by_id(a.milestones):
-            bits = ["due " + (ms.due_text or "\u2013")]
+            bits = ["due " + (display.date_text(ms.due, ms.due_text) or "\u2013")]
             if ms.status:
                 bits.append(display.milestone_status(ms.status) or ms.status)
             out.append(f"  {a.id} milestone [{ms.id}] {ms.title}: {', '.join(bits)}")
@@ -150,11 +167,12 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             if i.domain_id:
                 lines.append(f"  {i.id} domain: {i.domain_id}")
             if i.baseline is not None:
-                lines.append(f"  {i.id} baseline: {i.show(i.baseline)}" + (f" ({i.baseline_period})" if i.baseline_period else ""))
-            for year, value in sorted(i.targets.items()):
-                lines.append(f"  {i.id} target {year}: {i.show(value)}")
-            for quarter, value in sorted(i.actuals.items()):
-                lines.append(f"  {i.id} actual {quarter}: {i.show(value)}")
+                lines.append(f"  {i.id} baseline: {i.show(i.baseline)}"
+                             + (f" ({i.baseline_period_words})" if i.baseline_period_words else ""))
+            for period, value in i.targets.items():  # sorted by time
+                lines.append(f"  {i.id} target {display.period(period)}: {i.show(value)}")
+            for period, value in i.actuals.items():
+                lines.append(f"  {i.id} actual {display.period(period)}: {i.show(value)}")
             if i.source:
                 lines.append(f"  {i.id} source: {i.source}")
         return lines
@@ -190,6 +208,25 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             for year, value in sorted(getattr(b, name).items()):
                 out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += indicator_lines(b.metrics)
+
+    if plan.tables:
+        out += ["", "== Tables"]
+        for t in by_id(plan.tables):
+            out.append(f"[{t.id}] {t.title}" + (f" (in {t.chapter})" if t.chapter else " (appendix)"))
+            if t.source:
+                out.append(f"  {t.id} source: {t.source}")
+            out += _sentences(t.description, f"  {t.id} | ")
+            for col in t.columns:  # columns and rows in table order: a total adds up the rows above it
+                unit = display.column_unit(col)
+                out.append(f"  {t.id} column {col.id}: {col.label} ({col.type}{', ' + unit if unit else ''})")
+            for row in t.rows:
+                out.append(f"  {t.id} {'total row' if row.total else 'row'} [{row.id}] {row.label}")
+                for col in t.columns:
+                    cell = row.cell(col.id)
+                    if not cell.empty:
+                        out.append(f"  {t.id} {row.id} {col.label}: {display.table_cell(cell, col, with_unit=True)}")
+                out += _sentences(row.note, f"  {t.id} {row.id} note | ")
+            out += _sentences(t.note, f"  {t.id} note | ")
 
     tbcs = tbc_inventory(plan)
     out += ["", f"== TBC ({len(tbcs)})"] + [f"TBC: {tbcs[k]}" for k in sorted(tbcs, key=tbc_sort_key)]

@@ -13,7 +13,8 @@ What makes it a proper Word document rather than a dump:
 - RAG and risk bands as cell shading *and* a text label, in black or white, whichever meets WCAG AA
   on that colour;
 - Markdown fields as Word formatting (bold and italic runs, bullet and numbered lists, hyperlinks
-  with a relationship), never literal asterisks.
+  with a relationship, pipe tables as Word tables, footnotes as a Notes list after the text), never
+  literal asterisks or pipes.
 
 Plan text only ever goes into text nodes (lxml escapes it) after characters XML cannot hold are
 removed. The bytes are reproducible: fixed zip entry times, order, compression and permissions, and
@@ -37,7 +38,7 @@ import docx.document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from opgen import display, richtext
+from opgen import chapters, display, richtext
 from opgen.figures import compare_stated
 from opgen.model import (
     Action,
@@ -45,17 +46,22 @@ from opgen.model import (
     Plan,
     QippScheme,
     Risk,
+    Section,
     Total,
+    target_periods,
 )
 from opgen.periods import Quarter
 from opgen.render import document_timestamp
+from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
-    RAG_FILLS, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit, _para, _repack, _run,
+    RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
+    _insert_in_order, _para, _repack, _run,
     _sub, _table, _trim_paragraph, clean_text, house_styles, min_width, qn, text_colour_for,
 )
 
 DASH = display.DASH
+_RAG_STEP_FILLS = {**RAG_FILLS, "amber_red": "ED8B00", "amber_green": "78BE20"}  # five-point RAG steps
 
 
 @dataclass(slots=True)
@@ -85,13 +91,17 @@ class _Builder:
         return copy.deepcopy(template)
 
     def rich(self, markdown: str | None, style: str = "TableText",
-             lead: Sequence[etree._Element] = ()) -> list[etree._Element]:
+             lead: Sequence[etree._Element] = (), width: int | None = None) -> list[etree._Element]:
         """Markdown as Word paragraphs: bold and italic runs, lists in the List Bullet/Number styles,
-        hyperlinks through a relationship. `lead` runs (e.g. a bold label) open the first paragraph."""
+        hyperlinks through a relationship, pipe tables as Word tables (`width` twips wide; inside a
+        table cell, None: the cell's width) and footnotes as numbered notes after the text. `lead`
+        runs (e.g. a bold label) open the first paragraph."""
         tree = richtext.to_tree(clean_text(markdown))
         out: list[etree._Element] = []
         for block in tree:
-            self._block(block, style, 0, out)
+            self._block(block, style, 0, out, width)
+        if out and out[-1].tag == qn("w:tbl"):
+            out.append(_para(style=style, after=0))  # a cell ends with a paragraph; tables never touch
         if lead:
             first = out[0] if out else None
             ppr = first.find(qn("w:pPr")) if first is not None else None
@@ -103,10 +113,16 @@ class _Builder:
                 out.insert(0, _para(lead, style))
         return out
 
-    def _block(self, el: etree._Element, style: str, level: int, out: list) -> None:
+    def _block(self, el: etree._Element, style: str, level: int, out: list, width: int | None = None) -> None:
         tag = el.tag
         if tag in ("ul", "ol"):
             self._list(el, level, out)
+        elif tag == "table":
+            if out and out[-1].tag == qn("w:tbl"):
+                out.append(_para(style=style, after=0))
+            out.append(self._md_table(el, width))
+        elif richtext.is_footnotes(el):
+            self._footnotes(el, style, out)
         elif tag == "hr":
             return
         elif tag == "pre":
@@ -119,7 +135,7 @@ class _Builder:
             if el.text and el.text.strip():
                 out.append(_para(self._inline_text(el.text, PLAIN), style))
             for child in el:
-                self._block(child, style, level, out)
+                self._block(child, style, level, out, width)
         else:  # p and anything unexpected: its inline content
             p = _para(self._inline(el, PLAIN), style)
             _trim_paragraph(p)
@@ -129,7 +145,8 @@ class _Builder:
         ordered = el.tag == "ol"
         depth = min(level, 1)
         style = ("ListNumber", "ListNumber2")[depth] if ordered else ("ListBullet", "ListBullet2")[depth]
-        num = (0, self._restart_numbering(depth)) if ordered else None
+        start = int(el.get("start") or 1) if ordered else 1
+        num = (0, self._restart_numbering(depth, start)) if ordered else None
         for li in el.findall("li"):
             runs: list[etree._Element] = []
             first = True
@@ -163,9 +180,10 @@ class _Builder:
                     runs += self._inline_text(child.tail, PLAIN)
             flush(continued=True)
 
-    def _restart_numbering(self, depth: int) -> int:
-        """A new w:num over the List Number (2) definition, restarting at 1, so each ordered list
-        in the plan counts from 1 instead of carrying on from the previous one."""
+    def _restart_numbering(self, depth: int, start: int = 1) -> int:
+        """A new w:num over the List Number (2) definition, restarting at 1 (or the list's own
+        start), so each ordered list in the plan counts from 1 instead of carrying on from the
+        previous one."""
         if self._numbering is None:
             self._numbering = self.doc.part.numbering_part.element
             ids = [int(n.get(qn("w:numId"))) for n in self._numbering.iter(qn("w:num"))]
@@ -180,7 +198,7 @@ class _Builder:
         num = _sub(self._numbering, "w:num", numId=num_id)
         _sub(num, "w:abstractNumId", val=self._abstract.get(depth, self._abstract.get(0, "7")))
         override = _sub(num, "w:lvlOverride", ilvl=0)
-        _sub(override, "w:startOverride", val=1)
+        _sub(override, "w:startOverride", val=start)
         return num_id
 
     def _inline_text(self, text: str, fmt: Fmt) -> list[etree._Element]:
@@ -203,11 +221,85 @@ class _Builder:
             return self._inline(child, Fmt(fmt.bold, True, fmt.color, fmt.size, fmt.style))
         if tag == "br":
             return [_run("\n", fmt)]
+        if tag == "sup":  # a footnote reference: its number, superscript (the notes follow the text)
+            run = _run(" ".join("".join(child.itertext()).split()), fmt)
+            rpr = run.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = _el("w:rPr")
+                run.insert(0, rpr)
+            _insert_in_order(rpr, _el("w:vertAlign", val="superscript"), _RPR_ORDER)
+            return [run]
         if tag in ("ul", "ol"):
             return []  # lists are blocks, handled by _list
-        if tag == "a" and child.get("href") and len(child.get("href")) <= 2000:  # Word rejects longer URLs
+        if tag == "a" and child.get("href") and not child.get("href").startswith("#") \
+                and len(child.get("href")) <= 2000:  # Word rejects longer URLs
             return [self._hyperlink(child, fmt)]
         return self._inline(child, fmt)
+
+    def _md_table(self, table: etree._Element, width: int | None) -> etree._Element:
+        """A Markdown pipe table as a Word table in the annex's table style: the header row marked
+        to repeat, each column aligned as the Markdown says, every cell's text kept."""
+        rows = richtext.table_rows(table)
+        if not rows:
+            return _para(style="TableText")
+        ncols = max(len(r) for r in rows)
+        head = rows[0] if rows[0] and rows[0][0].tag == "th" else []
+        body = rows[1:] if head else rows
+        aligns: list[str | None] = []
+        for i in range(ncols):
+            cls = next((r[i].get("class") for r in rows if i < len(r) and r[i].get("class")), None)
+            aligns.append({"ta-right": "right", "ta-center": "center"}.get(cls or ""))
+        nested = not width  # inside a table cell: smaller type, so a few columns fit a narrow cell
+        fmt, size_pt = (Fmt(size=14), 7) if nested else (PLAIN, 9)
+        texts = [[richtext.element_plain(c) for c in r] for r in body]
+        cols = [Col(richtext.element_plain(head[i]) if i < len(head) else "",
+                    _fit([r[i] for r in texts if i < len(r)], 0.6 if nested else 1.2, 6.5, size_pt,
+                         header=richtext.element_plain(head[i]) if i < len(head) else ""),
+                    flex=0 if aligns[i] == "right" else 1, align=aligns[i])
+                for i in range(ncols)]
+        available = width or 0
+        out_rows = []
+        for r in body:
+            cells = []
+            for i in range(ncols):
+                runs = self._inline(r[i], fmt) if i < len(r) else []
+                p = _para(runs, "TableText", align=aligns[i], after=0 if nested else None)
+                _trim_paragraph(p)
+                cells.append(Cell([p], tight=nested))
+            out_rows.append(Row(cells))
+        caption = " | ".join(c.header for c in cols if c.header) or "Table"
+        tbl = _table(cols, out_rows, caption, max(min_width(cols), available) if width else min_width(cols))
+        if head:  # header cells may hold formatting: rebuild their runs from the Markdown
+            first = tbl.find(qn("w:tr"))
+            for i, tc in enumerate(first.findall(qn("w:tc"))):
+                p = tc.find(qn("w:p"))
+                for r in p.findall(qn("w:r")):
+                    p.remove(r)
+                for r in self._inline(head[i], fmt) if i < len(head) else []:
+                    p.append(r)
+                _trim_paragraph(p)
+        else:
+            tbl.remove(tbl.find(qn("w:tr")))
+        return tbl  # nested: ooxml._table sizes it to the cell it lands in (_fit_nested)
+
+    def _footnotes(self, div: etree._Element, style: str, out: list) -> None:
+        """Footnotes as a "Notes" list after the text: "1. ...", in a smaller grey run."""
+        notes = richtext.footnotes(div)
+        if not notes:
+            return
+        out.append(_para([_run(display.NOTES_LABEL, Fmt(bold=True, color=DARK_GREY, size=16))], style,
+                         keep_next=True, before=60, after=20))
+        for n, li in enumerate(notes, 1):
+            runs: list[etree._Element] = [_run(f"{n}. ", Fmt(color=DARK_GREY, size=16))]
+            blocks = [c for c in li if c.tag in ("p", "ul", "ol", "table")] or [li]
+            for k, block in enumerate(blocks):
+                if k:
+                    runs.append(_run("\n", Fmt(color=DARK_GREY, size=16)))
+                runs += self._inline(block, Fmt(color=DARK_GREY, size=16)) if block.tag == "p" or block is li \
+                    else [_run(richtext.element_plain(block), Fmt(color=DARK_GREY, size=16))]
+            p = _para(runs, style, after=20)
+            _trim_paragraph(p)
+            out.append(p)
 
     def _hyperlink(self, a: etree._Element, fmt: Fmt) -> etree._Element:
         href = clean_text(a.get("href")).strip()
@@ -278,14 +370,35 @@ class _Builder:
 
     # -- sections --------------------------------------------------------------------------------
 
+    # The annex's parts by the built-in chapter of the full plan they match, in the annex's order;
+    # the plan's narrative chapters go before or after them as in the full plan (those placed against
+    # a chapter the annex has no part for keep their order), appendices last.
+    ANNEX_ORDER = ("document_control", "vision", "domains", "qipp", "risks", "performance", "finance", "bcf",
+                   "inventory")
+
     def build(self) -> None:
-        self.about()
-        self.actions()
-        self.milestones()
-        self.qipp()
-        self.risks()
-        self.indicators()
-        self.open_points()
+        parts = {"domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
+                 "performance": (self.indicators,), "inventory": (self.data_tables, self.open_points)}
+        arrangement = chapters.arrange(self.plan)
+        self.about()  # the title page stays first
+        for name in self.ANNEX_ORDER:
+            for s in arrangement.before.get(name, []):
+                self.narrative(s)
+            for part in parts.get(name, ()):
+                part()
+            for s in arrangement.after.get(name, []):
+                self.narrative(s)
+        for i, s in enumerate(arrangement.appendices):
+            self.narrative(s, display.appendix(chapters.appendix_letter(i)))
+
+    def narrative(self, chapter: Section, label: str = "") -> None:
+        """A narrative chapter of the plan: Heading 1, its body, subsections as Heading 2 and 3."""
+        section, _ = self.section([])
+        for s in chapter.walk():
+            title = f"{label}: {s.title}" if label and s is chapter else s.title
+            section.blocks.append(self.heading(title, min(s.level, 3)))
+            if s.body:
+                section.blocks += self.rich(s.body, style=None)
 
     def about(self) -> None:
         plan, meta = self.plan, self.plan.meta
@@ -310,8 +423,9 @@ class _Builder:
         out.append(_para([_run("About this annex")], "Heading1", before=360))
         out.append(self.body_text(
             "This annex holds the plan's tables in a form that can be edited and pasted into board papers. "
-            "Figures, dates and ratings are as recorded in the plan; the full operational plan gives the "
-            "narrative. It contains:"))
+            "Figures, dates and ratings are as recorded in the plan; "
+            + ("the plan's own chapters are included as written. It contains:"
+               if plan.sections else "the full operational plan gives the narrative. It contains:")))
         contents = []
         if plan.actions:
             contents.append(f"Actions and delivery status: {display.plural(len(plan.actions), 'action')} in "
@@ -324,6 +438,11 @@ class _Builder:
             contents.append(f"Risks: {display.plural(len(plan.risks), 'risk')}")
         if plan.indicators:
             contents.append(f"Performance indicators: {display.plural(len(plan.indicators), 'indicator')}")
+        if plan.sections:
+            contents.append(f"Chapters of the plan: {', '.join(s.title for s in plan.sections)}")
+        if plan.tables:
+            contents.append(f"Tables: {display.plural(len(plan.tables), 'table')} from the plan, numbered as in "
+                            f"the full operational plan")
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:
@@ -612,20 +731,20 @@ class _Builder:
         indicators = self.plan.indicators
         if not indicators:
             return
-        years = sorted({y for i in indicators for y in i.targets} | set(self.plan.meta.years))
+        years = target_periods(indicators, self.plan.meta.years)
         has_actual = any(i.actuals for i in indicators)
         cols = [Col("ID", _fit([i.id for i in indicators], 1.4, 3.2)), Col("Indicator", 5.0, flex=1),
                 Col("Unit", _fit([i.unit_label for i in indicators], 1.2, 2.8, header="Unit")),
                 Col("Polarity", _fit([i.polarity_label for i in indicators], 1.5, 3.0, header="Polarity")),
                 Col("Baseline", _fit([display.indicator_value(i, i.baseline) for i in indicators] +
-                                     [display.period_note(i.baseline_period) for i in indicators if i.baseline_period],
+                                     [display.period_note(i.baseline_period_words) for i in indicators if i.baseline_period_words],
                                      1.8, 2.8, header="Baseline"), align="right")]
-        cols += [Col(y.label, 1.9, align="right", group="Target") for y in years]
+        cols += [Col(display.period(y), 1.9, align="right", group="Target") for y in years]
         if has_actual:
             cols.append(Col("Latest actual", 2.5, align="right"))
         section, width = self.section([self.heading("Performance indicators", 1)], [cols])
         section.blocks.append(self.body_text(
-            "Baseline and target for each financial year, as written in the plan (decimals as stated). "
+            "Baseline and targets by period, as written in the plan (decimals as stated). "
             "Polarity says whether a lower or a higher value is better."))
         rows: list[Row] = []
         for domain_title, group in _grouped(indicators, lambda i: i.domain_id, self.plan):
@@ -636,19 +755,89 @@ class _Builder:
 
     def _indicator_row(self, ind: Indicator, years, has_actual: bool) -> Row:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
-        if ind.baseline_period:
-            baseline.append(self.text_para(display.period_note(ind.baseline_period), align="right", fmt=MUTED))
+        if ind.baseline_period_words:
+            baseline.append(self.text_para(display.period_note(ind.baseline_period_words), align="right", fmt=MUTED))
         cells = [self.cell(ind.id), self.cell(ind.title), self.cell(ind.unit_label), self.cell(ind.polarity_label),
                  Cell(baseline)]
         cells += [self.value_cell(display.indicator_value(ind, ind.targets.get(y))) for y in years]
         if has_actual:
             latest = ind.latest_actual()
             if latest:
-                quarter, value = latest
+                period, value = latest
                 cells.append(Cell([self.text_para(display.indicator_value(ind, value), align="right"),
-                                   self.text_para(display.period_note(quarter.label), align="right", fmt=MUTED)]))
+                                   self.text_para(display.period_note(period), align="right", fmt=MUTED)]))
             else:
                 cells.append(self.dash("right"))
+        return Row(cells)
+
+    def data_tables(self) -> None:
+        """The plan's data tables, numbered as in the full plan; a table too wide for a portrait page
+        gets a landscape section of its own."""
+        plan = self.plan
+        if not plan.tables:
+            return
+        views = numbered_tables(plan, chapters_printed(plan, inventory=bool(plan.tbcs or self.warnings)))
+        section = None
+        for i, view in enumerate(views):
+            cols = self._table_cols(view)
+            wide = min_width(cols) > PORTRAIT_WIDTH
+            if section is None or wide or section.landscape:
+                section, width = self.section([self.heading(display.TABLES_APPENDIX, 1)] if i == 0 else [], [cols])
+            out = section.blocks
+            out.append(_para([_run(view.caption)], "Heading2", keep_next=True, before=0 if not out else None))
+            if view.table.description:
+                out += self.rich(view.table.description, style="Normal")
+            out.append(_table(cols, [self._table_row(view, row) for row in view.rows], view.caption, width))
+            notes = [note for note, show in ((display.TABLE_DIFFERS_NOTE, view.differs),
+                                             (display.TABLE_UNCHECKED_NOTE, view.incomplete)) if show]
+            for note in notes:
+                out.append(self.body_text(note, MUTED, before=80, after=0))
+            for row in view.rows:
+                if row.note:
+                    out += self.rich(row.note, style="Normal", lead=[_run(f"{row.label}: ", BOLD)])
+            if view.table.note:
+                out += self.rich(view.table.note, style="Normal")
+            if view.table.source:
+                out.append(self.body_text(display.table_source(view.table.source), Fmt(italic=True, color=DARK_GREY),
+                                          before=80))
+
+    def _table_cols(self, view: TableView) -> list[Col]:
+        cols = []
+        for i, c in enumerate(view.columns):
+            texts = [r.cells[i].text for r in view.rows]
+            header = c.heading + (f"\n{c.unit}" if c.unit else "")
+            if c.kind == "text":
+                cols.append(Col(header, _fit(texts, 2.6, 5.5, header=c.heading), flex=1))
+            elif c.kind in ("rag", "rating"):
+                cols.append(Col(header, _fit(texts, 1.9, 2.8, bold=True, header=c.heading), align="center"))
+            elif c.kind == "tick":
+                cols.append(Col(header, _fit(texts, 1.2, 2.4, header=c.heading), align="center"))
+            elif c.numeric:
+                flags = [r.cells[i].flag for r in view.rows if r.cells[i].flag]
+                cols.append(Col(header, _fit(texts + flags, 1.5, 4.0 if flags else 3.2, bold=True, header=c.heading),
+                                align="right"))
+            else:
+                cols.append(Col(header, _fit(texts, 1.8, 3.0, header=c.heading)))
+        return cols
+
+    def _table_row(self, view: TableView, row) -> Row:
+        cells = []
+        total_fmt = BOLD if row.total else PLAIN
+        for column, c in zip(view.columns, row.cells):
+            align = "right" if column.numeric else ("center" if column.kind in ("rag", "rating", "tick") else None)
+            if c.kind == "missing":
+                cell = self.dash(align)
+            elif c.colour and column.kind == "rag" and c.colour in _RAG_STEP_FILLS:
+                cell = self.shaded(c.text, _RAG_STEP_FILLS[c.colour])
+            elif c.colour and column.kind == "rating" and c.colour in BAND_FILLS:
+                cell = self.shaded(c.text, BAND_FILLS[c.colour])
+            else:
+                cell = self.cell(c.text, align=align, fmt=total_fmt)
+            if c.flag:
+                cell.paras.append(self.text_para(c.flag, align=align, fmt=MUTED))
+            if row.total and not cell.fill:
+                cell.fill = PALE_GREY
+            cells.append(cell)
         return Row(cells)
 
     def open_points(self) -> None:

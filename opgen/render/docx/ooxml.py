@@ -310,9 +310,43 @@ def _table(cols: Sequence[Col], rows: Sequence[Row], caption: str, available: in
             if cell.valign:
                 _sub(tcpr, "w:vAlign", val=cell.valign)
             for p in cell.paras or [_para(style="TableText")]:
+                if p.tag == qn("w:tbl"):
+                    _fit_nested(p, sum(widths[i:i + span]) - (56 if cell.tight else 170))
                 tc.append(p)
             i += span
     return tbl
+
+
+def _fit_nested(tbl: etree._Element, inner: int) -> None:
+    """A table inside a table cell (a Markdown table in a description), sized to the cell: its
+    columns keep their natural widths when they fit; otherwise the widest (text) columns give way
+    first, down to a common cap, so short figures stay on one line."""
+    grid = tbl.find(qn("w:tblGrid"))
+    cols = [int(g.get(qn("w:w"))) for g in grid]
+    if sum(cols) > inner > 0:
+        widths = sorted(cols)
+        cap, rest = 0, inner
+        for k, w in enumerate(widths):  # water-filling: the largest cap with sum(min(w, cap)) <= inner
+            share = rest // (len(widths) - k)
+            if w > share:
+                cap = share
+                break
+            rest -= w
+        cols = [min(w, cap) for w in cols] if cap >= 200 else [max(int(w * inner / sum(cols)), 200) for w in cols]
+    for g, w in zip(grid, cols):
+        g.set(qn("w:w"), str(w))
+    tblpr = tbl.find(qn("w:tblPr"))
+    tblw = tblpr.find(qn("w:tblW"))
+    tblw.set(qn("w:w"), str(sum(cols)))
+    tblw.set(qn("w:type"), "dxa")
+    for tr in tbl.findall(qn("w:tr")):
+        k = 0
+        for tc in tr.findall(qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = tcpr.find(qn("w:gridSpan"))
+            n = int(span.get(qn("w:val"))) if span is not None else 1
+            tcpr.find(qn("w:tcW")).set(qn("w:w"), str(sum(cols[k:k + n])))
+            k += n
 
 
 @dataclass(slots=True)
@@ -506,6 +540,7 @@ def house_styles(doc: docx.document.Document) -> None:
     restyle("Subtitle", size=28, color=DARK_GREY, italic=False, after=360)
     restyle("Heading1", size=32, color=DARK_BLUE, before=0, after=160)
     restyle("Heading2", size=26, color=BLUE, before=280, after=120)
+    restyle("Heading3", size=22, color=DARK_BLUE, before=200, after=80)
     for list_style in ("ListBullet", "ListBullet2", "ListNumber", "ListNumber2", "ListContinue", "ListContinue2"):
         restyle(list_style, size=18, after=40)
 
