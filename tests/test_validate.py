@@ -290,4 +290,9 @@ def test_huge_figure_is_shown_not_crashed_on():
 
     assert format_decimal(Decimal("1E+3")) == "1,000"
     assert format_decimal(Decimal("3.4028155562455428E+38")).startswith("340,281,555,624,554,280,000")
-    assert codes(diagnose(plan(qipp__stated_total={"2025/26": 3.4028155562455428e+38})), "error") == []
+    # a figure no plan states is refused where it is read, with its line (opgen.load.MAX_NUMBER)
+    from opgen.pipeline import plan_from_bytes
+
+    result = plan_from_bytes(dump(plan(qipp__stated_total={"2025/26": 3.4028155562455428e+38})).encode(), "p.yaml")
+    [d] = result.report.errors
+    assert d.severity == "error" and d.line > 0 and "too large for a plan figure" in d.message
