@@ -37,8 +37,9 @@ def present(plan: Plan) -> set[str]:
         have.add("qipp")
     if plan.risks:
         have.add("risks")
-    if plan.finance and (plan.finance.years or plan.finance.note):
-        have.add("finance")
+    f = plan.finance
+    if f and (f.all_lines() or f.assumptions or f.note or any(f.group_stated(g) for g in ("allocation", "expenditure"))):
+        have.add("finance")  # what opgen.render.finance prints a chapter for
     if plan.bcf is not None:
         have.add("bcf")
     return have

@@ -272,7 +272,7 @@ def test_a_tbc_baseline_period_is_in_the_tbc_inventory():
     assert [t.label for t in result.plan.tbcs] == ["Indicator KPI-A baseline period"]
     assert "tbc" in codes(result.report.warnings)
     html = operational_plan_html(result.plan, result.report.diagnostics)
-    assert "Indicator KPI-A baseline period" in html
+    assert "Indicator KPI-A ‘A&amp;E within four hours’, baseline period" in html  # named in words
 
 
 def test_a_number_with_commas_says_write_it_without():

@@ -243,14 +243,14 @@ def test_tbc_confidence_is_a_tbc_not_a_colour():
     assert any(d.code == "tbc" and d.yaml_path == "qipp.schemes[1].confidence" for d in result.report.diagnostics)
     text = pdf_text(TEXT)
     assert re.search(r"Q-02 Prescribing .{0,60}?300 .{0,10}?300 TBC", text)
-    assert "QIPP Q-02 confidence" in text.split("Values to be confirmed", 1)[1]  # the PDF's TBC inventory
+    assert "QIPP scheme Q-02 ‘Prescribing’, confidence" in text.split("Values to be confirmed", 1)[1]  # the PDF's TBC inventory
     html = operational_plan_html(result.plan, [])
     assert 'rag-tbc' not in html
     cells = shaded_cells(annex(TEXT))
     [(fill, _)] = [(fill, colour) for t, fill, colour in cells if t == "TBC"]
     assert fill is None  # never shaded as a colour
     assert ("Medium to high", RAG_FILLS["amber_green"]) in [(t, f) for t, f, _ in cells]
-    assert "QIPP Q-02 confidence" in [t for t, _, _ in cells]  # the annex's TBC inventory
+    assert "QIPP scheme Q-02 ‘Prescribing’, confidence" in [t for t, _, _ in cells]  # the annex's TBC inventory
 
 
 def test_diff_of_tbc_confidence():
