@@ -121,6 +121,7 @@ class TbcItem:
 
     path: tuple
     label: str
+    what: str = "value"   # what is unconfirmed, for the fix: "value", "period", "date", "version", "lead"...
 
 
 @dataclass(slots=True)
@@ -925,6 +926,44 @@ def _when_tbc(raw) -> bool:
     return raw == "tbc" or (isinstance(raw, dict) and "tbc" in raw.values())
 
 
+# Text facts a plan may write as tbc where its source lacks them (`version: tbc`): (the list, or the
+# object, the field is in; the field; the label for people, from the item; what is unconfirmed).
+_TEXT_TBC_FIELDS: tuple[tuple[tuple, str, Any, str], ...] = (
+    (("organisation",), "name", lambda x: "Organisation name", "name"),
+    (("organisation",), "code", lambda x: "Organisation code", "code"),
+    (("plan",), "title", lambda x: "Plan title", "title"),
+    (("plan",), "version", lambda x: "Plan version", "version"),
+    (("plan",), "date", lambda x: "Plan date", "date"),
+    (("plan", "signatories", "*"), "name", lambda x: f"Signatory name ({x.get('role')})", "name"),
+    (("plan", "signatories", "*"), "date", lambda x: f"Signatory {x.get('name')} date", "date"),
+    (("plan", "history", "*"), "version", lambda x: f"Version history entry dated {x.get('date')}: version", "version"),
+    (("plan", "history", "*"), "date", lambda x: f"Version {x.get('version')} date", "date"),
+    (("plan", "approvals", "*"), "date", lambda x: f"Approval by {x.get('body')} date", "date"),
+    (("domains", "*"), "lead", lambda x: f"Domain {x.get('id')} lead", "lead"),
+    (("actions", "*"), "lead", lambda x: f"Action {x.get('id')} lead", "lead"),
+    (("qipp", "schemes", "*"), "lead", lambda x: f"QIPP {x.get('id')} lead", "lead"),
+    (("risks", "*"), "owner", lambda x: f"Risk {x.get('id')} owner", "owner"),
+)
+
+
+def _text_tbcs(data: dict, tbcs: list[TbcItem]) -> None:
+    """Text facts written tbc (a version, a date, a lead the source does not give) are TBCs too,
+    listed with the figures for reviewers."""
+    for where, name, label, what in _TEXT_TBC_FIELDS:
+        owners: list[tuple[tuple, Any]] = [((), data)]
+        for part in where:
+            nxt: list[tuple[tuple, Any]] = []
+            for path, node in owners:
+                if part == "*":
+                    nxt += [(path + (i,), x) for i, x in enumerate(node)] if isinstance(node, list) else []
+                elif isinstance(node, dict) and part in node:
+                    nxt.append((path + (part,), node[part]))
+            owners = nxt
+        for path, node in owners:
+            if isinstance(node, dict) and isinstance(node.get(name), str) and node[name].strip().lower() == "tbc":
+                tbcs.append(TbcItem(path + (name,), label(node), what))
+
+
 def _text(raw: Any) -> str | None:
     return None if raw is None else str(raw)
 
@@ -960,7 +999,7 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
         tbcs.append(TbcItem(path + ("baseline", "value"), f"{label} baseline"))
     period_text = baseline.get("period")
     if period_text == "tbc":
-        tbcs.append(TbcItem(path + ("baseline", "period"), f"{label} baseline period"))
+        tbcs.append(TbcItem(path + ("baseline", "period"), f"{label} baseline period", "period"))
     return Indicator(
         id=raw["id"], domain_id=raw.get("domain"), title=raw["title"], unit=raw.get("unit"),
         polarity=raw.get("polarity"), headline=bool(raw.get("headline")), source=raw.get("source"),
@@ -1018,6 +1057,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         approvals=[Approval(a["body"], _text(a.get("date")), a.get("decision"), a.get("note"))
                    for a in p.get("approvals") or []],
     )
+    _text_tbcs(data, tbcs)
     scales = _scales(data.get("scales"))
     bands = dict(p.get("risk_bands") or DEFAULT_BANDS)
     v = data["vision"]
@@ -1035,7 +1075,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         for j, m in enumerate(a.get("milestones") or []):
             due_text = m.get("due")
             if _when_tbc(due_text):
-                tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date"))
+                tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date", "date"))
             milestones.append(Milestone(m["id"], m["title"], _when(due_text), due_text, m.get("status"),
                                         path + ("milestones", j), see=list(m.get("see") or [])))
         rag: dict[Quarter, str] = {}
@@ -1047,7 +1087,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
                 rag[Quarter(year, int(key[1]))] = colour
         for field_name in ("start", "due"):
             if _when_tbc(a.get(field_name)):
-                tbcs.append(TbcItem(path + (field_name,), f"Action {a['id']} {field_name} date"))
+                tbcs.append(TbcItem(path + (field_name,), f"Action {a['id']} {field_name} date", "date"))
         action = Action(
             id=a["id"], domain_id=a["domain"], title=a["title"], lead=a.get("lead"),
             description=a.get("description"), mitigation=a.get("mitigation"),

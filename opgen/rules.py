@@ -80,6 +80,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_tbcs(c, plan)
     _check_unmitigated(c, plan)
     _check_indicators(c, plan)
+    _check_domains(c, plan)
     _check_risks(c, data, plan)
     _check_finance_periods(c, data)
     _check_finance(c, plan)
@@ -142,19 +143,19 @@ def _check_sections(c: _Checker, plan: Plan) -> None:
 
 
 def _check_ids(c: _Checker, data: dict) -> None:
-    seen: dict[str, tuple] = {}
+    uses: dict[str, list[tuple]] = {}
     for pattern in (x.path for x in ID_LISTS if x.scope == "plan"):  # rows and columns: _check_tables
         for path, item in _items(data, pattern):
             item_id = item.get("id")
-            if not isinstance(item_id, str):
-                continue
-            if item_id in seen:
-                first_line = c.doc.position(seen[item_id] + ("id",))[0]
-                c.error(path + ("id",), "duplicate-id",
-                        f"the id '{item_id}' is used twice (first at line {first_line})",
-                        "give each item its own id: the diff matches items across versions by id")
-            else:
-                seen[item_id] = path
+            if isinstance(item_id, str):
+                uses.setdefault(item_id, []).append(path + ("id",))
+    for item_id, paths in uses.items():
+        # the lists are visited list by list, not in file order: the first use is the first in the file
+        first, *later = sorted(paths, key=lambda p: c.doc.position(p))
+        for path in later:
+            c.error(path, "duplicate-id",
+                    f"the id '{item_id}' is used twice (first at line {c.doc.position(first)[0]})",
+                    "give each item its own id: the diff matches items across versions by id")
     domain_ids = [d.get("id") for d in data.get("domains") or [] if isinstance(d, dict)]
     for pattern in DOMAIN_REFERENCES:
         for path, item in _items(data, pattern):
@@ -428,8 +429,11 @@ def _check_totals(c: _Checker, plan: Plan) -> None:
 
 
 def _check_tbcs(c: _Checker, plan: Plan) -> None:
+    """One warning per TBC (never merged: each names its own item), saying what is unconfirmed:
+    a value, a period, a date, a version."""
     for item in plan.tbcs:
-        c.warning(item.path, "tbc", f"{item.label} is still TBC", "confirm the value before the plan goes to the board")
+        c.warning(item.path, "tbc", f"{item.label} is still TBC",
+                  f"confirm the {item.what} before the plan goes to the board")
 
 
 def _check_unmitigated(c: _Checker, plan: Plan) -> None:
@@ -453,10 +457,41 @@ def _check_indicators(c: _Checker, plan: Plan) -> None:
     for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
         if indicator.baseline is None:
             c.warning(indicator.path, "no-baseline", f"indicator {indicator.id} has no baseline",
-                      "add baseline: {value: ..., period: ...} (or value: tbc)")
+                      "add baseline: {value: ..., period: ...} if the source gives one; if it gives none, leaving "
+                      "it out is right (value: tbc is for a baseline still to be confirmed)",
+                      cause="indicators have no baseline")
         if not indicator.targets:
             c.warning(indicator.path, "no-target", f"indicator {indicator.id} has no target",
-                      'add targets: {"YYYY/YY": ...} (or tbc)')
+                      'add targets: {"YYYY/YY": ...} if the source gives them; if it gives none, leaving them out '
+                      "is right (tbc is for a target still to be confirmed)",
+                      cause="indicators have no target")
+    for indicators in (plan.indicators, plan.bcf.metrics if plan.bcf else []):
+        first_of: dict[str, object] = {}
+        for indicator in indicators:
+            key = " ".join(str(indicator.title or "").split()).casefold()
+            if not key:
+                continue
+            if key in first_of:
+                first = first_of[key]
+                c.warning(indicator.path + ("title",), "duplicate-title",
+                          f"indicator {indicator.id} has the same title as indicator {first.id} "
+                          f"(line {c.doc.position(first.path + ('title',))[0]}): '{indicator.title}'",
+                          "if it is a copy, remove it; if it measures something else, say what in its title")
+            else:
+                first_of[key] = indicator
+
+
+def _check_domains(c: _Checker, plan: Plan) -> None:
+    """A domain (programme) with no actions prints as an empty programme: usually an action's
+    domain: is wrong, or the domain is left over."""
+    used = {a.domain_id for a in plan.actions}
+    if used - {d.id for d in plan.domains}:
+        return  # an action names a domain that does not exist (an error): it may be one of these
+    for domain in plan.domains:
+        if domain.id not in used:
+            c.warning(domain.path + ("id",), "domain-no-actions", f"domain {domain.id} ({domain.title}) has no actions",
+                      f"give it its actions (domain: {domain.id}), or remove it if the plan has none for it",
+                      cause="domains have no actions")
 
 
 def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
@@ -467,7 +502,8 @@ def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
     for risk in plan.risks:
         if risk.current is None and data["risks"][risk.path[1]].get("rating") is None:  # (an unknown word is an error)
             c.warning(risk.path, "risk-unrated", f"risk {risk.id} has no rating",
-                      "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme")
+                      "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme",
+                      cause="risks have no rating")
         if risk.current and risk.rating and risk.band_of(risk.score) != risk.rating:
             c.warning(risk.path + ("rating",), "risk-rating-mismatch",
                       f"risk {risk.id} is rated {risk.rating_word or risk.rating}, but likelihood x impact = {risk.score} is "

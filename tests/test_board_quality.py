@@ -125,10 +125,14 @@ def test_board_papers_name_open_items_in_words_without_yaml_positions(path):
     open_points = annex_words[annex_words.rindex("Open points"):]
     assert not POSITION.search(open_points), POSITION.search(open_points)
     html_inventory = flat(unescape(html[html.rindex("Items to be confirmed and warnings"):]))
-    # each TBC is named by its item's id and title, then the field
+    # each TBC is named by its item's id and title, then the field (a plan-wide fact, `version: tbc`,
+    # by its section: "Plan details version")
     for t in plan.tbcs:
         words = display.item_in_words(plan, t.path)
-        assert "\u2018" in words and words.split(" ", 2)[1] in t.label
+        if t.path[0] in ("plan", "organisation"):
+            assert words.startswith(display.SECTION_WORDS[t.path[0]]) and words.endswith(t.label.split()[-1])
+        else:
+            assert "\u2018" in words and words.split(" ", 2)[1] in t.label
         assert words in html_inventory and words in open_points
     # warnings are named in words too: an item by id and title, a section's own figure by section
     for d in result.report.warnings:
