@@ -255,10 +255,10 @@ def test_relationship_and_numbering_ids_are_unique(skc_result):
     num_ids = [n.get(qn("w:numId")) for n in numbering.iter(qn("w:num"))]
     assert len(num_ids) == len(set(num_ids))
     # each ordered list restarts at 1 with its own w:num
-    used = [p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
+    used = {"".join(x.text or "" for x in p.iter(qn("w:t"))): p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
             for p in body(document).iter(qn("w:p"))
-            if p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None]
-    assert len(set(used)) == 2
+            if p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None}
+    assert used["one"] == used["two"] and used["again"] == used["more x"] and used["one"] != used["again"]
 
 
 # --- Markdown ----------------------------------------------------------------------------------
