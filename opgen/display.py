@@ -588,14 +588,16 @@ def rule_percent(computed: Decimal | None, stated: Value | None, from_stated: bo
 
 # --- v2: national codes, action status, qualitative assessments, drivers -----------------------------
 
-def indicator_code(code: str | None) -> str:
-    """An indicator's national code as printed beside its title: '[E.B.1]', or ''."""
-    return f"[{code}]" if code else ""
+def indicator_code(code: str | None, id: str | None = None) -> str:
+    """An indicator's national code as printed beside its title: '[E.B.1]', or '' (also where the
+    plan uses the code as the id, which is printed already)."""
+    return f"[{code}]" if code and code != id else ""
 
 
-def indicator_title(title: str, code: str | None) -> str:
+def indicator_title(title: str, code: str | None, id: str | None = None) -> str:
     """'Referral to treatment within 18 weeks [E.B.1]': the title with its national code, if any."""
-    return f"{title} {indicator_code(code)}" if code else title
+    shown = indicator_code(code, id)
+    return f"{title} {shown}" if shown else title
 
 
 def action_status(status: str | None) -> str:

@@ -454,6 +454,8 @@ def _check_unmitigated(c: _Checker, plan: Plan) -> None:
 
 def _check_indicators(c: _Checker, plan: Plan) -> None:
     for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        if indicator.assessments and not (indicator.targets or indicator.actuals or indicator.baseline):
+            continue  # assessed in words only (the source gives no figure): asking for figures invites invention
         if indicator.baseline is None:
             c.warning(indicator.path, "no-baseline", f"indicator {indicator.id} has no baseline",
                       "add baseline: {value: ..., period: ...} (or value: tbc)")

@@ -246,3 +246,18 @@ def test_a_calendar_year_is_a_due_date_printed_as_written(plan, pdf_text, word_t
 def test_a_calendar_year_still_rejects_nonsense():
     result = result_of(PLAN.replace('due: "2015"', 'due: "20155"'))
     assert not result.ok
+
+
+def test_an_indicator_assessed_only_in_words_is_not_asked_for_figures(plan):
+    pyll = [d for d in plan.report.warnings if "PYLL" in d.message]
+    assert pyll == []  # no "has no baseline" / "has no target": the source gives none
+    rtt = [d.message for d in plan.report.warnings if "RTT" in d.message]
+    assert "indicator RTT has no baseline" in rtt  # figures given elsewhere: still asked for a baseline
+
+
+def test_a_code_used_as_the_id_is_not_printed_twice():
+    result = result_of(PLAN.replace("  - id: RTT\n    code: E.B.1", "  - id: E.B.1\n    code: E.B.1"))
+    assert result.ok
+    document = docx.Document(io.BytesIO(annex_docx(result.plan, result.report.diagnostics)))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "Referral to treatment within 18 weeks" in cells and not any("[E.B.1]" in c for c in cells)

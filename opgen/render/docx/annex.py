@@ -878,8 +878,8 @@ class _Builder:
         if ind.baseline_period_words:
             baseline.append(self.text_para(display.period_note(ind.baseline_period_words), align="right", fmt=MUTED))
         cells = [self.cell(ind.id),
-                 (self.titled_cell(display.indicator_title(ind.title, ind.code), see=ind.see, fmt=PLAIN) if ind.see
-                  else self.cell(display.indicator_title(ind.title, ind.code))),
+                 (self.titled_cell(display.indicator_title(ind.title, ind.code, ind.id), see=ind.see, fmt=PLAIN) if ind.see
+                  else self.cell(display.indicator_title(ind.title, ind.code, ind.id))),
                  self.cell(display.unit(ind.unit_label), fmt=PLAIN if ind.unit else MUTED),
                  self.cell(display.polarity(ind.polarity), fmt=PLAIN if ind.polarity else MUTED),
                  Cell(baseline)]
