@@ -261,3 +261,8 @@ def test_a_code_used_as_the_id_is_not_printed_twice():
     document = docx.Document(io.BytesIO(annex_docx(result.plan, result.report.diagnostics)))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert "Referral to treatment within 18 weeks" in cells and not any("[E.B.1]" in c for c in cells)
+
+
+def test_a_calendar_year_due_date_that_moves_is_reported_as_slipped():
+    text = changed(PLAN, PLAN.replace('    due: "2015"\n', '    due: "2016"\n'))
+    assert "2015" in text and "2016" in text and "slipped" in text
