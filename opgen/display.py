@@ -56,6 +56,16 @@ RAG_MEANINGS = {
 CHAPTER_NAMES = {"document_control": "document control", "vision": "vision", "domains": "programme",
                  "performance": "performance", "qipp": "QIPP", "risks": "risk register", "finance": "finance",
                  "bcf": "Better Care Fund", "inventory": "inventory"}
+ACTION_STATUS_LABELS = {"not_started": "Not started", "in_progress": "In progress", "paused": "Paused",
+                        "stopped": "Stopped", "revised": "Revised", "complete": "Complete"}
+ASSESSMENT_LABELS = {"above_target": "Above target", "on_target": "On target", "below_target": "Below target",
+                     "improving": "Improving", "no_change": "No change", "worsening": "Worsening"}
+DRIVER_KIND_LABELS = {"national": "National", "regional": "Regional", "local": "Local", "provider": "Provider",
+                      "engagement": "Engagement", "other": "Other"}
+DRIVERS = "What the plan responds to"
+REFRESHES = "This plan refreshes"
+LATEST_ASSESSMENT = "Latest assessment"
+ACTION_STATUS = "Status"
 POLARITY_LABELS = {"lower_is_better": "Lower is better", "higher_is_better": "Higher is better"}
 POLARITY_ARROWS = {"lower_is_better": "\u2193", "higher_is_better": "\u2191"}
 DECISION_LABELS = {"approved": "Approved", "endorsed": "Endorsed", "noted": "Noted",
@@ -574,3 +584,48 @@ def rule_percent(computed: Decimal | None, stated: Value | None, from_stated: bo
     if computed is None:
         return DASH
     return f"{percent(computed)} ({AS_STATED})" if from_stated else percent(computed)
+
+
+# --- v2: national codes, action status, qualitative assessments, drivers -----------------------------
+
+def indicator_code(code: str | None, id: str | None = None) -> str:
+    """An indicator's national code as printed beside its title: '[E.B.1]', or '' (also where the
+    plan uses the code as the id, which is printed already)."""
+    return f"[{code}]" if code and code != id else ""
+
+
+def indicator_title(title: str, code: str | None, id: str | None = None) -> str:
+    """'Referral to treatment within 18 weeks [E.B.1]': the title with its national code, if any."""
+    shown = indicator_code(code, id)
+    return f"{title} {shown}" if shown else title
+
+
+def action_status(status: str | None) -> str:
+    """An action's lifecycle status in words ('Paused'), or ''."""
+    return ACTION_STATUS_LABELS.get(status or "", "")
+
+
+def assessment(a) -> str:
+    """'Above target (2014/15)', 'Worsening': a qualitative assessment in words, never a colour alone."""
+    words = ASSESSMENT_LABELS.get(a.status, a.status)
+    when = a.period.words if a.period is not None else (a.period_text or "")
+    return f"{words} ({when})" if when else words
+
+
+def latest_assessment(assessments: list) -> object | None:
+    """The assessment for the period that ends last; of undated ones, the last written."""
+    if not assessments:
+        return None
+    dated = [a for a in assessments if a.period is not None]
+    if dated:
+        return max(dated, key=lambda a: (a.period.last_day, a.period.first_day))
+    return assessments[-1]
+
+
+def driver_kind(kind: str | None) -> str:
+    return DRIVER_KIND_LABELS.get(kind or "", "")
+
+
+def contact_name(name: str | None) -> str:
+    """A contact's name, or a dash for one named by role only."""
+    return name or "\u2013"

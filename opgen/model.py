@@ -154,7 +154,7 @@ class HistoryEntry:
 
 @dataclass(slots=True)
 class Contact:
-    name: str
+    name: str | None  # None where the source names the role only
     role: str | None = None
     organisation: str | None = None
     email: str | None = None
@@ -204,6 +204,8 @@ class PlanMeta:
     history: list[HistoryEntry]
     contacts: list[Contact] = field(default_factory=list)
     approvals: list[Approval] = field(default_factory=list)
+    drivers: list["Driver"] = field(default_factory=list)
+    refreshes: str | None = None  # Markdown: the parent strategy this plan refreshes
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -229,6 +231,27 @@ class PlanMeta:
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+
+@dataclass(slots=True)
+class Driver:
+    """A strategy, policy or input the plan responds to (`plan.drivers`)."""
+
+    id: str
+    title: str
+    kind: str | None  # national | regional | local | provider | engagement | other
+    note: str | None
+    path: tuple
+
+
+@dataclass(slots=True)
+class Assessment:
+    """A qualitative status against an indicator where the source gives no figure."""
+
+    status: str  # above_target | on_target | below_target | improving | no_change | worsening
+    period: Period | None
+    period_text: str | None
+    note: str | None
 
 
 @dataclass(slots=True)
@@ -284,6 +307,8 @@ class Action:
     parent: str | None = None
     see: list[str] = field(default_factory=list)
     contact: str | None = None
+    status: str | None = None       # not_started | in_progress | paused | stopped | revised | complete
+    status_note: str | None = None  # Markdown
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -455,6 +480,8 @@ class Indicator:
     actuals: dict[Period, Value]
     path: tuple
     baseline_period_text: str | None = None  # as written: a period, or tbc
+    code: str | None = None  # national code, e.g. "E.B.1"
+    assessments: list[Assessment] = field(default_factory=list)
 
     @property
     def baseline_period_words(self) -> str:
@@ -1008,6 +1035,10 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
         targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
         actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
         path=path, baseline_period_text=period_text, see=list(raw.get("see") or []),
+        code=_text(raw.get("code")),
+        assessments=[Assessment(a["status"], _parse(Period.parse, str(a["period"])) if a.get("period") else None,
+                                _text(a.get("period")), a.get("note"))
+                     for a in raw.get("assessments") or []],
     )
 
 
@@ -1052,10 +1083,13 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         history=[HistoryEntry(str(h["version"]), _text(h.get("date")), h.get("author"), h.get("summary"),
                               [str(r) for r in h.get("reviewers") or []], h.get("status"))
                  for h in p.get("history") or []],
-        contacts=[Contact(c["name"], c.get("role"), c.get("organisation"), c.get("email"),
+        contacts=[Contact(c.get("name"), c.get("role"), c.get("organisation"), c.get("email"),
                           _text(c.get("phone"))) for c in p.get("contacts") or []],
         approvals=[Approval(a["body"], _text(a.get("date")), a.get("decision"), a.get("note"))
                    for a in p.get("approvals") or []],
+        drivers=[Driver(d["id"], d["title"], d.get("kind"), d.get("note"), ("plan", "drivers", i))
+                 for i, d in enumerate(p.get("drivers") or [])],
+        refreshes=p.get("refreshes"),
     )
     _text_tbcs(data, tbcs)
     scales = _scales(data.get("scales"))
@@ -1094,6 +1128,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             start=_when(a.get("start")), due=_when(a.get("due")), start_text=a.get("start"),
             due_text=a.get("due"), milestones=milestones, rag=dict(sorted(rag.items())), path=path,
             parent=a.get("parent"), see=list(a.get("see") or []), contact=a.get("contact"),
+            status=a.get("status"), status_note=a.get("status_note"),
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)

@@ -174,7 +174,12 @@ class PlanDate:
         if _FY.match(text):
             fy = FinancialYear.parse(text)
             return cls(text, "year", fy.first_day, fy.last_day)
-        raise PeriodError(f"{text!r} is not a date", 'write 2015-03-31, 2015-03, "2015/16 Q3" or "2015/16"')
+        if m := _CALENDAR_YEAR.match(text):  # a calendar year, January to December, printed as written
+            year = int(m.group(1))
+            _check_year(text, year)
+            return cls(text, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+        raise PeriodError(f"{text!r} is not a date",
+                          'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16" or a calendar year "2015"')
 
     @property
     def quarter(self) -> Quarter:

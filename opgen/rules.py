@@ -91,6 +91,9 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_parents(c, plan)
     _check_see(c, data, plan)
     _check_approval_dates(c, plan)
+    _check_contacts(c, data)
+    _check_assessments(c, data)
+    _check_action_status(c, plan)
     return c.out
 
 
@@ -455,6 +458,8 @@ def _check_unmitigated(c: _Checker, plan: Plan) -> None:
 
 def _check_indicators(c: _Checker, plan: Plan) -> None:
     for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        if indicator.assessments and not (indicator.targets or indicator.actuals or indicator.baseline):
+            continue  # assessed in words only (the source gives no figure): asking for figures invites invention
         if indicator.baseline is None:
             c.warning(indicator.path, "no-baseline", f"indicator {indicator.id} has no baseline",
                       "add baseline: {value: ..., period: ...} if the source gives one; if it gives none, leaving "
@@ -913,3 +918,35 @@ def _check_approval_dates(c: _Checker, plan: Plan) -> None:
     """An approval's date is a real date or month (2014-02), printed in words."""
     for i, approval in enumerate(plan.meta.approvals):
         _parse_date(c, approval.date, ("plan", "approvals", i, "date"))
+
+
+def _check_contacts(c: _Checker, data: dict) -> None:
+    """A contact is named by a name, a role, or both; one with neither reaches nobody."""
+    for i, contact in enumerate((data.get("plan") or {}).get("contacts") or []):
+        if isinstance(contact, dict) and not contact.get("name") and not contact.get("role"):
+            c.error(("plan", "contacts", i), "contact-unnamed", "this contact has neither a name nor a role",
+                    'add name: "Jane Smith" or role: "Chief Operating Officer" (a role alone is fine)')
+
+
+def _check_assessments(c: _Checker, data: dict) -> None:
+    """An assessment's period, where given, is a real period (any period: it is not bound by the
+    plan period)."""
+    for pattern in (("indicators",), ("bcf", "metrics")):
+        for path, item in _items(data, pattern):
+            for j, a in enumerate(item.get("assessments") or []):
+                if isinstance(a, dict) and a.get("period") is not None:
+                    _period(c, a["period"], path + ("assessments", j, "period"))
+
+
+def _check_action_status(c: _Checker, plan: Plan) -> None:
+    """A status note explains a status; an action marked complete is not still rated red."""
+    for action in plan.actions:
+        if action.status_note and not action.status:
+            c.warning(action.path + ("status_note",), "status-note-without-status",
+                      f"action {action.id} has a status_note but no status, so the note has nothing to explain",
+                      "add status: paused, stopped, revised, in_progress, not_started or complete")
+        if action.status == "complete" and action.current_rag in ("red", "amber_red"):
+            c.warning(action.path + ("status",), "complete-but-red",
+                      f"action {action.id} is marked complete but its latest RAG is "
+                      f"{display.rag(action.current_rag).lower()}",
+                      "set status to in_progress, or report its RAG as blue (complete)")

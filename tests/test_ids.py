@@ -155,6 +155,7 @@ def _with_everything(data: dict) -> dict:
     narrative chapters three levels deep, so every list and every money field of the schema is present."""
     data = copy.deepcopy(data)
     data["schema_version"] = 2
+    data["plan"]["drivers"] = [{"id": "DRV-FYFV", "title": "Five Year Forward View", "kind": "national"}]
     data["sections"] = [
         {"id": "governance", "title": "Leadership and governance", "place": {"after": "vision"},
          "body": "The Governing Body is accountable.",

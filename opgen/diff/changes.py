@@ -244,7 +244,8 @@ def field_label(name: str | None) -> str:
         return ""
     special = {"as_at": "as at", "point_of_delivery": "point of delivery", "due": "due date",
                "start": "start date", "rag as at": "RAG at the as-at quarter", "mission": "mission",
-               "stated total": "stated net total", "see": "see also", "parent": "part of"}
+               "stated total": "stated net total", "see": "see also", "parent": "part of",
+               "code": "national code"}
     if name in special:
         return special[name]
     if name.startswith("rag "):

@@ -79,11 +79,30 @@ def metadata(c: Comparer) -> None:
             c.add(s, "removed", version, "history", old=show_h(h), title=f"version {version}",
                   old_text=show_h(h), key=(s, "history", version))
     _people(c, s)
+    c.text(s, None, "refreshes", o.meta.refreshes, n.meta.refreshes)
+    _drivers(c, s)
+
+
+def _drivers(c: Comparer, s: str) -> None:
+    """The plan's drivers (`plan.drivers`), matched by id: added, removed, retitled or changed."""
+    old_d = {d.id: d for d in c.old.meta.drivers}
+    new_d = {d.id: d for d in c.new.meta.drivers}
+    for k, d in new_d.items():
+        if k not in old_d:
+            c.add(s, "added", k, "driver", new=texts.driver(d), title=d.title, new_text=texts.driver(d),
+                  key=(s, "driver", k))
+        elif texts.driver(old_d[k]) != texts.driver(d):
+            c.add(s, "changed", k, "driver", old=texts.driver(old_d[k]), new=texts.driver(d), title=d.title,
+                  old_text=texts.driver(old_d[k]), new_text=texts.driver(d), key=(s, "driver", k))
+    for k, d in old_d.items():
+        if k not in new_d:
+            c.add(s, "removed", k, "driver", old=texts.driver(d), title=d.title, old_text=texts.driver(d),
+                  key=(s, "driver", k))
 
 
 def _people(c: Comparer, s: str) -> None:
     """Contacts (by name) and approvals (by body): added, removed or changed."""
-    for name, items, show in (("contact", lambda p: {x.name: x for x in p.meta.contacts}, texts.contact),
+    for name, items, show in (("contact", lambda p: {x.name or x.role: x for x in p.meta.contacts}, texts.contact),
                               ("approval", lambda p: {x.body: x for x in p.meta.approvals}, texts.approval)):
         old_x, new_x = items(c.old), items(c.new)
         for k, x in new_x.items():
@@ -222,6 +241,9 @@ def actions(c: Comparer) -> None:
         c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
         c.field(s, n.id, "parent", texts.action_ref(old, o.parent), texts.action_ref(new, n.parent), title=n.title)
         c.field(s, n.id, "contact", o.contact, n.contact, title=n.title)
+        c.field(s, n.id, "status", display.action_status(o.status) or None, display.action_status(n.status) or None,
+                title=n.title)
+        c.text(s, n.id, "status_note", o.status_note, n.status_note, title=n.title)
         _see(c, s, o, n)
         rag(c, o, n)
 
@@ -448,6 +470,9 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         c.field(s, n.id, "headline", "yes" if o.headline else "no", "yes" if n.headline else "no",
                 title=n.title)
         c.field(s, n.id, "source", o.source, n.source, title=n.title)
+        c.field(s, n.id, "code", o.code, n.code, title=n.title)
+        c.field(s, n.id, "assessments", texts.assessments(o.assessments), texts.assessments(n.assessments),
+                title=n.title)
         same_scale = o.unit == n.unit and o.polarity == n.polarity
         polarity = n.polarity if same_scale else None
         unjudged = texts.NO_POLARITY if n.polarity is None else ""

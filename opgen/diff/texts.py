@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from opgen import display
 from opgen.model import MoneyUnit, Total, Value
+from opgen.richtext import to_plain
 from opgen.periods import PeriodError, When
 
 DASH = display.DASH  # an absent value
@@ -121,3 +122,17 @@ def contact(c) -> str:
 def approval(a) -> str:
     return "; ".join(x for x in (display.month_or_date(a.date), display.decision(a.decision) if a.decision else "",
                                  a.note or "") if x)
+
+
+def assessments(items: list) -> str | None:
+    """An indicator's qualitative assessments in words: 'Above target (2014/15): note; Worsening', or None."""
+    if not items:
+        return None
+    return "; ".join(display.assessment(a) + (f": {to_plain(a.note)}" if a.note else "") for a in items)
+
+
+def driver(d) -> str:
+    """'Five Year Forward View (national): note'."""
+    kind = display.driver_kind(d.kind)
+    head = f"{d.title} ({kind.lower()})" if kind else d.title
+    return f"{head}: {to_plain(d.note)}" if d.note else head

@@ -80,10 +80,16 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         out.append(f"history {h.version}: " + "; ".join(x for x in (h.date, h.author, h.summary) if x)
                    + (f"; reviewed by {display.reviewers(h.reviewers)}" if h.reviewers else "")
                    + (f"; status {h.status}" if h.status else ""))
-    for c in sorted(m.contacts, key=lambda c: c.name):
+    for c in sorted(m.contacts, key=lambda c: (c.name or "", c.role or "")):
         out.append(f"contact: {display.contact_line(c.name, c.role, c.organisation, c.email, c.phone)}")
     for a in sorted(m.approvals, key=lambda a: (a.body, a.date or "")):
         out.append(f"approval: {a.body}: " + "; ".join(x for x in (a.date, a.decision, a.note) if x))
+    if m.refreshes:
+        out += ["refreshes:"] + _sentences(m.refreshes, "  ")
+    for d in by_id(m.drivers):
+        kind = display.driver_kind(d.kind)
+        out.append(f"driver [{d.id}] {d.title}" + (f" ({kind.lower()})" if kind else ""))
+        out += _sentences(d.note, f"  {d.id} | ")
     out += ["", "== Vision", "mission:"] + _sentences(plan.vision.mission, "  ")
     for s in sorted(plan.vision.statements, key=lambda s: s.label):
         out += [f"statement {s.label}:"] + _sentences(s.text, "  ")
@@ -117,6 +123,9 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             value = getattr(a, name)
             if value:
                 out.append(f"  {a.id} {name}: {value}")
+        if a.status:
+            out.append(f"  {a.id} status: {display.action_status(a.status)}")
+        out += _sentences(a.status_note, f"  {a.id} status note | ")
         for name in ("start", "due"):
             raw = getattr(a, f"{name}_text")
             if raw:
@@ -176,6 +185,8 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             lines.append(f"[{i.id}] {i.title}" + (f" ({scale})" if scale else "") + (" headline" if i.headline else ""))
             if i.domain_id:
                 lines.append(f"  {i.id} domain: {i.domain_id}")
+            if i.code:
+                lines.append(f"  {i.id} code: {i.code}")
             if i.baseline is not None:
                 lines.append(f"  {i.id} baseline: {i.show(i.baseline)}"
                              + (f" ({i.baseline_period_words})" if i.baseline_period_words else ""))
@@ -183,6 +194,9 @@ def render_textconv(plan: Plan, warnings=()) -> str:
                 lines.append(f"  {i.id} target {display.period(period)}: {i.show(value)}")
             for period, value in i.actuals.items():
                 lines.append(f"  {i.id} actual {display.period(period)}: {i.show(value)}")
+            for a in i.assessments:
+                lines.append(f"  {i.id} assessment: {display.assessment(a)}")
+                lines += _sentences(a.note, f"  {i.id} assessment | ")
             if i.source:
                 lines.append(f"  {i.id} source: {i.source}")
         return lines

@@ -400,7 +400,7 @@ class _Builder:
                    "inventory")
 
     def build(self) -> None:
-        parts = {"document_control": (self.document_control,), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
+        parts = {"document_control": (self.document_control, self.drivers), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
                  "performance": (self.indicators,), "finance": (self.finance,), "bcf": (self.bcf,), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
@@ -509,7 +509,7 @@ class _Builder:
         if meta.contacts:
             out.append(self.heading(display.CONTACTS, 2))
             cols = [Col("Name", 3.6), Col("Role", 4.0, flex=1), Col("Email", 4.6), Col("Telephone", 3.0)]
-            rows = [Row([self.cell(c.name, fmt=BOLD),
+            rows = [Row([self.cell(display.contact_name(c.name), fmt=BOLD if c.name else MUTED),
                          Cell([self.text_para(c.role or DASH)] +
                               ([self.text_para(c.organisation, fmt=MUTED)] if c.organisation else [])),
                          self.value_cell(c.email, align=None), self.value_cell(c.phone, align=None)])
@@ -547,6 +547,24 @@ class _Builder:
                 rows.append(Row(cells))
             out.append(_table(cols, rows, "Version history", width))
 
+    def drivers(self) -> None:
+        """What the plan responds to (`plan.drivers`) and the parent strategy it refreshes."""
+        meta = self.plan.meta
+        if not (meta.drivers or meta.refreshes):
+            return
+        section, width = self.section([self.heading(display.DRIVERS, 1)])
+        out = section.blocks
+        if meta.refreshes:
+            out.append(self.heading(display.REFRESHES, 2))
+            out += self.rich(meta.refreshes, style=None)
+        if meta.drivers:
+            cols = [Col("Strategy, policy or input", 5.0, flex=0.6), Col("Kind", 2.6),
+                    Col("How it shapes the plan", 6.0, flex=1)]
+            rows = [Row([self.cell(d.title, fmt=BOLD), self.value_cell(display.driver_kind(d.kind), align=None),
+                         Cell(self.rich(d.note)) if d.note else self.dash()])
+                    for d in meta.drivers]
+            out.append(_table(cols, rows, display.DRIVERS, width))
+
     def actions(self) -> None:
         plan = self.plan
         domains = [d for d in plan.domains if d.actions]
@@ -558,7 +576,10 @@ class _Builder:
         has_lead = any(a.lead for a in actions)
         has_start = any(a.start or a.start_text for a in actions)
         has_due = any(a.due or a.due_text for a in actions)
+        has_status = any(a.status for a in actions)
         cols = [Col("ID", _fit([a.id for a in actions], 1.4, 3.0)), Col("Action", 5.0, flex=1)]
+        if has_status:
+            cols.append(Col(display.ACTION_STATUS, 2.6, flex=0.3))
         if has_lead:
             cols.append(Col("Lead", 2.6, flex=0.3))
         if has_start:
@@ -594,17 +615,23 @@ class _Builder:
             out.append(self.heading(domain.title, 2))
             if domain.lead:
                 out.append(self.body_text(f"Lead: {domain.lead}", MUTED))
-            rows = [self._action_row(a, quarters, has_lead, has_start, has_due, has_rag, depth)
+            rows = [self._action_row(a, quarters, has_lead, has_start, has_due, has_rag, depth, has_status)
                     for a, depth in nested(domain.actions)]
             out.append(_table(cols, rows, f"Actions: {domain.title}", width))
 
     def _action_row(self, a: Action, quarters: list[Quarter], has_lead: bool, has_start: bool, has_due: bool,
-                    has_rag: bool, depth: int = 0) -> Row:
+                    has_rag: bool, depth: int = 0, has_status: bool = False) -> Row:
         parent = self.plan.action(a.parent) if a.parent else None
         part_of = display.part_of(a.parent, parent.title if parent else "") if a.parent else None
         extra = [("Mitigation", a.mitigation), ("Contact", a.contact)]
         cells = [self.cell(a.id), self.titled_cell(a.title, a.description, extra, see=a.see, part_of=part_of,
                                                    indent=min(depth, 3))]
+        if has_status:
+            if a.status:
+                cells.append(Cell([self.text_para(display.action_status(a.status), fmt=BOLD)] +
+                                  (self.rich(a.status_note) if a.status_note else [])))
+            else:
+                cells.append(self.dash())
         if has_lead:
             cells.append(self.value_cell(a.lead, align=None))
         if has_start:
@@ -831,6 +858,9 @@ class _Builder:
         cols += [Col(display.period(y), 1.9, align="right", group="Target") for y in years]
         if has_actual:
             cols.append(Col("Latest actual", 2.5, align="right"))
+        has_assessment = any(i.assessments for i in indicators)
+        if has_assessment:
+            cols.append(Col(display.LATEST_ASSESSMENT, 3.4, flex=0.4))
         section, width = self.section([self.heading("Performance indicators", 1)], [cols])
         section.blocks.append(self.body_text(
             "Baseline and targets by period, as written in the plan (decimals as stated). "
@@ -840,15 +870,16 @@ class _Builder:
         for domain_title, group in _grouped(indicators, lambda i: i.domain_id, self.plan):
             if domain_title is not None:
                 rows.append(self.group_row(domain_title, len(cols)))
-            rows += [self._indicator_row(i, years, has_actual) for i in group]
+            rows += [self._indicator_row(i, years, has_actual, has_assessment) for i in group]
         section.blocks.append(_table(cols, rows, "Performance indicators", width))
 
-    def _indicator_row(self, ind: Indicator, years, has_actual: bool) -> Row:
+    def _indicator_row(self, ind: Indicator, years, has_actual: bool, has_assessment: bool = False) -> Row:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
         if ind.baseline_period_words:
             baseline.append(self.text_para(display.period_note(ind.baseline_period_words), align="right", fmt=MUTED))
         cells = [self.cell(ind.id),
-                 self.titled_cell(ind.title, see=ind.see, fmt=PLAIN) if ind.see else self.cell(ind.title),
+                 (self.titled_cell(display.indicator_title(ind.title, ind.code, ind.id), see=ind.see, fmt=PLAIN) if ind.see
+                  else self.cell(display.indicator_title(ind.title, ind.code, ind.id))),
                  self.cell(display.unit(ind.unit_label), fmt=PLAIN if ind.unit else MUTED),
                  self.cell(display.polarity(ind.polarity), fmt=PLAIN if ind.polarity else MUTED),
                  Cell(baseline)]
@@ -861,6 +892,13 @@ class _Builder:
                                    self.text_para(display.period_note(period), align="right", fmt=MUTED)]))
             else:
                 cells.append(self.dash("right"))
+        if has_assessment:
+            latest = display.latest_assessment(ind.assessments)
+            if latest:
+                cells.append(Cell([self.text_para(display.assessment(latest), fmt=BOLD)] +
+                                  (self.rich(latest.note) if latest.note else [])))
+            else:
+                cells.append(self.dash())
         return Row(cells)
 
     def data_tables(self) -> None:
