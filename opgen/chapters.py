@@ -37,7 +37,8 @@ def present(plan: Plan) -> set[str]:
         have.add("qipp")
     if plan.risks:
         have.add("risks")
-    if plan.finance and (plan.finance.years or plan.finance.note):
+    f = plan.finance  # as opgen.render.finance.finance_tables decides: any line, stated total, assumption or note
+    if f and (f.years or f.all_lines() or any(f.stated_totals.values()) or f.assumptions or f.note):
         have.add("finance")
     if plan.bcf is not None:
         have.add("bcf")
