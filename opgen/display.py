@@ -629,3 +629,38 @@ def driver_kind(kind: str | None) -> str:
 def contact_name(name: str | None) -> str:
     """A contact's name, or a dash for one named by role only."""
     return name or "\u2013"
+# -- vision, sources, Better Care Fund contents (the Word annex and the full plan) ---------------------
+VISION_TITLE = "Our vision"
+MISSION_LABEL = "Our mission"
+VALUES_LABEL = "Our values"
+SOURCES_TITLE = "Sources and notes"
+
+
+def and_list(words: list[str]) -> str:
+    """['a'] -> 'a'; ['a', 'b', 'c'] -> 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def source_notes(items) -> list[dict]:
+    """Indicators' source notes, one entry per distinct text in order of first use, each with the ids
+    of the indicators that share it: a source common to 27 indicators is printed once, not 27 times."""
+    groups: dict[str, list[str]] = {}
+    for i in items:
+        text = " ".join((i.source or "").split())
+        if text:
+            groups.setdefault(text, []).append(i.id)
+    return [{"ids": ids, "label": ", ".join(ids), "text": text} for text, ids in groups.items()]
+
+
+def bcf_contents(schemes: int, contributions: bool, metrics: int) -> str:
+    """What the Better Care Fund part holds, counted: 'Better Care Fund: 1 metric'."""
+    parts = []
+    if schemes:
+        parts.append(plural(schemes, "scheme") + " with funding by year")
+    if contributions:
+        parts.append("pooled budget contributions")
+    if metrics:
+        parts.append(plural(metrics, "metric"))
+    return "Better Care Fund: " + (and_list(parts) if parts else "no schemes, contributions or metrics recorded")

@@ -469,6 +469,7 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "actual": _money_cells(b.actual_contribution, years) if b.actual_contribution else None,
         "metric_years": [display.period(y) for y in metric_years],
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
+        "sources": display.source_notes(b.metrics),
     }
 
 
@@ -560,7 +561,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                        "has_assessments": any(i.assessments for i in plan.indicators),
                        "has_sources": any(i.source for i in plan.indicators),
                        "polarity_unknown": any(not i.polarity for i in plan.indicators),
-                       "sources": [{"id": i.id, "text": i.source} for i in plan.indicators if i.source]}
+                       "sources": display.source_notes(plan.indicators)}
 
     place("performance", "after")
     place("qipp", "before")

@@ -55,6 +55,17 @@ def default_pop_limits(plan: Plan) -> PopLimits:
 CARD_DOMAINS = 6  # more programmes than this are laid out as a grid of cards, not columns
 
 
+def headline_indicators(plan: Plan) -> list:
+    """The indicators the plan on a page shows: those marked headline, then the Better Care Fund
+    metrics marked headline (a headline metric is never dropped silently); with none marked, the
+    plan's first indicators as before."""
+    metrics = [m for m in plan.bcf.metrics if m.headline] if plan.bcf else []
+    marked = [i for i in plan.indicators if i.headline]
+    if marked or metrics:
+        return marked + metrics
+    return plan.headline_indicators
+
+
 def uses_cards(plan: Plan) -> bool:
     return len(plan.domains) > CARD_DOMAINS
 
@@ -92,7 +103,7 @@ class _Geometry:
         self.content_w = page_w - (24.0 if a3 else 18.0)
         self.content_h = page_h - (26.0 if a3 else 20.0)
         has_side = bool((plan.qipp and plan.qipp.schemes) or plan.risks_in_bands("extreme", "high")
-                        or plan.headline_indicators)
+                        or headline_indicators(plan))
         self.side_w = 96.0 if a3 else 78.0
         self.main_w = self.content_w - (self.side_w + 8.0 if has_side else 0.0)
         shown = min(len(plan.domains), limits.domains)
@@ -155,7 +166,7 @@ def _side_height(plan: Plan, limits: PopLimits, g: _Geometry) -> float:
             height += g.row + (g.lines(text, width) - 1) * g.line * 0.96
         if len(risks) > limits.risks:
             height += g.line + 1
-    indicators = plan.headline_indicators
+    indicators = headline_indicators(plan)
     if indicators:
         width = g.side_w - 4 - 2 * (16.0 if limits.page == "A4" else 21.0) - 3
         height += heading + g.row + g.line * 1.2 + 3.2
@@ -173,7 +184,7 @@ def estimate_side_limits(plan: Plan, limits: PopLimits) -> PopLimits:
     g = _Geometry(plan, limits)
     while _side_height(plan, limits, g) * 0.95 + 2.0 > g.body_h:
         sizes = {"risks": min(limits.risks, len(plan.risks_in_bands("extreme", "high"))),
-                 "indicators": min(limits.indicators, len(plan.headline_indicators)),
+                 "indicators": min(limits.indicators, len(headline_indicators(plan))),
                  "qipp_domains": min(limits.qipp_domains, len(plan.qipp.grouped("domain_id")) if plan.qipp else 0)}
         name, size = max(sizes.items(), key=lambda kv: kv[1])
         if size <= 2:
@@ -273,7 +284,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
               "domain": plan.domain_title(r.domain_id) if r.domain_id else ""}
              for r in risks_shown]
 
-    inds_all = plan.headline_indicators
+    inds_all = headline_indicators(plan)
     inds_shown = inds_all[: limits.indicators]
     indicators = []
     for ind in inds_shown:
@@ -419,7 +430,7 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
             limits = base.with_(actions=count)
             # the side panels' lengths were estimated: show them in full when the page has room
             full_side = limits.with_(risks=max(limits.risks, len(plan.risks_in_bands("extreme", "high"))),
-                                     indicators=max(limits.indicators, len(plan.headline_indicators)),
+                                     indicators=max(limits.indicators, len(headline_indicators(plan))),
                                      qipp_domains=max(limits.qipp_domains,
                                                       len(plan.qipp.grouped("domain_id")) if plan.qipp else 0))
             if full_side != limits:

@@ -400,7 +400,7 @@ class _Builder:
                    "inventory")
 
     def build(self) -> None:
-        parts = {"document_control": (self.document_control, self.drivers), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
+        parts = {"document_control": (self.document_control, self.drivers), "vision": (self.vision,), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
                  "performance": (self.indicators,), "finance": (self.finance,), "bcf": (self.bcf,), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
@@ -453,6 +453,9 @@ class _Builder:
         if plan.actions:
             contents.append(f"Actions and delivery status: {display.plural(len(plan.actions), 'action')} in "
                             f"{display.plural(sum(1 for d in plan.domains if d.actions), 'programme')}")
+        contents.insert(0, f"{display.VISION_TITLE}: the mission"
+                        + (f", {display.plural(len(plan.vision.statements), 'statement')}" if plan.vision.statements else "")
+                        + (f" and {display.plural(len(plan.vision.values), 'value')}" if plan.vision.values else ""))
         if plan.milestones:
             contents.append(f"Milestones: {display.plural(len(plan.milestones), 'milestone')}")
         if plan.qipp and plan.qipp.schemes:
@@ -470,8 +473,9 @@ class _Builder:
             contents.append("Finance: allocation, expenditure and position by period, the NHS business rules"
                             + (" and planning assumptions" if plan.finance.assumptions else ""))
         if plan.bcf:
-            contents.append(f"Better Care Fund: {display.plural(len(plan.bcf.schemes), 'scheme')}, contributions "
-                            f"and metrics")
+            contents.append(display.bcf_contents(len(plan.bcf.schemes),
+                                                 bool(plan.bcf.minimum_contribution or plan.bcf.actual_contribution),
+                                                 len(plan.bcf.metrics)))
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:
@@ -564,6 +568,29 @@ class _Builder:
                          Cell(self.rich(d.note)) if d.note else self.dash()])
                     for d in meta.drivers]
             out.append(_table(cols, rows, display.DRIVERS, width))
+    def vision(self) -> None:
+        """The plan's vision as the full plan gives it: the mission, each statement under its label, the values."""
+        v = self.plan.vision
+        section, _ = self.section([self.heading(display.VISION_TITLE, 1)])
+        out = section.blocks
+        out.append(self.heading(display.MISSION_LABEL, 2))
+        out += self.rich(v.mission, style=None)
+        for st in v.statements:
+            out.append(self.heading(st.label, 2))
+            out += self.rich(st.text, style=None)
+        if v.values:
+            out.append(self.heading(display.VALUES_LABEL, 2))
+            for value in v.values:
+                out += self.rich(value, style="ListBullet")
+
+    def source_notes(self, items, out: list) -> None:
+        """'Sources and notes' after an indicators table: one entry per distinct source, with its ids."""
+        notes = display.source_notes(items)
+        if not notes:
+            return
+        out.append(self.heading(display.SOURCES_TITLE, 2))
+        for n in notes:
+            out.append(_para([_run(f"{n['label']}: ", BOLD), _run(n["text"])], after=80))
 
     def actions(self) -> None:
         plan = self.plan
@@ -872,6 +899,7 @@ class _Builder:
                 rows.append(self.group_row(domain_title, len(cols)))
             rows += [self._indicator_row(i, years, has_actual, has_assessment) for i in group]
         section.blocks.append(_table(cols, rows, "Performance indicators", width))
+        self.source_notes(indicators, section.blocks)
 
     def _indicator_row(self, ind: Indicator, years, has_actual: bool, has_assessment: bool = False) -> Row:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
@@ -1116,6 +1144,7 @@ class _Builder:
                 mcols.append(Col("Latest actual", 2.5, align="right"))
             rows = [self._indicator_row(i, metric_years, has_actual) for i in b.metrics]
             out.append(_table(mcols, rows, "Better Care Fund metrics", width))
+            self.source_notes(b.metrics, out)
 
     def open_points(self) -> None:
         tbcs = self.plan.tbcs
