@@ -419,6 +419,8 @@ def item_in_words(plan, path, index: dict | None = None) -> str:
         found = index.get(path[:cut])
         if found is not None:
             id_list, item = found
+            if getattr(id_list, "scope", "plan") == "table" and index.get(path[:2]) is not None:
+                return _table_item_in_words(index[path[:2]][1], item, path[cut:])
             title = " ".join(str(getattr(item, "title", "") or "").split())
             head = f"{sentence(id_list.label)} {item.id}" + (f" \u2018{title}\u2019" if title else "")
             rest = _field_words(path[cut:])
@@ -426,6 +428,17 @@ def item_in_words(plan, path, index: dict | None = None) -> str:
     section = SECTION_WORDS.get(str(path[0]), sentence(str(path[0]).replace("_", " ")))
     rest = _field_words(path[1:])
     return f"{section} {rest}" if rest else section
+
+
+def _table_item_in_words(table, item, rest: tuple) -> str:
+    """A data table's row or column, named by the table: "Table alloc ‘Allocation’, row
+    ‘Acute’, 2014/15"."""
+    head = f"Table {table.id} ‘{' '.join(str(table.title).split())}’"
+    if hasattr(item, "cells"):  # a row; what follows is the column id
+        column = next((c for c in table.columns if rest and c.id == str(rest[0])), None)
+        where = column.label if column is not None else _field_words(rest)
+        return f"{head}, row ‘{item.label}’" + (f", {where}" if where else "")
+    return f"{head}, column ‘{getattr(item, 'label', item.id)}’"
 
 
 # --- counts and text --------------------------------------------------------------------------

@@ -87,8 +87,9 @@ def with_domains(data: dict, count: int, rag: bool = True) -> dict:
 
 
 def many_actions_no_rag(count: int = 101) -> dict:
-    """The South Kent Coast plan with its actions repeated to `count`, none with any RAG reported."""
-    data = raw(SKC)
+    """The South Kent Coast plan (as written for version 1: its RAG grids, not its v2 chapters, are the
+    point) with its actions repeated to `count`, none with any RAG reported."""
+    data = raw(PLANS.parent / "tests" / "fixtures" / "v1" / "south-kent-coast-2014-16.yaml")
     base = data["actions"]
     out = []
     for n in range(count):

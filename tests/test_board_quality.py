@@ -120,9 +120,10 @@ def test_board_papers_name_open_items_in_words_without_yaml_positions(path):
     annex = docx.Document(io.BytesIO(annex_docx(plan, result.report)))
     annex_words = flat(" ".join("".join(t.text or "" for t in p.iter(qn("w:t")))
                                 for p in annex.element.body.iter(qn("w:p"))))
-    inventory = pdf_words[pdf_words.rindex("Items to be confirmed and warnings"):]
+    inventory = pdf_words[pdf_words.index("Items to be confirmed and warnings Values to be confirmed"):]
+    inventory = inventory.split(" Appendix A ", 1)[0]  # the plan's own appendices follow the inventory
     assert not POSITION.search(inventory), POSITION.search(inventory)
-    open_points = annex_words[annex_words.rindex("Open points"):]
+    open_points = annex_words[annex_words.rindex("Open points"):].split("Appendix A:", 1)[0]  # then the appendices
     assert not POSITION.search(open_points), POSITION.search(open_points)
     html_inventory = flat(unescape(html[html.rindex("Items to be confirmed and warnings"):]))
     # each TBC is named by its item's id and title, then the field (a plan-wide fact, `version: tbc`,
@@ -131,6 +132,8 @@ def test_board_papers_name_open_items_in_words_without_yaml_positions(path):
         words = display.item_in_words(plan, t.path)
         if t.path[0] in ("plan", "organisation"):
             assert words.startswith(display.SECTION_WORDS[t.path[0]]) and words.endswith(t.label.split()[-1])
+        elif t.path[0] == "tables":  # a table's cell: by the table's id and title, then row and column
+            assert words.startswith(f"Table {plan.tables[t.path[1]].id} \u2018{plan.tables[t.path[1]].title}\u2019, row")
         else:
             assert "\u2018" in words and words.split(" ", 2)[1] in t.label
         assert words in html_inventory and words in open_points
