@@ -16,7 +16,7 @@ from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
-from opgen.figures import compare_stated, stated_unchecked, table_totals
+from opgen.figures import compare_stated, decimal_comma, stated_unchecked, table_totals
 from opgen.model import (BUSINESS_RULES, FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, Plan, Table,
                          Total, Value, build, rating_words)
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
@@ -273,7 +273,9 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
     """Actions' and milestones' dates in every form (a plan date, ongoing, throughout a year, a
     span): readable; an action due after it starts; a milestone within its action (due no later
     than the action, not before the action starts); and within the plan period, which bounds
-    delivery. Ongoing has no end, so it is never late and never outside the period."""
+    delivery. Ongoing has no end, so it is never late and never outside the period. Work marked
+    complete may lie before the period (a plan's review of last year): only its dates after the
+    period are questioned."""
     first = last = label = None
     if period:
         first, last = period[0].first_day, period[1].last_day
@@ -289,7 +291,7 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
         if label:
             if start and start.start and start.start > last:
                 _outside(c, action.path + ("start",), f"action {action.id} starts {start.words}", label)
-            if due and due.end and not first <= due.end <= last:
+            if due and due.end and _outside_period(due.end, first, last, done=action.status == "complete"):
                 _outside(c, action.path + ("due",), f"action {action.id} is due {due.words}", label)
         for m in action.milestones:
             _parse_when(c, m.due_text, m.path + ("due",))
@@ -303,7 +305,8 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
                 c.warning(m.path + ("due",), "milestone-before-action",
                           f"milestone {m.id} is due {m.due.words}, before its action {action.id} starts "
                           f"({start.words})", "check the milestone's due date and the action's start")
-            if label and not first <= m.due.end <= last:
+            if label and _outside_period(m.due.end, first, last,
+                                         done=m.status == "complete" or action.status == "complete"):
                 _outside(c, m.path + ("due",), f"milestone {m.id} is due {m.due.words}", label)
     _parse_date(c, plan.meta.date, ("plan", "date"))
     for i, signatory in enumerate(plan.meta.signatories):
@@ -312,9 +315,15 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
         _parse_date(c, entry.date, ("plan", "history", i, "date"))
 
 
+def _outside_period(day, first, last, *, done: bool) -> bool:
+    """Whether a delivery date lies outside the plan period; work already complete may lie before it."""
+    return day > last or (day < first and not done)
+
+
 def _outside(c: _Checker, path: tuple, what: str, label: str) -> None:
     c.warning(path, "date-outside-period", f"{what}, outside the plan period {label}",
-              f"check the date, or widen plan.period to cover it (the plan period bounds delivery)",
+              "check the date; work done before the plan period (a review of last year) is marked "
+              "status: complete; otherwise widen plan.period to cover it (the plan period bounds delivery)",
               cause=f"action and milestone dates are outside the plan period {label}")
 
 
@@ -507,7 +516,8 @@ def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
     for risk in plan.risks:
         if risk.current is None and data["risks"][risk.path[1]].get("rating") is None:  # (an unknown word is an error)
             c.warning(risk.path, "risk-unrated", f"risk {risk.id} has no rating",
-                      "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme",
+                      "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme, "
+                      "if the source rates it; if it rates nothing, leaving them out is right",
                       cause="risks have no rating")
         if risk.current and risk.rating and risk.band_of(risk.score) != risk.rating:
             c.warning(risk.path + ("rating",), "risk-rating-mismatch",
@@ -716,6 +726,9 @@ def _misfit(raw, kind: str, column, rag_scale: str, words: dict[str, str]) -> tu
             number = Value.of(digits).number if digits else None
         except Exception:  # noqa: BLE001 - anything unreadable is simply not a number
             number = None
+        decimal = decimal_comma(text)
+        if decimal is not None:
+            return f"{where}: {shown} has a decimal comma", f"write the decimal point as a full stop: {decimal}"
         if number is not None and "," in text:
             return f"{where}: {shown} has commas", f"write numbers without commas: {digits}"
         if number is not None and "%" in text:

@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from opgen import periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
+from opgen.figures import decimal_comma
 from opgen.load import Document
 from opgen.model import Plan, build
 from opgen.schema import fast_check, resolve, validator
@@ -168,6 +169,9 @@ def _inner_errors(error) -> list:
 
 def _number_hint(value: str) -> str | None:
     """The fix for a number written as text: '10,009' -> 'write numbers without commas: 10009'."""
+    decimal = decimal_comma(value)
+    if decimal is not None:
+        return f"write the decimal point as a full stop: {decimal}"
     cleaned = value.strip().replace(",", "")
     signs = any(ch in cleaned for ch in "£%")
     cleaned = cleaned.replace("£", "").replace("%", "").strip()

@@ -206,3 +206,57 @@ def test_milestone_span_ending_after_the_period_warns():
     data["actions"][0]["milestones"][0]["due"] = {"from": "2025-06", "to": "2027-05"}
     diags = [d for d in diagnose(data) if d.code == "date-outside-period"]
     assert any("milestone OOH-01-M1" in d.message for d in diags)
+
+
+# found by a second new user (Ashford and Canterbury & Coastal 2015/16) ------------------------------
+
+def _last_year(status: str | None) -> dict:
+    data = starter()
+    action = data["actions"][0]
+    action.update(start="2024/25 Q1", due="2024/25 Q3")
+    action["milestones"][0].update(due="2024/25 Q2", status="complete")
+    action.pop("rag", None)
+    if status:
+        action["status"] = status
+    return data
+
+
+def test_work_completed_before_the_plan_period_is_not_questioned():
+    # A plan's "review of last year": delivered work dated before the period is a fact, not a mistake.
+    assert [d for d in diagnose(_last_year("complete")) if d.code == "date-outside-period"] == []
+
+
+def test_unfinished_work_dated_before_the_period_still_warns_and_says_how_to_mark_past_work():
+    diags = [d for d in diagnose(_last_year("in_progress")) if d.code == "date-outside-period"]
+    assert [d.yaml_path for d in diags] == ["actions[0].due"]  # the milestone is complete: not questioned
+    assert "status: complete" in diags[0].hint and "widen plan.period" in diags[0].hint
+
+
+def test_complete_work_due_after_the_period_still_warns():
+    data = _last_year("complete")
+    data["actions"][0]["due"] = "2027/28 Q1"
+    assert [d.yaml_path for d in diagnose(data) if d.code == "date-outside-period"] == ["actions[0].due"]
+
+
+def test_a_decimal_comma_is_read_as_a_decimal_point_in_the_fix():
+    data = starter()
+    data["indicators"][0]["baseline"]["value"] = "3,1"
+    data["qipp"]["schemes"][0]["savings"]["2025/26"] = "1,500"
+    diags = {d.yaml_path: d for d in diagnose(data)}
+    assert diags["indicators[0].baseline.value"].hint == "write the decimal point as a full stop: 3.1"
+    assert diags['qipp.schemes[0].savings["2025/26"]'].hint == "write numbers without commas: 1500"
+
+
+def test_a_decimal_comma_in_a_table_cell():
+    data = starter()
+    data["tables"][0]["rows"][0]["2025/26"] = "2,3"
+    [d] = [d for d in diagnose(data) if d.severity == "error"]
+    assert "decimal comma" in d.message and d.hint == "write the decimal point as a full stop: 2.3"
+
+
+def test_an_unrated_risk_is_not_pushed_to_invent_a_rating():
+    data = starter()
+    for key in ("likelihood", "impact", "target"):
+        data["risks"][0].pop(key)
+    [d] = [d for d in diagnose(data) if d.code == "risk-unrated"]
+    assert "if it rates nothing, leaving them out is right" in d.hint
