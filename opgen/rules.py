@@ -493,6 +493,30 @@ def _check_indicators(c: _Checker, plan: Plan) -> None:
                           "if it is a copy, remove it; if it measures something else, say what in its title")
             else:
                 first_of[key] = indicator
+    for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        _check_assessment_conflicts(c, indicator)
+
+
+_ASSESSMENT_FAMILIES = ({"above_target", "on_target", "below_target"}, {"improving", "no_change", "worsening"})
+
+
+def _check_assessment_conflicts(c: _Checker, indicator) -> None:
+    """Two assessments of one indicator for the same period that cannot both hold (above and below
+    target, improving and worsening): usually a copy-paste or a wrong period."""
+    seen: dict[tuple[str, int], tuple[int, object]] = {}
+    for i, assessment in enumerate(indicator.assessments):
+        family = next((n for n, f in enumerate(_ASSESSMENT_FAMILIES) if assessment.status in f), None)
+        if family is None:
+            continue
+        key = (str(assessment.period_text or ""), family)
+        if key in seen and seen[key][1].status != assessment.status:
+            j, first = seen[key]
+            c.warning(indicator.path + ("assessments", i, "status"), "assessment-conflict",
+                      f"indicator {indicator.id} is assessed {display.assessment(assessment)}, but also "
+                      f"{display.assessment(first)} (line {c.doc.position(indicator.path + ('assessments', j))[0]})",
+                      "check the periods: two assessments of the same period must agree (or say in a note what each covers, "
+                      "with its own period)")
+        seen.setdefault(key, (i, assessment))
 
 
 def _check_domains(c: _Checker, plan: Plan) -> None:
@@ -501,6 +525,17 @@ def _check_domains(c: _Checker, plan: Plan) -> None:
     used = {a.domain_id for a in plan.actions}
     if used - {d.id for d in plan.domains}:
         return  # an action names a domain that does not exist (an error): it may be one of these
+    first_of: dict[str, object] = {}
+    for domain in plan.domains:
+        key = " ".join(str(domain.title or "").split()).casefold()
+        if key in first_of:
+            first = first_of[key]
+            c.warning(domain.path + ("title",), "duplicate-title",
+                      f"domain {domain.id} has the same title as domain {first.id} "
+                      f"(line {c.doc.position(first.path + ('title',))[0]}): '{domain.title}'",
+                      "merge them, or give each a title that says how they differ")
+        elif key:
+            first_of[key] = domain
     for domain in plan.domains:
         if domain.id not in used:
             c.warning(domain.path + ("id",), "domain-no-actions", f"domain {domain.id} ({domain.title}) has no actions",
@@ -875,6 +910,10 @@ def _check_parents(c: _Checker, plan: Plan) -> None:
                     f"(the parent of action {action.id})",
                     f"did you mean '{guess}'?" if guess else "name an action of this plan, or remove parent:")
             continue
+        if action.due and parent.due and action.due.end and parent.due.end and action.due.end > parent.due.end:
+            c.warning(action.path + ("due",), "sub-action-after-parent",
+                      f"sub-action {action.id} is due {action.due.words}, after its parent {parent.id} "
+                      f"({parent.due.words})", "move the sub-action earlier or its parent's due date later")
         if parent.domain_id != action.domain_id:
             c.warning(path, "parent-domain", f"sub-action {action.id} is in {plan.domain_title(action.domain_id)}, but its "
                       f"parent {parent.id} is in {plan.domain_title(parent.domain_id)}",

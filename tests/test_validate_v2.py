@@ -260,3 +260,36 @@ def test_an_unrated_risk_is_not_pushed_to_invent_a_rating():
         data["risks"][0].pop(key)
     [d] = [d for d in diagnose(data) if d.code == "risk-unrated"]
     assert "if it rates nothing, leaving them out is right" in d.hint
+
+
+def test_a_sub_action_due_after_its_parent_warns():
+    data = starter()
+    parent = data["actions"][0]
+    child = {"id": "OOH-01a", "domain": "ooh", "title": "Teams in the north", "parent": "OOH-01",
+             "start": "2025/26 Q1", "due": "2026/27 Q4"}
+    parent["due"] = "2025/26 Q4"
+    parent["milestones"] = []
+    data["actions"].append(child)
+    [d] = [d for d in diagnose(data) if d.code == "sub-action-after-parent"]
+    assert d.yaml_path == "actions[1].due"
+    assert d.message == "sub-action OOH-01a is due 2026/27 Q4, after its parent OOH-01 (2025/26 Q4)"
+    child["due"] = "2025/26 Q3"
+    assert [d for d in diagnose(data) if d.code == "sub-action-after-parent"] == []
+
+
+def test_contradicting_assessments_of_one_period_warn_and_agreeing_ones_do_not():
+    data = starter()
+    data["indicators"][0]["assessments"] = [
+        {"period": "2014/15", "status": "below_target"}, {"period": "2014/15", "status": "worsening"},
+        {"period": "2014/15", "status": "above_target"}, {"period": "2013/14", "status": "above_target"}]
+    [d] = [d for d in diagnose(data) if d.code == "assessment-conflict"]
+    assert d.yaml_path == "indicators[0].assessments[2].status"
+    assert "Above target (2014/15)" in d.message and "Below target (2014/15)" in d.message
+
+
+def test_two_domains_with_one_title_warn():
+    data = starter()
+    data["domains"].append({"id": "ooh2", "title": " out of  hospital care", "lead": "x"})
+    data["actions"].append({"id": "OOH2-01", "domain": "ooh2", "title": "Other", "due": "2025/26 Q4"})
+    [d] = [d for d in diagnose(data) if d.code == "duplicate-title"]
+    assert d.yaml_path == "domains[1].title" and "domain ooh" in d.message
