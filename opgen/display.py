@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from opgen.diagnostics import GROUP_OVER, WARNING, parse_yaml_path
 from opgen.model import (MILESTONE_LABELS, RAG_LABELS, Indicator, MoneyUnit, RiskPosition, Total, Value,
                          format_decimal)
 from opgen.periods import Period, Quarter
@@ -89,7 +90,7 @@ __all__ = [
     "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
     "table_source", "table_total_flag",
     "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "percent_value", "rule_state", "rule_percent",
-    "item_in_words", "item_index", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
+    "item_in_words", "item_index", "board_warnings", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
 ]
 
 
@@ -404,6 +405,54 @@ def item_index(plan) -> dict[tuple, tuple]:
 
     return {tuple(item.path): (id_list, item) for id_list in ID_LISTS for item in id_list.items(plan)
             if getattr(item, "path", None)}
+
+
+def board_warnings(plan, diagnostics) -> list[dict[str, str]]:
+    """The warnings a board paper lists (full plan and Word annex alike), in plan order, each as
+    {item, message, hint} in words: not the TBC ones (the TBC inventory lists each TBC), each
+    message once, and where one cause with one fix recurs more than diagnostics.GROUP_OVER times
+    (27 indicators with no baseline), one row naming every item instead of a page of repeats."""
+    items = getattr(diagnostics, "diagnostics", diagnostics) or []
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for d in sorted((d for d in items if d.severity == WARNING and d.code != "tbc"),
+                    key=lambda d: (d.line, d.column, d.code)):
+        if (d.message, d.hint) not in seen:
+            seen.add((d.message, d.hint))
+            unique.append(d)
+    groups: dict[tuple, list] = {}
+    for d in unique:
+        if d.cause:
+            groups.setdefault((d.code, d.cause, d.hint), []).append(d)
+    index = item_index(plan) if unique else {}
+    rows, done = [], set()
+    for d in unique:
+        key = (d.code, d.cause, d.hint)
+        members = groups.get(key) if d.cause else None
+        if members and len(members) > GROUP_OVER:
+            if key in done:
+                continue
+            done.add(key)
+            found = [_item_id(index, parse_yaml_path(m.yaml_path)) for m in members]
+            labels = {label for label, _ in found if label}
+            kind = sentence(f"{labels.pop()}s") if len(labels) == 1 else "Items"
+            ids = [i for _, i in found if i]
+            named = ", ".join(ids)
+            rows.append({"item": f"{kind}: {named}" if named else kind, "kind": kind, "ids": ids,
+                         "message": sentence(f"{len(members)} {d.cause}"), "hint": sentence(d.hint), "count": len(members)})
+            continue
+        rows.append({"item": item_in_words(plan, parse_yaml_path(d.yaml_path), index), "kind": "", "ids": [],
+                     "message": sentence(d.message), "hint": sentence(d.hint), "count": 1})
+    return rows
+
+
+def _item_id(index: dict, path: tuple) -> tuple[str, str]:
+    """(what, id) of the item a data path lies in (('indicator', 'E.B.1')), or ('', '')."""
+    for cut in range(len(path), 0, -1):
+        found = index.get(tuple(path[:cut]))
+        if found is not None:
+            return str(getattr(found[0], "label", "") or ""), str(getattr(found[1], "id", "") or "")
+    return "", ""
 
 
 def item_in_words(plan, path, index: dict | None = None) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from markupsafe import Markup
 
 from opgen import chapters, display, richtext
-from opgen.diagnostics import WARNING, Diagnostic, parse_yaml_path
+from opgen.diagnostics import Diagnostic
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
@@ -473,19 +473,6 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
     }
 
 
-def board_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The warnings a board paper lists, in plan order: not the TBC ones (the TBC inventory lists
-    each TBC), and each message once."""
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for d in sorted((d for d in diagnostics if d.severity == WARNING and d.code != "tbc"),
-                    key=lambda d: (d.line, d.column, d.code)):
-        if (d.message, d.hint) not in seen:
-            seen.add((d.message, d.hint))
-            out.append(d)
-    return out
-
-
 def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     meta = plan.meta
     sections: list[Section] = []   # the contents: every chapter in order
@@ -585,8 +572,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         bcf["section"] = add("Better Care Fund", "bcf")
     place("bcf", "after")
 
-    warnings = board_warnings(diagnostics)
-    index = display.item_index(plan) if (plan.tbcs or warnings) else {}
+    warnings = display.board_warnings(plan, diagnostics)
+    index = display.item_index(plan) if plan.tbcs else {}
     tbcs = [{"label": display.item_in_words(plan, t.path, index)} for t in plan.tbcs]
     inventory_section = None
     place("inventory", "before")
@@ -620,7 +607,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "action_count": f"{len(plan.actions):,}",
         "milestone_count": f"{milestones_total:,}",
         "tbcs": len(tbcs),
-        "warnings": len(warnings),
+        "warnings": sum(w["count"] for w in warnings),
     }
     return {
         **identity(plan),
@@ -664,8 +651,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "tables_appendix": tables_appendix,
         "tables_heading": tables_heading,
         "tbcs": tbcs,
-        "warnings": [{"item": display.item_in_words(plan, parse_yaml_path(d.yaml_path), index),
-                      "message": display.sentence(d.message), "hint": display.sentence(d.hint)} for d in warnings],
+        "warnings": warnings,
         "summary": summary,
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),

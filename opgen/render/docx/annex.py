@@ -39,7 +39,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from opgen import chapters, display, richtext
-from opgen.diagnostics import parse_yaml_path
 from opgen.figures import compare_stated
 from opgen.model import (
     Action,
@@ -1166,12 +1165,9 @@ class _Builder:
             out.append(self.heading("Checks to resolve", 2))
             out.append(self.body_text("The plan's checks raised these warnings. They do not stop the papers "
                                       "being built, but the version that goes to the board should resolve them."))
-            index = display.item_index(self.plan)
             cols = [Col("No.", 1.2, align="right"), Col("Item", 5.0, flex=0.6), Col("Check", 10, flex=1)]
-            rows = [Row([self.cell(str(n), "right"),
-                         self.cell(display.item_in_words(self.plan, parse_yaml_path(d.yaml_path), index)),
-                         self.cell(display.sentence(clean_text(d.message)))])
-                    for n, d in enumerate(warnings, 1)]
+            rows = [Row([self.cell(str(n), "right"), self.cell(w["item"]), self.cell(clean_text(w["message"]))])
+                    for n, w in enumerate(warnings, 1)]
             out.append(_table(cols, rows, "Checks to resolve", width))
 
     # -- styles, page furniture, package ---------------------------------------------------------
@@ -1311,25 +1307,11 @@ def _app_xml(plan: Plan) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _warnings(diagnostics) -> list:
-    """The warnings worth a reader's attention: not the TBC ones (the TBC inventory lists them)."""
-    items = getattr(diagnostics, "diagnostics", diagnostics) or []
-    seen, out = set(), []
-    for d in items:
-        if getattr(d, "severity", None) != "warning" or getattr(d, "code", "") == "tbc":
-            continue
-        key = (d.message, getattr(d, "hint", ""))
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
-
-
 def annex_docx(plan: Plan, diagnostics=None) -> bytes:
     """The Word annex of `plan` as DOCX bytes; `diagnostics` (the plan's report, or a list of
     Diagnostic) supplies the warnings listed under Open points. Same plan, same bytes."""
     when = document_timestamp(plan.meta.date)
-    builder = _Builder(plan, _warnings(diagnostics))
+    builder = _Builder(plan, display.board_warnings(plan, diagnostics))
     builder.styles()
     builder.build()
     builder.assemble()
