@@ -75,6 +75,18 @@ SUB_ACTIONS = "Sub-actions"
 CONTACTS = "Contacts"
 APPROVALS = "Approvals"
 TOTAL_INCOMPLETE_NOTE = "A total marked \u201c+ TBC\u201d is incomplete: it leaves out values still to be confirmed."
+TOTAL_UNSTATED_NOTE = ("A total marked \u201c+ not stated\u201d is incomplete: it leaves out items the plan names "
+                       "without a figure.")
+
+
+def incomplete_note(totals) -> str:
+    """The note under a table whose totals leave figures out: '+ TBC', '+ not stated', or both."""
+    notes = []
+    if any(t.incomplete and not t.unstated_only for t in totals):
+        notes.append(TOTAL_INCOMPLETE_NOTE)
+    if any(t.incomplete and t.unstated_only for t in totals):
+        notes.append(TOTAL_UNSTATED_NOTE)
+    return " ".join(notes)
 
 __all__ = [
     "DASH", "TBC", "NOT_REPORTED", "NOT_RATED", "NOT_STATED", "period_note", "NOT_ASSESSED", "NO_DOMAIN", "PLAN_WIDE", "BAND_LABELS",

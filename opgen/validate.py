@@ -256,6 +256,9 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
         hint = schema.get("x-hint") or f"use a value from {schema.get('minimum')} to {schema.get('maximum')}"
         return (f"{describe_value(value)} is out of range ({schema.get('minimum')} to {schema.get('maximum')})",
                 hint, "out-of-range")
+    if kind == "exclusiveMinimum":
+        return (f"{describe_value(value)} is out of range (it must be more than {schema.get('exclusiveMinimum')})",
+                schema.get("x-hint") or f"use a value more than {schema.get('exclusiveMinimum')}", "out-of-range")
     if kind == "minLength":
         return "this text is empty", "write the text, or remove the line", "empty"
     if kind == "minItems":

@@ -213,6 +213,14 @@ def test_a_numerator_without_a_denominator_is_a_located_error():
     assert error.line == line_of(text, "numerator: 439}") and "add denominator:" in error.hint
 
 
+def test_a_denominator_of_zero_is_a_located_error_in_words():
+    text = PLAN.replace("denominator: 500}", "denominator: 0}")
+    result = result_of(text)
+    (error,) = result.report.errors
+    assert error.line == line_of(text, "denominator: 0}") and "must be more than 0" in error.message
+    assert "what the numerator is out of" in error.hint
+
+
 def test_an_unknown_comparison_is_a_located_error():
     text = PLAN.replace("comparison: at_most", "comparison: ceiling")
     result = result_of(text)
@@ -348,3 +356,12 @@ def test_version_one_plans_still_validate():
     from opgen.pipeline import plan_from_bytes as load
     for path in sorted(Path(__file__).resolve().parent.parent.joinpath("plans").glob("*.yaml")):
         assert load(path.read_bytes(), path.name).ok, path.name
+
+
+def test_a_figure_given_later_is_shown_by_the_diff_in_text_and_json():
+    from opgen.diff.report import render_json
+    new_text = PLAN.replace('amounts: {"2014/15": not_stated}', 'amounts: {"2014/15": 250}')
+    text = changed(PLAN, new_text)
+    assert "Not stated" in text and "250" in text
+    old, new = result_of(PLAN, "old.yaml"), result_of(new_text, "new.yaml")
+    assert '"not_stated"' in render_json(diff_plans(old.plan, new.plan))

@@ -433,7 +433,7 @@ def _finance_view(plan: Plan) -> dict[str, Any] | None:
                 for r in t.rows]
         return {"key": t.key, "title": t.title, "unit": t.unit, "columns": t.columns, "phases": t.phases,
                 "rows": rows, "totals": t.totals, "stated": t.stated, "incomplete": t.incomplete,
-                "many": len(t.columns) > 8, "has_percent": any(c.percent for r in t.rows for c in r.cells)}
+                "incomplete_note": t.incomplete_note, "many": len(t.columns) > 8, "has_percent": any(c.percent for r in t.rows for c in r.cells)}
 
     rules = [{"year": r.period, "name": r.name, "required": r.required, "value": r.value, "percent": r.percent,
               "rag": rag_pill(r.rag) if r.rag else Pill("rag-none", r.rag_label),

@@ -1055,7 +1055,7 @@ class _Builder:
             rows.append(Row(cells))
         out = [self.heading(t.title, 2), _table(cols, rows, t.title, width)]
         if t.incomplete:
-            out.append(self.body_text(display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
+            out.append(self.body_text(t.incomplete_note or display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
         if any(c.percent for r in t.rows for c in r.cells):
             out.append(self.body_text(display.FINANCE_PERCENT_NOTE, MUTED, before=80, after=0))
         return out
