@@ -76,6 +76,18 @@ SUB_ACTIONS = "Sub-actions"
 CONTACTS = "Contacts"
 APPROVALS = "Approvals"
 TOTAL_INCOMPLETE_NOTE = "A total marked \u201c+ TBC\u201d is incomplete: it leaves out values still to be confirmed."
+TOTAL_UNSTATED_NOTE = ("A total marked \u201c+ not stated\u201d is incomplete: it leaves out items the plan names "
+                       "without a figure.")
+
+
+def incomplete_note(totals) -> str:
+    """The note under a table whose totals leave figures out: '+ TBC', '+ not stated', or both."""
+    notes = []
+    if any(t.incomplete and not t.unstated_only for t in totals):
+        notes.append(TOTAL_INCOMPLETE_NOTE)
+    if any(t.incomplete and t.unstated_only for t in totals):
+        notes.append(TOTAL_UNSTATED_NOTE)
+    return " ".join(notes)
 
 __all__ = [
     "DASH", "TBC", "NOT_REPORTED", "NOT_RATED", "NOT_STATED", "period_note", "NOT_ASSESSED", "NO_DOMAIN", "PLAN_WIDE", "BAND_LABELS",
@@ -107,7 +119,7 @@ def total(t: Total) -> str:
     if not t.parts and not t.incomplete:
         return DASH
     if not t.parts:
-        return TBC
+        return NOT_STATED if t.unstated_only else TBC
     return t.display()
 
 
@@ -121,6 +133,8 @@ def net(savings: Value | None, investment: Value | None, computed: Total) -> str
 def money(figure: Total | Decimal, unit: MoneyUnit) -> str:
     """A money figure with its unit, short form: '£9,297k', '−£1.2m'; '+ TBC' when incomplete."""
     if isinstance(figure, Total) and figure.incomplete:
+        if figure.unstated_only:
+            return NOT_STATED if not figure.parts else unit.short(figure) + " + not stated"
         return TBC if not figure.parts else unit.short(figure) + " + TBC"
     return unit.short(figure)
 
@@ -139,9 +153,75 @@ def stated_flag(diff: Decimal, what: str = "schemes") -> str:
     return f"{what} differ by {difference(diff)}"
 
 
+COMPARISON_WORDS = {"at_most": "at most", "at_least": "at least", "exactly": "exactly"}
+
+
 def indicator_value(indicator: Indicator, v: Value | None) -> str:
-    """An indicator figure with its unit: '£' before money, '%' or ' days' after."""
-    return indicator.show(v)
+    """An indicator figure with its unit ('£' before money, '%' or ' days' after) and what the plan
+    says about it: its kind in words ('at most 97'), the count behind it ('439 of 500') and the
+    figure it revised ('0.8% (revised from 3.5%)')."""
+    text = indicator.show(v)
+    if v is None or not v.is_number:
+        return text
+    if v.comparison in COMPARISON_WORDS:
+        text = f"{COMPARISON_WORDS[v.comparison]} {text}"
+    if v.numerator is not None and v.denominator is not None:
+        counts = f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}"
+        text = counts if text == format_decimal(v.numerator) else f"{text} ({counts})"
+    if v.revised_from is not None:
+        text = f"{text} ({revised_from(indicator, v)})"
+    return text
+
+
+def indicator_value_parts(indicator: Indicator, v: Value | None) -> tuple[str, str]:
+    """indicator_value in two parts, for a narrow table cell: the figure ('0.8%', 'at most 97') and,
+    for a line of its own under it, the revision ('(revised from 3.5%)') or ''."""
+    full = indicator_value(indicator, v)
+    note = f"({revised_from(indicator, v)})" if v is not None and v.is_number and v.revised_from else ""
+    return (full[:-len(note)].rstrip(), note) if note and full.endswith(note) else (full, "")
+
+
+def revised_from(indicator: Indicator, v: Value | None) -> str:
+    """'revised from 3.5%': the figure a target had before it was revised, or ''."""
+    if v is None or v.revised_from is None:
+        return ""
+    return f"revised from {indicator.show(v.revised_from.value)}"
+
+
+def revision_note(indicator: Indicator, period_words: str, v: Value | None) -> str:
+    """The whole revision in a sentence, for the notes under a table and the diff: 'Target 2015/16
+    revised from 3.5% to 0.8% (Mar 2015), by the Kent Health and Wellbeing Board: growth in NEL
+    admissions.' '' when the figure was not revised."""
+    if v is None or v.revised_from is None:
+        return ""
+    r = v.revised_from
+    text = f"Target {period_words} revised from {indicator.show(r.value)} to {indicator.show(v)}".replace("  ", " ")
+    if r.date:
+        text += f" ({month_or_date(r.date)})"
+    if r.by:
+        text += f", agreed by {r.by}"
+    if r.reason:
+        text += f": {' '.join(str(r.reason).split())}"
+    return sentence(text)
+
+
+def figure_details(indicator: Indicator, v: Value | None) -> str:
+    """The qualifiers of a figure in words, for the diff (a change in a target's kind, count or
+    revision where the number stays the same): 'at most; 439 of 500; revised from 3.5%', or ''."""
+    if v is None:
+        return ""
+    parts = []
+    if v.comparison in COMPARISON_WORDS:
+        parts.append(COMPARISON_WORDS[v.comparison])
+    if v.numerator is not None and v.denominator is not None:
+        parts.append(f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}")
+    if v.revised_from is not None:
+        r = v.revised_from
+        parts.append(" ".join(x for x in (revised_from(indicator, v), f"({month_or_date(r.date)})" if r.date else "",
+                                          f"by {r.by}" if r.by else "") if x))
+        if r.reason:
+            parts.append(f"reason: {' '.join(str(r.reason).split())}")
+    return "; ".join(parts)
 
 
 # --- dates and periods ------------------------------------------------------------------------
@@ -209,6 +289,8 @@ def quarter_span(q: Quarter) -> str:
 
 def no_rag_yet(as_at_label: str) -> str:
     """The one line an action with no quarter rated gets instead of an empty Q1-Q4 grid."""
+    if not as_at_label:
+        return f"{NO_RAG_YET} for any quarter."
     return f"{NO_RAG_YET} for any quarter (status as at {as_at_label})."
 
 
@@ -512,6 +594,9 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def version(text: Any) -> str:
+    """'0.4'; 'TBC'; 'Not stated' where the plan gives no version."""
+    if text is None or str(text).strip() == "":
+        return NOT_STATED
     return TBC if str(text).strip().lower() == "tbc" else str(text)
 
 
@@ -713,7 +798,30 @@ def source_notes(items) -> list[dict]:
         text = " ".join((i.source or "").split())
         if text:
             groups.setdefault(text, []).append(i.id)
+    for i in items:  # a revised figure's whole story: from what, when, agreed by whom, why
+        for p, v in list(getattr(i, "targets", {}).items()) + list(getattr(i, "actuals", {}).items()):
+            note = revision_note(i, p.words, v)
+            if note:
+                groups.setdefault(note, []).append(i.id)
     return [{"ids": ids, "label": ", ".join(ids), "text": text} for text, ids in groups.items()]
+
+
+def as_at(meta) -> str:
+    """The quarter the plan reports RAG at ('2015/16 Q1'), or '' where the plan states none (it
+    reports no RAG): then nothing is said to be 'as at' a quarter."""
+    return meta.as_at.label if getattr(meta, "as_at_stated", True) else ""
+
+
+DOMAIN_DUE = "Due"
+REPORTS_TO = "Reported to"
+PROVIDERS = "Providers named in the plan"
+PROVIDER_KIND_LABELS = {"acute": "Acute", "community": "Community", "mental_health": "Mental health",
+                        "ambulance": "Ambulance", "primary_care": "Primary care", "social_care": "Social care",
+                        "other": "Other"}
+
+
+def provider_kind(kind: str | None) -> str:
+    return PROVIDER_KIND_LABELS.get(kind or "", "")
 
 
 def bcf_contents(schemes: int, contributions: bool, metrics: int) -> str:

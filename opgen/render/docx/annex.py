@@ -433,7 +433,8 @@ class _Builder:
             out.append(self.body_text(meta.subtitle, MUTED))
         details = [
             ("Plan period", meta.period_label),
-            ("Delivery status as at", f"{meta.as_at.label} ({display.quarter_span(meta.as_at)})"),
+            ("Delivery status as at", f"{meta.as_at.label} ({display.quarter_span(meta.as_at)})"
+             if display.as_at(meta) else display.NOT_STATED),
             ("Version", display.version(meta.version)),
             ("Status", display.status(meta.status)),
             ("Plan date", clean_text(display.long_date(meta.date))),
@@ -553,7 +554,7 @@ class _Builder:
     def drivers(self) -> None:
         """What the plan responds to (`plan.drivers`) and the parent strategy it refreshes."""
         meta = self.plan.meta
-        if not (meta.drivers or meta.refreshes):
+        if not (meta.drivers or meta.refreshes or meta.providers):
             return
         section, width = self.section([self.heading(display.DRIVERS, 1)])
         out = section.blocks
@@ -567,13 +568,22 @@ class _Builder:
                          Cell(self.rich(d.note)) if d.note else self.dash()])
                     for d in meta.drivers]
             out.append(_table(cols, rows, display.DRIVERS, width))
+        if meta.providers:
+            out.append(self.heading(display.PROVIDERS, 2))
+            cols = [Col("Provider", 5.0, flex=0.6), Col("Kind", 2.6), Col("What the plan says", 6.0, flex=1)]
+            rows = [Row([self.cell(x.title, fmt=BOLD), self.value_cell(display.provider_kind(x.kind) or None, align=None),
+                         Cell(self.rich(x.note)) if x.note else self.dash()])
+                    for x in meta.providers]
+            out.append(_table(cols, rows, display.PROVIDERS, width))
+
     def vision(self) -> None:
         """The plan's vision as the full plan gives it: the mission, each statement under its label, the values."""
         v = self.plan.vision
         section, _ = self.section([self.heading(display.VISION_TITLE, 1)])
         out = section.blocks
-        out.append(self.heading(display.MISSION_LABEL, 2))
-        out += self.rich(v.mission, style=None)
+        if v.mission:
+            out.append(self.heading(display.MISSION_LABEL, 2))
+            out += self.rich(v.mission, style=None)
         for st in v.statements:
             out.append(self.heading(st.label, 2))
             out += self.rich(st.text, style=None)
@@ -635,12 +645,15 @@ class _Builder:
                 f"Delivery status (RAG) for {span}, as reported at {meta.as_at.label}. A dash (\u2013) means "
                 f"no rating was reported for a quarter that has started; later quarters are blank."))
         else:
-            out.append(self.body_text(f"No delivery status (RAG) has been reported yet for this plan "
-                                      f"(as at {meta.as_at.label})."))
+            out.append(self.body_text(display.sentence(display.no_rag_yet(display.as_at(meta)))))
         for domain in domains:
             out.append(self.heading(domain.title, 2))
             if domain.lead:
                 out.append(self.body_text(f"Lead: {domain.lead}", MUTED))
+            if domain.due:
+                out.append(self.body_text(f"{display.DOMAIN_DUE}: {display.date_text(domain.due, domain.due_text)}", MUTED))
+            if domain.reports_to:
+                out.append(self.body_text(f"{display.REPORTS_TO}: {domain.reports_to}", MUTED))
             rows = [self._action_row(a, quarters, has_lead, has_start, has_due, has_rag, depth, has_status)
                     for a, depth in nested(domain.actions)]
             out.append(_table(cols, rows, f"Actions: {domain.title}", width))
@@ -649,7 +662,7 @@ class _Builder:
                     has_rag: bool, depth: int = 0, has_status: bool = False) -> Row:
         parent = self.plan.action(a.parent) if a.parent else None
         part_of = display.part_of(a.parent, parent.title if parent else "") if a.parent else None
-        extra = [("Mitigation", a.mitigation), ("Contact", a.contact)]
+        extra = [("Mitigation", a.mitigation), ("Contact", a.contact), (display.REPORTS_TO, a.reports_to)]
         cells = [self.cell(a.id), self.titled_cell(a.title, a.description, extra, see=a.see, part_of=part_of,
                                                    indent=min(depth, 3))]
         if has_status:
@@ -1041,7 +1054,7 @@ class _Builder:
             rows.append(Row(cells))
         out = [self.heading(t.title, 2), _table(cols, rows, t.title, width)]
         if t.incomplete:
-            out.append(self.body_text(display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
+            out.append(self.body_text(t.incomplete_note or display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
         if any(c.percent for r in t.rows for c in r.cells):
             out.append(self.body_text(display.FINANCE_PERCENT_NOTE, MUTED, before=80, after=0))
         return out
@@ -1187,8 +1200,9 @@ class _Builder:
             ftr.remove(p)
         version = display.version(plan.meta.version)
         small = Fmt(color=DARK_GREY, size=16)
-        p = _para([_run(f"{plan.organisation.name} \u00b7 {plan.meta.title}: Word annex \u00b7 Version {version} "
-                        f"\u00b7 Page ", small)], "Footer", align="center")
+        shown = "" if version == display.NOT_STATED else f"Version {version} \u00b7 "
+        p = _para([_run(f"{plan.organisation.name} \u00b7 {plan.meta.title}: Word annex \u00b7 {shown}"
+                        f"Page ", small)], "Footer", align="center")
         p.append(_field("PAGE", "1", small))
         p.append(_run(" of ", small))
         p.append(_field("NUMPAGES", "1", small))
