@@ -7,11 +7,13 @@
 3. `-j 2` against `-j 1` on a batch of six plans (the three examples, twice). Target: >= 1.7x.
 4. A 1,000-action plan: build time and peak memory.
 
-Run: .venv/bin/python bench/bench_build.py
+Run: .venv/bin/python bench/bench_build.py [--only 1,2,3,4] [--plan PLAN]
+   (--plan: the plan for parts 1 and 2, default the South Kent Coast example)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import shutil
@@ -43,48 +45,71 @@ def median(fn, runs=3) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default="1,2,3,4", help="which parts to run, e.g. 1,2")
+    parser.add_argument("--plan", type=Path, default=SKC, help="the plan for parts 1 and 2")
+    args = parser.parse_args()
+    parts = {part.strip() for part in args.only.split(",")}
+    plan = args.plan.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         out = tmp / "out"
 
-        # 1. overhead against WeasyPrint alone
-        run(OPGEN + ["build", str(SKC), "--out", str(out), "--format", "html", "--force"])
-        html_dir = out / SKC.stem
-        pdf_opts = ["--pdf-variant", "pdf/ua-1", "--pdf-tags", "--base-url", str(TEMPLATES_DIR) + "/"]
+        if "1" in parts:
+            overhead(plan, tmp, out)
+        if "2" in parts:
+            noop_rebuild(plan, out)
+        if "3" in parts:
+            parallel(tmp)
+        if "4" in parts:
+            thousand(tmp)
 
-        def weasy_alone() -> float:
-            return sum(run(WEASYPRINT + [str(html_dir / f"{name}.html"), str(tmp / f"{name}.pdf"), *pdf_opts])
-                       for name in ("plan-on-a-page", "operational-plan"))
 
-        ours = median(lambda: run(OPGEN + ["build", str(SKC), "--out", str(out), "--format", "pdf", "--force"]))
-        theirs = median(weasy_alone)
-        print(f"1. overhead: opgen build --format pdf {ours:.2f} s; WeasyPrint alone on opgen's HTML "
-              f"{theirs:.2f} s; ratio {ours / theirs:.3f} (target <= 1.15)")
+def overhead(plan: Path, tmp: Path, out: Path) -> None:
+    """1. `opgen build --format pdf` against WeasyPrint alone on the HTML opgen emits."""
+    run(OPGEN + ["build", str(plan), "--out", str(out), "--format", "html", "--force"])
+    html_dir = out / plan.stem
+    pdf_opts = ["--pdf-variant", "pdf/ua-1", "--pdf-tags", "--base-url", str(TEMPLATES_DIR) + "/"]
 
-        # 2. no-op rebuild against a cold build
-        cold = median(lambda: run(OPGEN + ["build", str(SKC), "--out", str(out), "--force"]))
-        noop = median(lambda: run(OPGEN + ["build", str(SKC), "--out", str(out)]), 5)
-        print(f"2. rebuild with nothing changed {noop * 1000:.0f} ms; cold build {cold:.2f} s; "
-              f"{100 * noop / cold:.1f}% (target <= 5%)")
+    def weasy_alone() -> float:
+        return sum(run(WEASYPRINT + [str(html_dir / f"{name}.html"), str(tmp / f"{name}.pdf"), *pdf_opts])
+                   for name in ("plan-on-a-page", "operational-plan"))
 
-        # 3. -j 2 against -j 1 on six plans
-        batch = tmp / "six"
-        batch.mkdir()
-        for i, plan in enumerate(sorted((ROOT / "plans").glob("*.yaml")) * 2):
-            shutil.copy(plan, batch / f"{i}-{plan.name}")
-        j1 = median(lambda: run(OPGEN + ["build", str(batch), "--out", str(tmp / "j"), "--force", "-j", "1"]))
-        j2 = median(lambda: run(OPGEN + ["build", str(batch), "--out", str(tmp / "j"), "--force", "-j", "2"]))
-        print(f"3. six plans: -j 1 {j1:.2f} s, -j 2 {j2:.2f} s; speed-up {j1 / j2:.2f}x on {os.cpu_count()} cores "
-              f"(target >= 1.7x)")
+    ours = median(lambda: run(OPGEN + ["build", str(plan), "--out", str(out), "--format", "pdf", "--force"]))
+    theirs = median(weasy_alone)
+    print(f"1. overhead ({plan.name}): opgen build --format pdf {ours:.2f} s; WeasyPrint alone on opgen's HTML "
+          f"{theirs:.2f} s; ratio {ours / theirs:.3f} (target <= 1.15)")
 
-        # 4. a 1,000-action plan
-        big = write_plan(big_plan(1000), tmp / "big-1000.yaml")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        seconds = run(OPGEN + ["build", str(big), "--out", str(tmp / "big"), "--force"])
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        sizes = {p.name: p.stat().st_size for p in (tmp / "big" / big.stem).iterdir() if not p.name.startswith(".")}
-        print(f"4. 1,000-action plan: build (all formats) {seconds:.1f} s, peak memory {max(peak, before) / 1024:.0f} MiB; "
-              + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes.items())))
+
+def noop_rebuild(plan: Path, out: Path) -> None:
+    """2. A rebuild with nothing changed against a cold build."""
+    cold = median(lambda: run(OPGEN + ["build", str(plan), "--out", str(out), "--force"]))
+    noop = median(lambda: run(OPGEN + ["build", str(plan), "--out", str(out)]), 5)
+    print(f"2. rebuild with nothing changed {noop * 1000:.0f} ms; cold build {cold:.2f} s; "
+          f"{100 * noop / cold:.1f}% (target <= 5%)")
+
+
+def parallel(tmp: Path) -> None:
+    """3. -j 2 against -j 1 on six plans."""
+    batch = tmp / "six"
+    batch.mkdir()
+    for i, plan in enumerate(sorted((ROOT / "plans").glob("*.yaml")) * 2):
+        shutil.copy(plan, batch / f"{i}-{plan.name}")
+    j1 = median(lambda: run(OPGEN + ["build", str(batch), "--out", str(tmp / "j"), "--force", "-j", "1"]))
+    j2 = median(lambda: run(OPGEN + ["build", str(batch), "--out", str(tmp / "j"), "--force", "-j", "2"]))
+    print(f"3. six plans: -j 1 {j1:.2f} s, -j 2 {j2:.2f} s; speed-up {j1 / j2:.2f}x on {os.cpu_count()} cores "
+          f"(target >= 1.7x)")
+
+
+def thousand(tmp: Path) -> None:
+    """4. A 1,000-action plan: build time and peak memory."""
+    big = write_plan(big_plan(1000), tmp / "big-1000.yaml")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    seconds = run(OPGEN + ["build", str(big), "--out", str(tmp / "big"), "--force"])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sizes = {p.name: p.stat().st_size for p in (tmp / "big" / big.stem).iterdir() if not p.name.startswith(".")}
+    print(f"4. 1,000-action plan: build (all formats) {seconds:.1f} s, peak memory {max(peak, before) / 1024:.0f} MiB; "
+          + ", ".join(f"{k} {v / 1024:.0f} KiB" for k, v in sorted(sizes.items())))
 
 
 if __name__ == "__main__":

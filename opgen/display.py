@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from opgen.diagnostics import GROUP_OVER, WARNING, parse_yaml_path
 from opgen.model import (MILESTONE_LABELS, RAG_LABELS, Indicator, MoneyUnit, RiskPosition, Total, Value,
                          format_decimal)
 from opgen.periods import Period, Quarter
@@ -75,6 +76,18 @@ SUB_ACTIONS = "Sub-actions"
 CONTACTS = "Contacts"
 APPROVALS = "Approvals"
 TOTAL_INCOMPLETE_NOTE = "A total marked \u201c+ TBC\u201d is incomplete: it leaves out values still to be confirmed."
+TOTAL_UNSTATED_NOTE = ("A total marked \u201c+ not stated\u201d is incomplete: it leaves out items the plan names "
+                       "without a figure.")
+
+
+def incomplete_note(totals) -> str:
+    """The note under a table whose totals leave figures out: '+ TBC', '+ not stated', or both."""
+    notes = []
+    if any(t.incomplete and not t.unstated_only for t in totals):
+        notes.append(TOTAL_INCOMPLETE_NOTE)
+    if any(t.incomplete and t.unstated_only for t in totals):
+        notes.append(TOTAL_UNSTATED_NOTE)
+    return " ".join(notes)
 
 __all__ = [
     "DASH", "TBC", "NOT_REPORTED", "NOT_RATED", "NOT_STATED", "period_note", "NOT_ASSESSED", "NO_DOMAIN", "PLAN_WIDE", "BAND_LABELS",
@@ -89,7 +102,7 @@ __all__ = [
     "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
     "table_source", "table_total_flag",
     "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "percent_value", "rule_state", "rule_percent",
-    "item_in_words", "item_index", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
+    "item_in_words", "item_index", "board_warnings", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
 ]
 
 
@@ -106,7 +119,7 @@ def total(t: Total) -> str:
     if not t.parts and not t.incomplete:
         return DASH
     if not t.parts:
-        return TBC
+        return NOT_STATED if t.unstated_only else TBC
     return t.display()
 
 
@@ -120,6 +133,8 @@ def net(savings: Value | None, investment: Value | None, computed: Total) -> str
 def money(figure: Total | Decimal, unit: MoneyUnit) -> str:
     """A money figure with its unit, short form: '£9,297k', '−£1.2m'; '+ TBC' when incomplete."""
     if isinstance(figure, Total) and figure.incomplete:
+        if figure.unstated_only:
+            return NOT_STATED if not figure.parts else unit.short(figure) + " + not stated"
         return TBC if not figure.parts else unit.short(figure) + " + TBC"
     return unit.short(figure)
 
@@ -138,9 +153,75 @@ def stated_flag(diff: Decimal, what: str = "schemes") -> str:
     return f"{what} differ by {difference(diff)}"
 
 
+COMPARISON_WORDS = {"at_most": "at most", "at_least": "at least", "exactly": "exactly"}
+
+
 def indicator_value(indicator: Indicator, v: Value | None) -> str:
-    """An indicator figure with its unit: '£' before money, '%' or ' days' after."""
-    return indicator.show(v)
+    """An indicator figure with its unit ('£' before money, '%' or ' days' after) and what the plan
+    says about it: its kind in words ('at most 97'), the count behind it ('439 of 500') and the
+    figure it revised ('0.8% (revised from 3.5%)')."""
+    text = indicator.show(v)
+    if v is None or not v.is_number:
+        return text
+    if v.comparison in COMPARISON_WORDS:
+        text = f"{COMPARISON_WORDS[v.comparison]} {text}"
+    if v.numerator is not None and v.denominator is not None:
+        counts = f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}"
+        text = counts if text == format_decimal(v.numerator) else f"{text} ({counts})"
+    if v.revised_from is not None:
+        text = f"{text} ({revised_from(indicator, v)})"
+    return text
+
+
+def indicator_value_parts(indicator: Indicator, v: Value | None) -> tuple[str, str]:
+    """indicator_value in two parts, for a narrow table cell: the figure ('0.8%', 'at most 97') and,
+    for a line of its own under it, the revision ('(revised from 3.5%)') or ''."""
+    full = indicator_value(indicator, v)
+    note = f"({revised_from(indicator, v)})" if v is not None and v.is_number and v.revised_from else ""
+    return (full[:-len(note)].rstrip(), note) if note and full.endswith(note) else (full, "")
+
+
+def revised_from(indicator: Indicator, v: Value | None) -> str:
+    """'revised from 3.5%': the figure a target had before it was revised, or ''."""
+    if v is None or v.revised_from is None:
+        return ""
+    return f"revised from {indicator.show(v.revised_from.value)}"
+
+
+def revision_note(indicator: Indicator, period_words: str, v: Value | None) -> str:
+    """The whole revision in a sentence, for the notes under a table and the diff: 'Target 2015/16
+    revised from 3.5% to 0.8% (Mar 2015), by the Kent Health and Wellbeing Board: growth in NEL
+    admissions.' '' when the figure was not revised."""
+    if v is None or v.revised_from is None:
+        return ""
+    r = v.revised_from
+    text = f"Target {period_words} revised from {indicator.show(r.value)} to {indicator.show(v)}".replace("  ", " ")
+    if r.date:
+        text += f" ({month_or_date(r.date)})"
+    if r.by:
+        text += f", agreed by {r.by}"
+    if r.reason:
+        text += f": {' '.join(str(r.reason).split())}"
+    return sentence(text)
+
+
+def figure_details(indicator: Indicator, v: Value | None) -> str:
+    """The qualifiers of a figure in words, for the diff (a change in a target's kind, count or
+    revision where the number stays the same): 'at most; 439 of 500; revised from 3.5%', or ''."""
+    if v is None:
+        return ""
+    parts = []
+    if v.comparison in COMPARISON_WORDS:
+        parts.append(COMPARISON_WORDS[v.comparison])
+    if v.numerator is not None and v.denominator is not None:
+        parts.append(f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}")
+    if v.revised_from is not None:
+        r = v.revised_from
+        parts.append(" ".join(x for x in (revised_from(indicator, v), f"({month_or_date(r.date)})" if r.date else "",
+                                          f"by {r.by}" if r.by else "") if x))
+        if r.reason:
+            parts.append(f"reason: {' '.join(str(r.reason).split())}")
+    return "; ".join(parts)
 
 
 # --- dates and periods ------------------------------------------------------------------------
@@ -208,6 +289,8 @@ def quarter_span(q: Quarter) -> str:
 
 def no_rag_yet(as_at_label: str) -> str:
     """The one line an action with no quarter rated gets instead of an empty Q1-Q4 grid."""
+    if not as_at_label:
+        return f"{NO_RAG_YET} for any quarter."
     return f"{NO_RAG_YET} for any quarter (status as at {as_at_label})."
 
 
@@ -406,6 +489,54 @@ def item_index(plan) -> dict[tuple, tuple]:
             if getattr(item, "path", None)}
 
 
+def board_warnings(plan, diagnostics) -> list[dict[str, str]]:
+    """The warnings a board paper lists (full plan and Word annex alike), in plan order, each as
+    {item, message, hint} in words: not the TBC ones (the TBC inventory lists each TBC), each
+    message once, and where one cause with one fix recurs more than diagnostics.GROUP_OVER times
+    (27 indicators with no baseline), one row naming every item instead of a page of repeats."""
+    items = getattr(diagnostics, "diagnostics", diagnostics) or []
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for d in sorted((d for d in items if d.severity == WARNING and d.code != "tbc"),
+                    key=lambda d: (d.line, d.column, d.code)):
+        if (d.message, d.hint) not in seen:
+            seen.add((d.message, d.hint))
+            unique.append(d)
+    groups: dict[tuple, list] = {}
+    for d in unique:
+        if d.cause:
+            groups.setdefault((d.code, d.cause, d.hint), []).append(d)
+    index = item_index(plan) if unique else {}
+    rows, done = [], set()
+    for d in unique:
+        key = (d.code, d.cause, d.hint)
+        members = groups.get(key) if d.cause else None
+        if members and len(members) > GROUP_OVER:
+            if key in done:
+                continue
+            done.add(key)
+            found = [_item_id(index, parse_yaml_path(m.yaml_path)) for m in members]
+            labels = {label for label, _ in found if label}
+            kind = sentence(f"{labels.pop()}s") if len(labels) == 1 else "Items"
+            ids = [i for _, i in found if i]
+            named = ", ".join(ids)
+            rows.append({"item": f"{kind}: {named}" if named else kind, "kind": kind, "ids": ids,
+                         "message": sentence(f"{len(members)} {d.cause}"), "hint": sentence(d.hint), "count": len(members)})
+            continue
+        rows.append({"item": item_in_words(plan, parse_yaml_path(d.yaml_path), index), "kind": "", "ids": [],
+                     "message": sentence(d.message), "hint": sentence(d.hint), "count": 1})
+    return rows
+
+
+def _item_id(index: dict, path: tuple) -> tuple[str, str]:
+    """(what, id) of the item a data path lies in (('indicator', 'E.B.1')), or ('', '')."""
+    for cut in range(len(path), 0, -1):
+        found = index.get(tuple(path[:cut]))
+        if found is not None:
+            return str(getattr(found[0], "label", "") or ""), str(getattr(found[1], "id", "") or "")
+    return "", ""
+
+
 def item_in_words(plan, path, index: dict | None = None) -> str:
     """Where something is in a plan, said as a board reader would: "Action UC-03 \u2018Falls service\u2019,
     due date", "QIPP stated net total 2015/16". Never a YAML line, column or path (those are for
@@ -463,6 +594,9 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 
 def version(text: Any) -> str:
+    """'0.4'; 'TBC'; 'Not stated' where the plan gives no version."""
+    if text is None or str(text).strip() == "":
+        return NOT_STATED
     return TBC if str(text).strip().lower() == "tbc" else str(text)
 
 
@@ -664,7 +798,30 @@ def source_notes(items) -> list[dict]:
         text = " ".join((i.source or "").split())
         if text:
             groups.setdefault(text, []).append(i.id)
+    for i in items:  # a revised figure's whole story: from what, when, agreed by whom, why
+        for p, v in list(getattr(i, "targets", {}).items()) + list(getattr(i, "actuals", {}).items()):
+            note = revision_note(i, p.words, v)
+            if note:
+                groups.setdefault(note, []).append(i.id)
     return [{"ids": ids, "label": ", ".join(ids), "text": text} for text, ids in groups.items()]
+
+
+def as_at(meta) -> str:
+    """The quarter the plan reports RAG at ('2015/16 Q1'), or '' where the plan states none (it
+    reports no RAG): then nothing is said to be 'as at' a quarter."""
+    return meta.as_at.label if getattr(meta, "as_at_stated", True) else ""
+
+
+DOMAIN_DUE = "Due"
+REPORTS_TO = "Reported to"
+PROVIDERS = "Providers named in the plan"
+PROVIDER_KIND_LABELS = {"acute": "Acute", "community": "Community", "mental_health": "Mental health",
+                        "ambulance": "Ambulance", "primary_care": "Primary care", "social_care": "Social care",
+                        "other": "Other"}
+
+
+def provider_kind(kind: str | None) -> str:
+    return PROVIDER_KIND_LABELS.get(kind or "", "")
 
 
 def bcf_contents(schemes: int, contributions: bool, metrics: int) -> str:

@@ -4,6 +4,7 @@ every such warning is flagged in the papers."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -68,3 +69,13 @@ def table_totals(table: Table) -> list[TableTotal]:
 
 def _is_hundred(stated: Value | None) -> bool:
     return stated is not None and stated.is_number and abs(stated.number - 100) <= total_tolerance(stated.number)
+
+
+_DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")
+
+
+def decimal_comma(text: str) -> str | None:
+    """'3,1' -> '3.1': a comma that cannot separate thousands (not followed by exactly three digits)
+    is a decimal comma, as continental spreadsheets write it. None for anything else."""
+    text = text.strip().replace("%", "").replace("£", "").strip()
+    return text.replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else None

@@ -76,6 +76,7 @@ def _qipp(plan: "Plan") -> list:
 
 ID_LISTS: tuple[IdList, ...] = (
     IdList(("plan", "drivers"), "driver", lambda p: p.meta.drivers),
+    IdList(("plan", "providers"), "provider", lambda p: p.meta.providers),
     IdList(("domains",), "domain", lambda p: p.domains),
     IdList(("actions",), "action", lambda p: p.actions, domain_reference=True),
     IdList(("actions", "*", "milestones"), "milestone", lambda p: [m for a in p.actions for m in a.milestones]),

@@ -289,10 +289,17 @@ def _yaml_error(e: yaml.MarkedYAMLError, name: str, text: str = "") -> LoadError
     return _fail(name, message, hint, line, column, "yaml")
 
 
-class _Frame:
-    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor", "merged", "height")
+_THOUSANDS_GROUP = re.compile(r"\d{3}(?:\.\d+)?")
+_NUMBER_WITH_COMMAS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
-    def __init__(self, container, path, start_nodes, anchor):
+
+class _Frame:
+    __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor", "merged", "height", "flow",
+                 "last_number")
+
+    def __init__(self, container, path, start_nodes, anchor, flow=False):
+        self.flow = flow  # written {a: 1, b: 2}, where a comma separates entries
+        self.last_number = None  # (line, start column, end column) of the last plain number value
         self.height = 1  # levels of nesting in this container, aliased values included
         self.merged: set = set()  # keys that came from '<<' and may be overridden
         self.container = container
@@ -310,6 +317,7 @@ class _Builder:
 
     def __init__(self, name: str, text: str):
         self.name = name
+        self.text = text
         self.stack: list[_Frame] = []
         self.result: Any = None
         self.documents = 0
@@ -404,6 +412,8 @@ class _Builder:
                             f"invisible character ({_character_name(hidden)})",
                             "retype the key: it may have come from text copied out of a PDF or a web page",
                             *position, "bad-key", top.path)
+            if top.flow and not event.style and top.last_number and _THOUSANDS_GROUP.fullmatch(key):
+                self._comma_in_number(top, mark)
             if key in top.merged:
                 top.merged.discard(key)
             elif key in top.container and key != "<<":
@@ -428,9 +438,28 @@ class _Builder:
         path = self._child_path(mark)
         if path is not None:
             self.value_positions[path] = position
+        if top is not None and top.flow:
+            plain_number = not event.style and isinstance(value, (int, float)) and not isinstance(value, bool)
+            top.last_number = (mark.line, mark.column, event.end_mark.column) if plain_number else None
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self._place(value, mark, event.anchor, 1)
+
+    def _comma_in_number(self, top: _Frame, mark) -> None:
+        """`{"2015/16": 10,009}`: inside braces YAML reads the comma as a separator, so the figure
+        becomes 10 and a key '009'. Caught here, where the text still shows what was meant."""
+        line, start, end = top.last_number
+        if mark.line != line or mark.column != end + 1:
+            return
+        rows = self.text.splitlines()
+        written = _NUMBER_WITH_COMMAS.match(rows[line] if line < len(rows) else "", start)
+        if not written:
+            return
+        shown = written.group()
+        raise _fail(self.name, f"the number {shown} is written with commas: inside {{...}} YAML reads each comma as "
+                    f"a separator, so it would be read as {shown.split(',')[0]} and a stray '{shown.split(',')[1]}'",
+                    f"write numbers without commas: {shown.replace(',', '')}", line + 1, start + 1, "number-commas",
+                    top.path)
 
     def _start(self, event, container) -> None:
         mark = event.start_mark
@@ -443,7 +472,7 @@ class _Builder:
             raise _fail(self.name, "a mapping key must be plain text, not a list or mapping",
                         "write the key as a single word followed by ':'", mark.line + 1, mark.column + 1, "yaml")
         self.value_positions[path] = (mark.line + 1, mark.column + 1)
-        self.stack.append(_Frame(container, path, self.nodes, event.anchor))
+        self.stack.append(_Frame(container, path, self.nodes, event.anchor, bool(getattr(event, "flow_style", False))))
 
     def _end(self, event) -> None:
         frame = self.stack.pop()

@@ -48,24 +48,62 @@ def format_decimal(number: Decimal) -> str:
     return "\u2212" + text[1:] if text.startswith("-") else text
 
 
+COMPARISONS = ("at_most", "at_least", "exactly")
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What a figure was before it was revised (a target's earlier ambition): the earlier value, when
+    the revision was made (a date, month, quarter or year, as written), who agreed it and why."""
+
+    value: "Value"
+    date: str | None = None
+    by: str | None = None
+    reason: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Value:
-    """A figure a plan may not know yet: a number, tbc or n/a."""
+    """A figure a plan may not know yet: a number, tbc, n/a or not stated (the source names the thing
+    but gives no figure: never 0, never summed). A number may carry its kind (`comparison`: at_most,
+    at_least or exactly), the count behind it (`numerator` of `denominator`) and what it was before a
+    revision (`revised_from`)."""
 
-    kind: str  # number | tbc | na
+    kind: str  # number | tbc | na | not_stated
     number: Decimal | None = None
+    comparison: str | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    revised_from: Revision | None = None
 
     @classmethod
     def of(cls, raw: Any) -> "Value":
+        if isinstance(raw, dict):
+            return cls.detailed(raw)
         if raw == "tbc":
             return cls("tbc")
         if raw == "n/a":
             return cls("na")
+        if raw == "not_stated":
+            return cls("not_stated")
         text = getattr(raw, "text", None) or str(raw)
         try:
             return cls("number", Decimal(text.replace("_", "")))
         except InvalidOperation:
             return cls("number", Decimal(repr(float(raw))))
+
+    @classmethod
+    def detailed(cls, raw: dict) -> "Value":
+        """{value: 97, comparison: at_most}, {value: 439, numerator: 439, denominator: 500},
+        {value: 0.8, revised_from: {value: 3.5, date: 2015-03, by: ..., reason: ...}}."""
+        base = cls.of(raw["value"]) if "value" in raw and not isinstance(raw["value"], dict) else cls("not_stated")
+        revision = raw.get("revised_from")
+        revised = None
+        if isinstance(revision, dict) and "value" in revision and not isinstance(revision["value"], dict):
+            revised = Revision(cls.of(revision["value"]), _text(revision.get("date")), _text(revision.get("by")),
+                               revision.get("reason"))
+        return cls(base.kind, base.number, raw.get("comparison"), _decimal(raw.get("numerator")),
+                   _decimal(raw.get("denominator")), revised)
 
     @property
     def is_number(self) -> bool:
@@ -75,44 +113,66 @@ class Value:
     def is_tbc(self) -> bool:
         return self.kind == "tbc"
 
+    @property
+    def is_not_stated(self) -> bool:
+        return self.kind == "not_stated"
+
     def display(self, suffix: str = "") -> str:
         if self.kind == "tbc":
             return "TBC"
         if self.kind == "na":
             return "n/a"
+        if self.kind == "not_stated":
+            return "Not stated"
         return format_decimal(self.number) + suffix
 
     def as_json(self) -> Any:
-        return {"tbc": "tbc", "na": "n/a"}.get(self.kind) or str(self.number)
+        return {"tbc": "tbc", "na": "n/a", "not_stated": "not_stated"}.get(self.kind) or str(self.number)
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    return Value.of(raw).number
 
 
 @dataclass(frozen=True, slots=True)
 class Total:
-    """A sum over values; `incomplete` when any part is TBC (a TBC is never summed as 0)."""
+    """A sum over values; `incomplete` when any part is TBC or not stated (neither is ever summed as
+    0). `unstated_only` when every part left out is one the source does not state (no TBC): the total
+    then reads "+ not stated", not "+ TBC"."""
 
     value: Decimal
     incomplete: bool = False
     parts: int = 0
+    unstated_only: bool = False
 
     @classmethod
     def of(cls, values: Iterable[Value | None]) -> "Total":
-        total, incomplete, parts = Decimal(0), False, 0
+        total, tbc, unstated, parts = Decimal(0), False, False, 0
         for v in values:
             if v is None or v.kind == "na":
                 continue
             if v.kind == "tbc":
-                incomplete = True
+                tbc = True
+                continue
+            if v.kind == "not_stated":
+                unstated = True
                 continue
             total += v.number
             parts += 1
-        return cls(total, incomplete, parts)
+        return cls(total, tbc or unstated, parts, unstated and not tbc)
 
     def __sub__(self, other: "Total") -> "Total":
-        return Total(self.value - other.value, self.incomplete or other.incomplete, self.parts + other.parts)
+        incomplete = self.incomplete or other.incomplete
+        unstated = incomplete and all(t.unstated_only or not t.incomplete for t in (self, other))
+        return Total(self.value - other.value, incomplete, self.parts + other.parts, unstated)
 
     def display(self) -> str:
         text = format_decimal(self.value)
-        return f"{text} + TBC" if self.incomplete else text
+        if not self.incomplete:
+            return text
+        return f"{text} + not stated" if self.unstated_only else f"{text} + TBC"
 
 
 @dataclass(slots=True)
@@ -206,6 +266,8 @@ class PlanMeta:
     approvals: list[Approval] = field(default_factory=list)
     drivers: list["Driver"] = field(default_factory=list)
     refreshes: str | None = None  # Markdown: the parent strategy this plan refreshes
+    providers: list["Provider"] = field(default_factory=list)
+    as_at_stated: bool = True     # False where the plan gives no as_at (it reports no RAG): never printed
 
     @property
     def years(self) -> list[FinancialYear]:
@@ -231,6 +293,20 @@ class PlanMeta:
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+
+PROVIDER_KINDS = ("acute", "community", "mental_health", "ambulance", "primary_care", "social_care", "other")
+
+
+@dataclass(slots=True)
+class Provider:
+    """A provider the plan names (`plan.providers`): a trust whose plan it refers to or contracts with."""
+
+    id: str
+    title: str
+    kind: str | None
+    note: str | None
+    path: tuple
 
 
 @dataclass(slots=True)
@@ -262,7 +338,7 @@ class VisionStatement:
 
 @dataclass(slots=True)
 class Vision:
-    mission: str
+    mission: str | None  # None where the source states none
     statements: list[VisionStatement]
     values: list[str]
 
@@ -309,6 +385,7 @@ class Action:
     contact: str | None = None
     status: str | None = None       # not_started | in_progress | paused | stopped | revised | complete
     status_note: str | None = None  # Markdown
+    reports_to: str | None = None   # who progress is reported to, e.g. "NHS England"
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -328,6 +405,9 @@ class Domain:
     outcomes: list[str]
     path: tuple
     actions: list[Action] = field(default_factory=list)
+    due: When | None = None                # one due date for the group ("over the next 12 months")
+    due_text: str | dict | None = None     # as written
+    reports_to: str | None = None          # who progress is reported to
 
     def rag_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -1021,7 +1101,10 @@ def _position(raw: dict | None) -> RiskPosition | None:
 def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
     label = f"Indicator {raw['id']}"
     baseline = raw.get("baseline") or {}
-    baseline_value = Value.of(baseline["value"]) if "value" in baseline else None
+    if baseline == "not_stated":  # the source gives no baseline: printed "Not stated", not asked for
+        baseline, baseline_value = {}, Value("not_stated")
+    else:
+        baseline_value = Value.detailed(baseline) if "value" in baseline else None
     if baseline_value and baseline_value.is_tbc:
         tbcs.append(TbcItem(path + ("baseline", "value"), f"{label} baseline"))
     period_text = baseline.get("period")
@@ -1035,7 +1118,7 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
         targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
         actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
         path=path, baseline_period_text=period_text, see=list(raw.get("see") or []),
-        code=_text(raw.get("code")),
+        code=", ".join(map(str, raw["code"])) if isinstance(raw.get("code"), list) else _text(raw.get("code")),
         assessments=[Assessment(a["status"], _parse(Period.parse, str(a["period"])) if a.get("period") else None,
                                 _text(a.get("period")), a.get("note"))
                      for a in raw.get("assessments") or []],
@@ -1075,10 +1158,12 @@ def build(data: dict, source: str = "<plan>") -> Plan:
     p = data["plan"]
     start = _parse(FinancialYear.parse, p["period"]["start"]) or FinancialYear(2000)
     end = _parse(FinancialYear.parse, p["period"]["end"]) or start
-    as_at = _parse(Quarter.parse, p["as_at"]) or Quarter(start, 1)
+    # as_at may be left out by a plan that reports no RAG (opgen validate asks for it once one does);
+    # the model then reads RAG at the plan's first quarter, and the papers say the quarter is not stated.
+    as_at = (_parse(Quarter.parse, p["as_at"]) if p.get("as_at") else None) or Quarter(start, 1)
     meta = PlanMeta(
         title=p["title"], subtitle=p.get("subtitle"), start=start, end=end, as_at=as_at,
-        version=str(p["version"]), status=p["status"], date=p.get("date"),
+        version=str(p["version"]) if p.get("version") is not None else "", status=p["status"], date=p.get("date"),
         signatories=[Signatory(s["name"], s["role"], s.get("date")) for s in p.get("signatories") or []],
         history=[HistoryEntry(str(h["version"]), _text(h.get("date")), h.get("author"), h.get("summary"),
                               [str(r) for r in h.get("reviewers") or []], h.get("status"))
@@ -1090,16 +1175,23 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         drivers=[Driver(d["id"], d["title"], d.get("kind"), d.get("note"), ("plan", "drivers", i))
                  for i, d in enumerate(p.get("drivers") or [])],
         refreshes=p.get("refreshes"),
+        providers=[Provider(x["id"], x["title"], x.get("kind"), x.get("note"), ("plan", "providers", i))
+                   for i, x in enumerate(p.get("providers") or [])],
+        as_at_stated=bool(p.get("as_at")),
     )
     _text_tbcs(data, tbcs)
     scales = _scales(data.get("scales"))
     bands = dict(p.get("risk_bands") or DEFAULT_BANDS)
     v = data["vision"]
-    vision = Vision(v["mission"], [VisionStatement(s["label"], s["text"]) for s in v.get("statements") or []],
+    vision = Vision(v.get("mission"), [VisionStatement(s["label"], s["text"]) for s in v.get("statements") or []],
                     list(v.get("values") or []))
 
     domains = [Domain(d["id"], d["title"], d.get("lead"), d.get("description"), list(d.get("outcomes") or []),
-                      ("domains", i)) for i, d in enumerate(data["domains"])]
+                      ("domains", i), due=_when(d.get("due")), due_text=d.get("due"), reports_to=d.get("reports_to"))
+               for i, d in enumerate(data["domains"])]
+    for i, d in enumerate(data["domains"]):
+        if _when_tbc(d.get("due")):
+            tbcs.append(TbcItem(("domains", i, "due"), f"Domain {d['id']} due date", "date"))
     by_id = {d.id: d for d in reversed(domains)}
 
     actions = []
@@ -1128,7 +1220,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             start=_when(a.get("start")), due=_when(a.get("due")), start_text=a.get("start"),
             due_text=a.get("due"), milestones=milestones, rag=dict(sorted(rag.items())), path=path,
             parent=a.get("parent"), see=list(a.get("see") or []), contact=a.get("contact"),
-            status=a.get("status"), status_note=a.get("status_note"),
+            status=a.get("status"), status_note=a.get("status_note"), reports_to=a.get("reports_to"),
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)
@@ -1193,7 +1285,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
     bcf = None
     if b := data.get("bcf"):
         bcf = Bcf(
-            unit=MoneyUnit(b["unit"]),
+            unit=MoneyUnit(b.get("unit") or "gbp_thousands"),  # validate asks for the unit once there is money
             schemes=[BcfScheme(s["id"], s["title"], s.get("heading"), s.get("description"),
                                _fy_map(s.get("funding"), tbcs, ("bcf", "schemes", i, "funding"), f"BCF {s['id']} funding"),
                                ("bcf", "schemes", i))
@@ -1318,10 +1410,10 @@ class Table:
 
 def table_cell(column: Column, raw: Any, rag_scale: str = "three_point",
                rating_words: dict[str, str] | None = None) -> TableCell:
-    """A cell read by its column's type; tbc and n/a are never a number (and never 0)."""
+    """A cell read by its column's type; tbc, n/a and not_stated are never a number (and never 0)."""
     if raw is None:
         return TableCell()
-    if raw in ("tbc", "n/a"):
+    if raw in ("tbc", "n/a", "not_stated"):
         return TableCell(raw, Value.of(raw))
     kind = column.type
     if isinstance(raw, bool):

@@ -16,7 +16,7 @@ from opgen import chapters, display
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
-from opgen.figures import compare_stated, stated_unchecked, table_totals
+from opgen.figures import compare_stated, decimal_comma, stated_unchecked, table_totals
 from opgen.model import (BUSINESS_RULES, FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, Plan, Table,
                          Total, Value, build, rating_words)
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
@@ -94,6 +94,8 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_contacts(c, data)
     _check_assessments(c, data)
     _check_action_status(c, plan)
+    _check_unstated_fields(c, data, plan)
+    _check_figures(c, plan)
     return c.out
 
 
@@ -223,7 +225,7 @@ def _check_years_in_period(c: _Checker, data: dict, period, as_at: Quarter) -> N
             c.error(path, "outside-period", f"{year} ({what}) is outside the plan period {label}",
                     f"use a financial year from {label}, or widen plan.period", key=True,
                     cause=f"figures are for years outside the plan period {label}")
-    quarter_texts = [(("plan", "as_at"), data["plan"]["as_at"], "the as-at quarter")]
+    quarter_texts = [(("plan", "as_at"), data["plan"]["as_at"], "the as-at quarter")] if data["plan"].get("as_at") else []
     for path, text, what in quarter_texts:
         try:
             quarter = Quarter.parse(text)
@@ -256,7 +258,8 @@ def _check_indicator_periods(c: _Checker, data: dict) -> None:
             for name in ("targets", "actuals"):
                 for key in item.get(name) or {}:
                     _period(c, key, path + (name, key), key=True)
-            period = (item.get("baseline") or {}).get("period")
+            baseline = item.get("baseline")
+            period = baseline.get("period") if isinstance(baseline, dict) else None
             if period is not None and period != "tbc":
                 _period(c, period, path + ("baseline", "period"))
 
@@ -273,11 +276,15 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
     """Actions' and milestones' dates in every form (a plan date, ongoing, throughout a year, a
     span): readable; an action due after it starts; a milestone within its action (due no later
     than the action, not before the action starts); and within the plan period, which bounds
-    delivery. Ongoing has no end, so it is never late and never outside the period."""
+    delivery. Ongoing has no end, so it is never late and never outside the period. Work marked
+    complete may lie before the period (a plan's review of last year): only its dates after the
+    period are questioned."""
     first = last = label = None
     if period:
         first, last = period[0].first_day, period[1].last_day
         label = period[0].label if period[0] == period[1] else f"{period[0]} to {period[1]}"
+    for domain in plan.domains:
+        _parse_when(c, domain.due_text, domain.path + ("due",))
     for action in plan.actions:
         for field_name in ("start", "due"):
             _parse_when(c, getattr(action, f"{field_name}_text"), action.path + (field_name,))
@@ -289,7 +296,7 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
         if label:
             if start and start.start and start.start > last:
                 _outside(c, action.path + ("start",), f"action {action.id} starts {start.words}", label)
-            if due and due.end and not first <= due.end <= last:
+            if due and due.end and _outside_period(due.end, first, last, done=action.status == "complete"):
                 _outside(c, action.path + ("due",), f"action {action.id} is due {due.words}", label)
         for m in action.milestones:
             _parse_when(c, m.due_text, m.path + ("due",))
@@ -303,7 +310,8 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
                 c.warning(m.path + ("due",), "milestone-before-action",
                           f"milestone {m.id} is due {m.due.words}, before its action {action.id} starts "
                           f"({start.words})", "check the milestone's due date and the action's start")
-            if label and not first <= m.due.end <= last:
+            if label and _outside_period(m.due.end, first, last,
+                                         done=m.status == "complete" or action.status == "complete"):
                 _outside(c, m.path + ("due",), f"milestone {m.id} is due {m.due.words}", label)
     _parse_date(c, plan.meta.date, ("plan", "date"))
     for i, signatory in enumerate(plan.meta.signatories):
@@ -312,9 +320,15 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
         _parse_date(c, entry.date, ("plan", "history", i, "date"))
 
 
+def _outside_period(day, first, last, *, done: bool) -> bool:
+    """Whether a delivery date lies outside the plan period; work already complete may lie before it."""
+    return day > last or (day < first and not done)
+
+
 def _outside(c: _Checker, path: tuple, what: str, label: str) -> None:
     c.warning(path, "date-outside-period", f"{what}, outside the plan period {label}",
-              f"check the date, or widen plan.period to cover it (the plan period bounds delivery)",
+              "check the date; work done before the plan period (a review of last year) is marked "
+              "status: complete; otherwise widen plan.period to cover it (the plan period bounds delivery)",
               cause=f"action and milestone dates are outside the plan period {label}")
 
 
@@ -402,8 +416,8 @@ def check_stated_total(c: _Checker, path: tuple, what: str, stated: Value | None
 def _compare_total(c: _Checker, path: tuple, what: str, stated: Value, computed: Total, unit: str) -> None:
     if stated_unchecked(stated, computed):
         c.warning(path, "total-incomplete",
-                  f"{what}: stated {stated.display()} {unit}, but the rows include TBC values, so the sum "
-                  f"({computed.display()}) cannot be checked", "confirm the TBC values")
+                  f"{what}: stated {stated.display()} {unit}, but the rows include {_unknowns(computed)}, so the sum "
+                  f"({computed.display()}) cannot be checked", _unknowns_fix(computed))
         return
     difference = compare_stated(stated, computed)
     if difference is not None:
@@ -462,8 +476,8 @@ def _check_indicators(c: _Checker, plan: Plan) -> None:
             continue  # assessed in words only (the source gives no figure): asking for figures invites invention
         if indicator.baseline is None:
             c.warning(indicator.path, "no-baseline", f"indicator {indicator.id} has no baseline",
-                      "add baseline: {value: ..., period: ...} if the source gives one; if it gives none, leaving "
-                      "it out is right (value: tbc is for a baseline still to be confirmed)",
+                      "add baseline: {value: ..., period: ...} if the source gives one; if it gives none, write "
+                      "baseline: not_stated (printed \"Not stated\"; tbc is for a baseline still to be confirmed)",
                       cause="indicators have no baseline")
         if not indicator.targets:
             c.warning(indicator.path, "no-target", f"indicator {indicator.id} has no target",
@@ -484,6 +498,30 @@ def _check_indicators(c: _Checker, plan: Plan) -> None:
                           "if it is a copy, remove it; if it measures something else, say what in its title")
             else:
                 first_of[key] = indicator
+    for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        _check_assessment_conflicts(c, indicator)
+
+
+_ASSESSMENT_FAMILIES = ({"above_target", "on_target", "below_target"}, {"improving", "no_change", "worsening"})
+
+
+def _check_assessment_conflicts(c: _Checker, indicator) -> None:
+    """Two assessments of one indicator for the same period that cannot both hold (above and below
+    target, improving and worsening): usually a copy-paste or a wrong period."""
+    seen: dict[tuple[str, int], tuple[int, object]] = {}
+    for i, assessment in enumerate(indicator.assessments):
+        family = next((n for n, f in enumerate(_ASSESSMENT_FAMILIES) if assessment.status in f), None)
+        if family is None:
+            continue
+        key = (str(assessment.period_text or ""), family)
+        if key in seen and seen[key][1].status != assessment.status:
+            j, first = seen[key]
+            c.warning(indicator.path + ("assessments", i, "status"), "assessment-conflict",
+                      f"indicator {indicator.id} is assessed {display.assessment(assessment)}, but also "
+                      f"{display.assessment(first)} (line {c.doc.position(indicator.path + ('assessments', j))[0]})",
+                      "check the periods: two assessments of the same period must agree (or say in a note what each covers, "
+                      "with its own period)")
+        seen.setdefault(key, (i, assessment))
 
 
 def _check_domains(c: _Checker, plan: Plan) -> None:
@@ -492,6 +530,17 @@ def _check_domains(c: _Checker, plan: Plan) -> None:
     used = {a.domain_id for a in plan.actions}
     if used - {d.id for d in plan.domains}:
         return  # an action names a domain that does not exist (an error): it may be one of these
+    first_of: dict[str, object] = {}
+    for domain in plan.domains:
+        key = " ".join(str(domain.title or "").split()).casefold()
+        if key in first_of:
+            first = first_of[key]
+            c.warning(domain.path + ("title",), "duplicate-title",
+                      f"domain {domain.id} has the same title as domain {first.id} "
+                      f"(line {c.doc.position(first.path + ('title',))[0]}): '{domain.title}'",
+                      "merge them, or give each a title that says how they differ")
+        elif key:
+            first_of[key] = domain
     for domain in plan.domains:
         if domain.id not in used:
             c.warning(domain.path + ("id",), "domain-no-actions", f"domain {domain.id} ({domain.title}) has no actions",
@@ -507,7 +556,8 @@ def _check_risks(c: _Checker, data: dict, plan: Plan) -> None:
     for risk in plan.risks:
         if risk.current is None and data["risks"][risk.path[1]].get("rating") is None:  # (an unknown word is an error)
             c.warning(risk.path, "risk-unrated", f"risk {risk.id} has no rating",
-                      "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme",
+                      "add likelihood and impact (1-5 each), or rating: low | moderate | high | extreme, "
+                      "if the source rates it; if it rates nothing, leaving them out is right",
                       cause="risks have no rating")
         if risk.current and risk.rating and risk.band_of(risk.score) != risk.rating:
             c.warning(risk.path + ("rating",), "risk-rating-mismatch",
@@ -641,7 +691,11 @@ def _check_tables(c: _Checker, data: dict, plan: Plan) -> None:
                 c.error(column.path + ("id",), "column-id",
                         f"table '{table.id}': a column cannot have the id '{column.id}': rows use '{column.id}:' "
                         "for themselves", f"rename the column, e.g. '{column.id}_'; keep its heading with title:")
-            if column.type == "money" and column.unit is None:
+            # a money column needs its unit unless the source gives no figure in it at all (every cell
+            # written is tbc, n/a or not_stated): a unit there would be invented
+            written = [row.cell(column.id).raw for row in table.rows if row.cell(column.id).raw is not None]
+            if column.type == "money" and column.unit is None and (
+                    not written or any(raw not in ("tbc", "n/a", "not_stated") for raw in written)):
                 c.error(column.path + ("type",), "money-unit",
                         f"table '{table.id}': money column '{column.id}' has no unit",
                         "add unit: gbp_thousands (£000), gbp (£) or gbp_millions (£m), as the source table says")
@@ -716,6 +770,9 @@ def _misfit(raw, kind: str, column, rag_scale: str, words: dict[str, str]) -> tu
             number = Value.of(digits).number if digits else None
         except Exception:  # noqa: BLE001 - anything unreadable is simply not a number
             number = None
+        decimal = decimal_comma(text)
+        if decimal is not None:
+            return f"{where}: {shown} has a decimal comma", f"write the decimal point as a full stop: {decimal}"
         if number is not None and "," in text:
             return f"{where}: {shown} has commas", f"write numbers without commas: {digits}"
         if number is not None and "%" in text:
@@ -726,7 +783,8 @@ def _misfit(raw, kind: str, column, rag_scale: str, words: dict[str, str]) -> tu
         if number is not None:
             return f"{where}: {shown} is a number written in quotes", f"write {digits} without quotes"
         return (f"{where}: {shown} is not {_NUMBER_TYPES[kind]}",
-                "write a number, tbc (not known yet) or n/a (does not apply); words belong in a text column")
+                "write a number, tbc (not known yet), n/a (does not apply) or not_stated (the source gives no "
+                "figure); words belong in a text column")
     if kind == "rag":
         allowed = RAG_SCALES.get(rag_scale, RAG_SCALES["three_point"])
         if raw in RAG_SCALES["five_point"]:
@@ -766,8 +824,8 @@ def _check_table_totals(c: _Checker, table: Table) -> None:
         unit = f" {t.column.unit.header}" if t.column.unit else ("%" if t.column.type == "percent" else "")
         if t.unchecked:
             c.warning(path, "total-incomplete",
-                      f"{what}: stated {t.stated.display()}{unit}, but the rows above include TBC values, so the "
-                      f"sum ({t.computed.display()}) cannot be checked", "confirm the TBC values")
+                      f"{what}: stated {t.stated.display()}{unit}, but the rows above include {_unknowns(t.computed)}, "
+                      f"so the sum ({t.computed.display()}) cannot be checked", _unknowns_fix(t.computed))
         elif t.difference is not None:
             c.warning(path, "total-mismatch",
                       f"{what}: stated {t.stated.display()}{unit}, but the rows above sum to "
@@ -862,6 +920,10 @@ def _check_parents(c: _Checker, plan: Plan) -> None:
                     f"(the parent of action {action.id})",
                     f"did you mean '{guess}'?" if guess else "name an action of this plan, or remove parent:")
             continue
+        if action.due and parent.due and action.due.end and parent.due.end and action.due.end > parent.due.end:
+            c.warning(action.path + ("due",), "sub-action-after-parent",
+                      f"sub-action {action.id} is due {action.due.words}, after its parent {parent.id} "
+                      f"({parent.due.words})", "move the sub-action earlier or its parent's due date later")
         if parent.domain_id != action.domain_id:
             c.warning(path, "parent-domain", f"sub-action {action.id} is in {plan.domain_title(action.domain_id)}, but its "
                       f"parent {parent.id} is in {plan.domain_title(parent.domain_id)}",
@@ -950,3 +1012,77 @@ def _check_action_status(c: _Checker, plan: Plan) -> None:
                       f"action {action.id} is marked complete but its latest RAG is "
                       f"{display.rag(action.current_rag).lower()}",
                       "set status to in_progress, or report its RAG as blue (complete)")
+
+
+def _unknowns(total: Total) -> str:
+    """What keeps a sum from being checked: TBC values, or values the source does not state."""
+    return "values the plan does not state" if total.unstated_only else "TBC values"
+
+
+def _unknowns_fix(total: Total) -> str:
+    if total.unstated_only:
+        return ("give the figures if the source has them; if it has none, the stated total stands as the plan "
+                "states it, unchecked")
+    return "confirm the TBC values"
+
+
+def _check_unstated_fields(c: _Checker, data: dict, plan: Plan) -> None:
+    """Fields a source may lack are optional only while nothing depends on them: plan.as_at once an
+    action reports RAG (the papers show RAG as at that quarter), bcf.unit once the BCF has money."""
+    if not plan.meta.as_at_stated:
+        rated = [a for a in plan.actions if a.rag]
+        if rated:
+            c.error(("plan",), "as-at-missing",
+                    f"plan.as_at is missing, but {display.plural(len(rated), 'action')} report RAG "
+                    f"(first {rated[0].id})",
+                    'add as_at: "YYYY/YY Qn" under plan: the quarter whose RAG the papers show')
+    bcf = data.get("bcf")
+    if isinstance(bcf, dict) and not bcf.get("unit"):
+        money = [k for k in ("minimum_contribution", "actual_contribution") if bcf.get(k)]
+        money += ["funding" for s in bcf.get("schemes") or [] if isinstance(s, dict) and s.get("funding")][:1]
+        if money:
+            c.error(("bcf",), "unit-missing", f"the Better Care Fund gives money ({money[0]}) but no unit",
+                    "add unit: gbp_thousands (or gbp, gbp_millions) under bcf:")
+
+
+def _check_figures(c: _Checker, plan: Plan) -> None:
+    """An indicator figure's count (`numerator` of `denominator`) is given whole and agrees with its
+    value: 439 of 500 is 87.8 (a percent), 0.878 (a ratio), or 439 itself (a count or a score);
+    within half a unit of the last digit written."""
+    for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        figures = [(("baseline",), "baseline", indicator.baseline)]
+        figures += [(("targets", p.text), f"target {p.words}", v) for p, v in indicator.targets.items()]
+        figures += [(("actuals", p.text), f"actual {p.words}", v) for p, v in indicator.actuals.items()]
+        for where, what, v in figures:
+            if v is None or (v.numerator is None and v.denominator is None):
+                continue
+            path = indicator.path + where
+            if v.numerator is None or v.denominator is None:
+                given, missing = ("numerator", "denominator") if v.denominator is None else ("denominator", "numerator")
+                c.error(path + (given,), "count-half", f"indicator {indicator.id} {what} has a {given} but no {missing}",
+                        f"add {missing}: (both say what the figure counts, e.g. numerator: 439, denominator: 500)")
+                continue
+            if not v.is_number:
+                continue
+            if not _count_agrees(v.number, v.numerator, v.denominator, indicator.unit):
+                share = v.numerator / v.denominator
+                c.error(path + ("value",), "count-mismatch",
+                        f"indicator {indicator.id} {what} is {_decimal_words(v.number)}, but {_decimal_words(v.numerator)} of "
+                        f"{_decimal_words(v.denominator)} is {_decimal_words(round(share * 100, 2))}%",
+                        "check the value, the numerator and the denominator against the source")
+
+
+def _count_agrees(value, numerator, denominator, unit: str | None) -> bool:
+    from opgen.model import total_tolerance
+    share = numerator / denominator
+    scales = {"percent": (100,), "ratio": (1,), "per_1000": (1000,), "per_100k": (100000,)}.get(unit or "")
+    candidates = [share * s for s in scales] if scales else [share, share * 100, share * 1000, share * 100000]
+    if unit in (None, "count", "score", "days", "gbp"):
+        candidates.append(numerator)
+    tolerance = total_tolerance(value)
+    return any(abs(candidate - value) <= tolerance for candidate in candidates)
+
+
+def _decimal_words(number) -> str:
+    from opgen.model import format_decimal
+    return format_decimal(Decimal(number).normalize() if Decimal(number) == Decimal(number).to_integral_value() else Decimal(number))

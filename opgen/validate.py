@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from opgen import periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
+from opgen.figures import decimal_comma
 from opgen.load import Document
 from opgen.model import Plan, build
 from opgen.schema import fast_check, resolve, validator
@@ -168,6 +169,9 @@ def _inner_errors(error) -> list:
 
 def _number_hint(value: str) -> str | None:
     """The fix for a number written as text: '10,009' -> 'write numbers without commas: 10009'."""
+    decimal = decimal_comma(value)
+    if decimal is not None:
+        return f"write the decimal point as a full stop: {decimal}"
     cleaned = value.strip().replace(",", "")
     signs = any(ch in cleaned for ch in "£%")
     cleaned = cleaned.replace("£", "").replace("%", "").strip()
@@ -207,14 +211,19 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
                 'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16", ongoing, tbc, {throughout: "2015/16"} '
                 'or {from: "2015/16 Q1", to: "2015/16 Q3"}', "date")
     if x_kind == "number_or_unknown":
-        hint = "write a plain number, or tbc (to be confirmed) or n/a (not applicable)"
+        hint = ("write a plain number, or tbc (to be confirmed), n/a (not applicable) or not_stated (the source "
+                "gives no figure)")
         if isinstance(value, str) and _number_hint(value):
             hint = _number_hint(value)
         elif isinstance(value, str) and any(c in value for c in ",£%"):
             hint = "write the number without commas, £ or % signs (the unit is set once for the section), e.g. 1774.9"
-        elif isinstance(value, str) and did_you_mean(value, ["tbc", "n/a"]):
-            hint = f"did you mean '{did_you_mean(value, ['tbc', 'n/a'])}'?"
-        return f"expected a number, tbc or n/a, but found {describe_value(value)}", hint, "type"
+        elif isinstance(value, str) and did_you_mean(value, ["tbc", "n/a", "not_stated"]):
+            hint = f"did you mean '{did_you_mean(value, ['tbc', 'n/a', 'not_stated'])}'?"
+        return f"expected a number, tbc, n/a or not_stated, but found {describe_value(value)}", hint, "type"
+    if x_kind == "figure":
+        return (f"expected a figure, but found {describe_value(value)}",
+                "write a number (or tbc, n/a, not_stated), or {value: 97, comparison: at_most}, "
+                "{value: 87.8, numerator: 439, denominator: 500} or {value: 0.8, revised_from: {value: 3.5}}", "type")
 
     if kind == "enum" or kind == "const":
         allowed = [str(v) for v in (schema.get("enum") or [schema.get("const")])]
@@ -251,6 +260,9 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
         hint = schema.get("x-hint") or f"use a value from {schema.get('minimum')} to {schema.get('maximum')}"
         return (f"{describe_value(value)} is out of range ({schema.get('minimum')} to {schema.get('maximum')})",
                 hint, "out-of-range")
+    if kind == "exclusiveMinimum":
+        return (f"{describe_value(value)} is out of range (it must be more than {schema.get('exclusiveMinimum')})",
+                schema.get("x-hint") or f"use a value more than {schema.get('exclusiveMinimum')}", "out-of-range")
     if kind == "minLength":
         return "this text is empty", "write the text, or remove the line", "empty"
     if kind == "minItems":

@@ -103,9 +103,15 @@ def facts(plan) -> list[tuple[str, str]]:
         # A domain's id is a key that other items name it by (`domain: urgent-care`), never printed:
         # the reader knows the programme by its title and number, so the title is the fact.
         add("domain title", d.title)
+        add("domain due date", display.date_text(d.due, d.due_text) if d.due_text else None)
+        add("domain reported to", d.reports_to)
+    for x in meta.providers:
+        add("provider title", x.title)
+        add("provider note", plain(x.note))
     for a in plan.actions:
         add("action id", a.id)
         add("action title", a.title)
+        add("action reported to", a.reports_to)
         for m in a.milestones:
             add("milestone id", m.id)
             add("milestone title", m.title)
@@ -120,6 +126,9 @@ def facts(plan) -> list[tuple[str, str]]:
         add("indicator id", i.id)
         add("indicator title", i.title)
         add("indicator code", getattr(i, "code", None))
+    for i in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
+        for period, value in i.targets.items():
+            add("indicator target revision", display.revision_note(i, period.words, value))
     if plan.bcf:
         for s in plan.bcf.schemes:
             add("BCF scheme id", s.id)

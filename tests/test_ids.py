@@ -156,6 +156,7 @@ def _with_everything(data: dict) -> dict:
     data = copy.deepcopy(data)
     data["schema_version"] = 2
     data["plan"]["drivers"] = [{"id": "DRV-FYFV", "title": "Five Year Forward View", "kind": "national"}]
+    data["plan"]["providers"] = [{"id": "MTW", "title": "Maidstone and Tunbridge Wells NHS Trust", "kind": "acute"}]
     data["sections"] = [
         {"id": "governance", "title": "Leadership and governance", "place": {"after": "vision"},
          "body": "The Governing Body is accountable.",

@@ -139,3 +139,22 @@ def test_repository_schema_copy_equals_the_packaged_schema():
     repo_copy = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
     assert repo_copy.read_bytes() == SCHEMA_PATH.read_bytes(), \
         "schemas/plan.schema.json differs from opgen/resources/plan.schema.json: copy the packaged one over it"
+
+
+@pytest.mark.parametrize("written, meant", [("10,009", "10009"), ("1,500.5", "1500.5"), ("-2,300", "-2300"),
+                                            ("12,345,678", "12345678")])
+def test_a_number_with_commas_inside_braces_is_one_located_message_not_two_wrong_ones(written, meant):
+    # Inside {...} YAML takes the comma as a separator: {"2015/16": 10,009} would become 10 and a key '009'.
+    text = f'plan:\n  savings: {{"2015/16": {written}, "2016/17": 450}}\n'
+    with pytest.raises(LoadError) as e:
+        load_text(text, "p.yaml")
+    d = e.value.diagnostic
+    assert (d.line, d.column) == (2, text.splitlines()[1].index(written) + 1)
+    assert written in d.message and d.hint == f"write numbers without commas: {meant}"
+
+
+def test_commas_that_separate_entries_are_left_alone():
+    # a space after the comma, or a key that is not a group of three digits, is YAML as meant
+    doc = load_text('a: {"2015/16": 10, 500: x}\nb: {x: 1,y: 2}\nc: [1,500]\n')
+    assert doc.data["a"] == {"2015/16": 10, "500": "x"}
+    assert doc.data["b"] == {"x": 1, "y": 2}

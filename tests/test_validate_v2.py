@@ -56,10 +56,10 @@ def test_a_few_indicators_without_baseline_stay_one_each():
         f"indicator KPI-{i} has no baseline" for i in (1, 2, 3)]
 
 
-def test_no_baseline_fix_says_leaving_it_out_is_right():
+def test_no_baseline_fix_offers_not_stated_where_the_source_gives_none():
     [d] = [d for d in diagnose(with_indicators(1, targets={"2025/26": 5})) if d.code == "no-baseline"]
     assert "if the source gives one" in d.hint
-    assert "leaving it out is right" in d.hint
+    assert "baseline: not_stated" in d.hint  # says so explicitly, and silences the warning
     assert "still to be confirmed" in d.hint  # tbc is for a value not yet confirmed, not a missing one
     assert "(or value: tbc)" not in d.hint
 
@@ -206,3 +206,90 @@ def test_milestone_span_ending_after_the_period_warns():
     data["actions"][0]["milestones"][0]["due"] = {"from": "2025-06", "to": "2027-05"}
     diags = [d for d in diagnose(data) if d.code == "date-outside-period"]
     assert any("milestone OOH-01-M1" in d.message for d in diags)
+
+
+# found by a second new user (Ashford and Canterbury & Coastal 2015/16) ------------------------------
+
+def _last_year(status: str | None) -> dict:
+    data = starter()
+    action = data["actions"][0]
+    action.update(start="2024/25 Q1", due="2024/25 Q3")
+    action["milestones"][0].update(due="2024/25 Q2", status="complete")
+    action.pop("rag", None)
+    if status:
+        action["status"] = status
+    return data
+
+
+def test_work_completed_before_the_plan_period_is_not_questioned():
+    # A plan's "review of last year": delivered work dated before the period is a fact, not a mistake.
+    assert [d for d in diagnose(_last_year("complete")) if d.code == "date-outside-period"] == []
+
+
+def test_unfinished_work_dated_before_the_period_still_warns_and_says_how_to_mark_past_work():
+    diags = [d for d in diagnose(_last_year("in_progress")) if d.code == "date-outside-period"]
+    assert [d.yaml_path for d in diags] == ["actions[0].due"]  # the milestone is complete: not questioned
+    assert "status: complete" in diags[0].hint and "widen plan.period" in diags[0].hint
+
+
+def test_complete_work_due_after_the_period_still_warns():
+    data = _last_year("complete")
+    data["actions"][0]["due"] = "2027/28 Q1"
+    assert [d.yaml_path for d in diagnose(data) if d.code == "date-outside-period"] == ["actions[0].due"]
+
+
+def test_a_decimal_comma_is_read_as_a_decimal_point_in_the_fix():
+    data = starter()
+    data["indicators"][0]["baseline"]["value"] = "3,1"
+    data["qipp"]["schemes"][0]["savings"]["2025/26"] = "1,500"
+    diags = {d.yaml_path: d for d in diagnose(data)}
+    assert diags["indicators[0].baseline.value"].hint == "write the decimal point as a full stop: 3.1"
+    assert diags['qipp.schemes[0].savings["2025/26"]'].hint == "write numbers without commas: 1500"
+
+
+def test_a_decimal_comma_in_a_table_cell():
+    data = starter()
+    data["tables"][0]["rows"][0]["2025/26"] = "2,3"
+    [d] = [d for d in diagnose(data) if d.severity == "error"]
+    assert "decimal comma" in d.message and d.hint == "write the decimal point as a full stop: 2.3"
+
+
+def test_an_unrated_risk_is_not_pushed_to_invent_a_rating():
+    data = starter()
+    for key in ("likelihood", "impact", "target"):
+        data["risks"][0].pop(key)
+    [d] = [d for d in diagnose(data) if d.code == "risk-unrated"]
+    assert "if it rates nothing, leaving them out is right" in d.hint
+
+
+def test_a_sub_action_due_after_its_parent_warns():
+    data = starter()
+    parent = data["actions"][0]
+    child = {"id": "OOH-01a", "domain": "ooh", "title": "Teams in the north", "parent": "OOH-01",
+             "start": "2025/26 Q1", "due": "2026/27 Q4"}
+    parent["due"] = "2025/26 Q4"
+    parent["milestones"] = []
+    data["actions"].append(child)
+    [d] = [d for d in diagnose(data) if d.code == "sub-action-after-parent"]
+    assert d.yaml_path == "actions[1].due"
+    assert d.message == "sub-action OOH-01a is due 2026/27 Q4, after its parent OOH-01 (2025/26 Q4)"
+    child["due"] = "2025/26 Q3"
+    assert [d for d in diagnose(data) if d.code == "sub-action-after-parent"] == []
+
+
+def test_contradicting_assessments_of_one_period_warn_and_agreeing_ones_do_not():
+    data = starter()
+    data["indicators"][0]["assessments"] = [
+        {"period": "2014/15", "status": "below_target"}, {"period": "2014/15", "status": "worsening"},
+        {"period": "2014/15", "status": "above_target"}, {"period": "2013/14", "status": "above_target"}]
+    [d] = [d for d in diagnose(data) if d.code == "assessment-conflict"]
+    assert d.yaml_path == "indicators[0].assessments[2].status"
+    assert "Above target (2014/15)" in d.message and "Below target (2014/15)" in d.message
+
+
+def test_two_domains_with_one_title_warn():
+    data = starter()
+    data["domains"].append({"id": "ooh2", "title": " out of  hospital care", "lead": "x"})
+    data["actions"].append({"id": "OOH2-01", "domain": "ooh2", "title": "Other", "due": "2025/26 Q4"})
+    [d] = [d for d in diagnose(data) if d.code == "duplicate-title"]
+    assert d.yaml_path == "domains[1].title" and "domain ooh" in d.message

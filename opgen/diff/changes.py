@@ -11,6 +11,7 @@ from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
+from opgen import display
 from opgen.diff import texts
 from opgen.model import MoneyUnit, Plan, Total
 
@@ -189,8 +190,8 @@ class Side:
 
     @classmethod
     def of(cls, plan: Plan, label: str) -> "Side":
-        return cls(label or plan.source, plan.organisation.name, plan.meta.title, plan.meta.version,
-                   plan.meta.status, plan.meta.as_at.label, plan.meta.date)
+        return cls(label or plan.source, plan.organisation.name, plan.meta.title, display.version(plan.meta.version),
+                   plan.meta.status, display.as_at(plan.meta) or display.NOT_STATED.lower(), plan.meta.date)
 
     def as_json(self) -> dict:
         return {"source": self.label, "organisation": self.organisation, "title": self.title,

@@ -30,6 +30,8 @@ def value_json(value: Value | None):
         return "tbc"
     if value.kind == "na":
         return "n/a"
+    if value.kind == "not_stated":
+        return "not_stated"
     return json_number(value.number)
 
 
@@ -81,7 +83,7 @@ def rescale(value: Value | None, factor: Decimal) -> Value | None:
 
 
 def scale_total(total: Total, factor: Decimal) -> Total:
-    return total if factor == 1 else Total(total.value * factor, total.incomplete, total.parts)
+    return total if factor == 1 else Total(total.value * factor, total.incomplete, total.parts, total.unstated_only)
 
 
 def same_total(a: Total | None, b: Total | None) -> bool:

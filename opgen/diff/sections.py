@@ -46,7 +46,7 @@ def metadata(c: Comparer) -> None:
     c.field(s, None, "subtitle", o.meta.subtitle, n.meta.subtitle)
     c.field(s, None, "version", o.meta.version, n.meta.version)
     c.field(s, None, "status", o.meta.status, n.meta.status)
-    if o.meta.as_at != n.meta.as_at:
+    if o.meta.as_at != n.meta.as_at and display.as_at(o.meta) and display.as_at(n.meta):
         later = n.meta.as_at > o.meta.as_at
         c.add(s, "changed", None, "as_at", old=o.meta.as_at.label, new=n.meta.as_at.label,
               direction="later" if later else "earlier", old_text=o.meta.as_at.label,
@@ -81,6 +81,28 @@ def metadata(c: Comparer) -> None:
     _people(c, s)
     c.text(s, None, "refreshes", o.meta.refreshes, n.meta.refreshes)
     _drivers(c, s)
+    _providers(c, s)
+
+
+def _provider_text(x) -> str:
+    return "; ".join(t for t in (x.title, display.provider_kind(x.kind), " ".join((x.note or "").split())) if t)
+
+
+def _providers(c: Comparer, s: str) -> None:
+    """The providers the plan names (`plan.providers`), matched by id: added, removed or changed."""
+    old_p = {x.id: x for x in c.old.meta.providers}
+    new_p = {x.id: x for x in c.new.meta.providers}
+    for k, x in new_p.items():
+        if k not in old_p:
+            c.add(s, "added", k, "provider", new=_provider_text(x), title=x.title, new_text=_provider_text(x),
+                  key=(s, "provider", k))
+        elif _provider_text(old_p[k]) != _provider_text(x):
+            c.add(s, "changed", k, "provider", old=_provider_text(old_p[k]), new=_provider_text(x), title=x.title,
+                  old_text=_provider_text(old_p[k]), new_text=_provider_text(x), key=(s, "provider", k))
+    for k, x in old_p.items():
+        if k not in new_p:
+            c.add(s, "removed", k, "provider", old=_provider_text(x), title=x.title, old_text=_provider_text(x),
+                  key=(s, "provider", k))
 
 
 def _drivers(c: Comparer, s: str) -> None:
@@ -203,6 +225,8 @@ def domains(c: Comparer) -> None:
     def compare(o, n) -> None:
         c.retitled("domains", n.id, o.title, n.title)
         c.field("domains", n.id, "lead", o.lead, n.lead, title=n.title)
+        c.date("domains", n.id, "due", o.due_text, n.due_text, title=n.title)
+        c.field("domains", n.id, "reports_to", o.reports_to, n.reports_to, title=n.title)
         c.text("domains", n.id, "description", o.description, n.description, title=n.title)
         if sorted(o.outcomes) != sorted(n.outcomes):
             c.field("domains", n.id, "outcomes", ", ".join(sorted(o.outcomes)) or None,
@@ -244,6 +268,7 @@ def actions(c: Comparer) -> None:
         c.field(s, n.id, "status", display.action_status(o.status) or None, display.action_status(n.status) or None,
                 title=n.title)
         c.text(s, n.id, "status_note", o.status_note, n.status_note, title=n.title)
+        c.field(s, n.id, "reports_to", o.reports_to, n.reports_to, title=n.title)
         _see(c, s, o, n)
         rag(c, o, n)
 
@@ -458,7 +483,7 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         if i.baseline is not None:
             parts.append(f"baseline {i.show(i.baseline)}")
         for period, value in i.targets.items():  # sorted by time
-            parts.append(f"target {period.words} {i.show(value)}")
+            parts.append(f"target {period.words} {display.indicator_value(i, value)}")
         return "; ".join(parts)
 
     def compare(o: Indicator, n: Indicator) -> None:
@@ -484,6 +509,14 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
             c.value(s, n.id, f"target {period.words}", o.targets.get(period), n.targets.get(period),
                     key=(n.id, "targets", period.text), title=n.title, show=n.show, polarity=polarity,
                     target=True, unjudged=unjudged)
+            # a target's kind, count or revision may change while its figure stays the same
+            c.field(s, n.id, f"target {period.words} details", display.figure_details(o, o.targets.get(period)) or None,
+                    display.figure_details(n, n.targets.get(period)) or None, title=n.title)
+        for period in sorted(set(o.actuals) | set(n.actuals)):
+            c.field(s, n.id, f"actual {period.words} details", display.figure_details(o, o.actuals.get(period)) or None,
+                    display.figure_details(n, n.actuals.get(period)) or None, title=n.title)
+        c.field(s, n.id, "baseline details", display.figure_details(o, o.baseline) or None,
+                display.figure_details(n, n.baseline) or None, title=n.title)
         for quarter in sorted(set(o.actuals) | set(n.actuals)):
             previous = [q for q in n.actuals if q < quarter and n.actuals[q].is_number]
             if previous:

@@ -58,7 +58,8 @@ class FigureTable:
     phases: list[tuple[str, int]] = field(default_factory=list)  # (label, span); empty when all in the plan
     totals: list[str] | None = None
     stated: list[StatedCell] | None = None
-    incomplete: bool = False    # a total leaves out a TBC
+    incomplete: bool = False    # a total leaves out a TBC (or a figure not stated)
+    incomplete_note: str = ""   # what the incomplete totals leave out, in words
 
     @property
     def wide(self) -> bool:
@@ -141,6 +142,7 @@ def finance_tables(plan: Plan) -> FinanceTables | None:
             if len(lines) > 1 or not lines:
                 table.totals = [display.total(t) for t in totals]
                 table.incomplete = any(t.incomplete and t.parts for t in totals)
+                table.incomplete_note = display.incomplete_note([t for t in totals if t.parts])
             if stated_map:
                 table.stated = []
                 for p, total in zip(periods, totals):

@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from markupsafe import Markup
 
 from opgen import chapters, display, richtext
-from opgen.diagnostics import WARNING, Diagnostic, parse_yaml_path
+from opgen.diagnostics import Diagnostic
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
@@ -155,9 +155,10 @@ def identity(plan: Plan) -> dict[str, Any]:
         "subtitle": meta.subtitle or "",
         "period": meta.period_label,
         "version": display.version(meta.version),
+        "version_stated": bool(meta.version),
         "status": display.status(meta.status),
         "is_draft": meta.is_draft,
-        "as_at": meta.as_at.label,
+        "as_at": display.as_at(meta),
         "date": display.long_date(meta.date),
     }
 
@@ -223,7 +224,7 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "mitigation": action.mitigation or "",
         "rag": rag_pill(action.current_rag),
         "grid": grid if action.rag else [],
-        "no_rag": "" if action.rag else display.no_rag_yet(as_at.label),
+        "no_rag": "" if action.rag else display.no_rag_yet(display.as_at(plan.meta)),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status)),
                         "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
@@ -233,6 +234,7 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "status": display.action_status(action.status),
         "status_class": action.status or "",
         "status_note": action.status_note or "",
+        "reports_to": action.reports_to or "",
         "parent": ({"id": action.parent, "title": plan.action(action.parent).title if plan.action(action.parent) else "",
                     "anchor": anchors.get(action.parent, ""), "text": display.part_of(action.parent)}
                    if action.parent else None),
@@ -271,6 +273,7 @@ def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None,
         "baseline": display.indicator_value(ind, ind.baseline),
         "baseline_period": display.period_note(ind.baseline_period_words),
         "targets": [display.indicator_value(ind, ind.targets.get(y)) for y in years],
+        "target_parts": [display.indicator_value_parts(ind, ind.targets.get(y)) for y in years],
         "latest": display.indicator_value(ind, latest[1] if latest else None),
         "latest_period": display.period_note(latest[0] if latest else None),
         "source": ind.source or "",
@@ -430,7 +433,7 @@ def _finance_view(plan: Plan) -> dict[str, Any] | None:
                 for r in t.rows]
         return {"key": t.key, "title": t.title, "unit": t.unit, "columns": t.columns, "phases": t.phases,
                 "rows": rows, "totals": t.totals, "stated": t.stated, "incomplete": t.incomplete,
-                "many": len(t.columns) > 8, "has_percent": any(c.percent for r in t.rows for c in r.cells)}
+                "incomplete_note": t.incomplete_note, "many": len(t.columns) > 8, "has_percent": any(c.percent for r in t.rows for c in r.cells)}
 
     rules = [{"year": r.period, "name": r.name, "required": r.required, "value": r.value, "percent": r.percent,
               "rag": rag_pill(r.rag) if r.rag else Pill("rag-none", r.rag_label),
@@ -471,19 +474,6 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
         "sources": display.source_notes(b.metrics),
     }
-
-
-def board_warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The warnings a board paper lists, in plan order: not the TBC ones (the TBC inventory lists
-    each TBC), and each message once."""
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for d in sorted((d for d in diagnostics if d.severity == WARNING and d.code != "tbc"),
-                    key=lambda d: (d.line, d.column, d.code)):
-        if (d.message, d.hint) not in seen:
-            seen.add((d.message, d.hint))
-            out.append(d)
-    return out
 
 
 def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
@@ -533,6 +523,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         domains.append({
             "section": section,
             "lead": domain.lead or "",
+            "due": display.date_text(domain.due, domain.due_text),
+            "reports_to": domain.reports_to or "",
             "description": domain.description or "",
             "outcomes": domain.outcomes,
             "counts": rag_counts(domain.actions),
@@ -585,8 +577,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         bcf["section"] = add("Better Care Fund", "bcf")
     place("bcf", "after")
 
-    warnings = board_warnings(diagnostics)
-    index = display.item_index(plan) if (plan.tbcs or warnings) else {}
+    warnings = display.board_warnings(plan, diagnostics)
+    index = display.item_index(plan) if plan.tbcs else {}
     tbcs = [{"label": display.item_in_words(plan, t.path, index)} for t in plan.tbcs]
     inventory_section = None
     place("inventory", "before")
@@ -620,7 +612,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "action_count": f"{len(plan.actions):,}",
         "milestone_count": f"{milestones_total:,}",
         "tbcs": len(tbcs),
-        "warnings": len(warnings),
+        "warnings": sum(w["count"] for w in warnings),
     }
     return {
         **identity(plan),
@@ -651,6 +643,11 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "drivers": [{"id": d.id, "title": d.title, "kind": display.driver_kind(d.kind), "note": d.note or ""}
                     for d in meta.drivers],
         "drivers_heading": display.DRIVERS,
+        "providers": [{"id": x.id, "title": x.title, "kind": display.provider_kind(x.kind), "note": x.note or ""}
+                      for x in meta.providers],
+        "providers_heading": display.PROVIDERS,
+        "domain_due": display.DOMAIN_DUE,
+        "reports_to_label": display.REPORTS_TO,
         "refreshes_heading": display.REFRESHES,
         "latest_assessment": display.LATEST_ASSESSMENT,
         "domains": domains,
@@ -664,8 +661,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "tables_appendix": tables_appendix,
         "tables_heading": tables_heading,
         "tbcs": tbcs,
-        "warnings": [{"item": display.item_in_words(plan, parse_yaml_path(d.yaml_path), index),
-                      "message": display.sentence(d.message), "hint": display.sentence(d.hint)} for d in warnings],
+        "warnings": warnings,
         "summary": summary,
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),

@@ -122,7 +122,7 @@ class _Geometry:
             tallest = max(self.lines(_cap(len(plain(s.text)), limits.statement_chars), statement_w)
                           for s in statements[start:start + per_row])
             rows_h += tallest * self.line + self.line + 4.5
-        mission_len = _cap(len(plain(plan.vision.mission)), limits.mission_chars)
+        mission_len = _cap(len(plain((plan.vision.mission or ""))), limits.mission_chars)
         if grid:
             vision = rows_h + self.lines(mission_len + 14, self.content_w - 5.2, em=1.2) * self.line * 1.2 + 4.5
         else:
@@ -312,8 +312,8 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         "limits": limits,
         "page_class": "a3" if limits.page == "A3" else "a4",
         "per_row": per_row,
-        "mission": short_rich(plan.vision.mission, limits.mission_chars),
-        "mission_long": len(plain(plan.vision.mission)) > 120,
+        "mission": short_rich((plan.vision.mission or ""), limits.mission_chars),
+        "mission_long": len(plain((plan.vision.mission or ""))) > 120,
         "statements": statements,
         "statement_rows": statement_rows or [[]],
         "vision_grid": vision_rows > 1,

@@ -90,7 +90,11 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         kind = display.driver_kind(d.kind)
         out.append(f"driver [{d.id}] {d.title}" + (f" ({kind.lower()})" if kind else ""))
         out += _sentences(d.note, f"  {d.id} | ")
-    out += ["", "== Vision", "mission:"] + _sentences(plan.vision.mission, "  ")
+    for x in by_id(m.providers):
+        kind = display.provider_kind(x.kind)
+        out.append(f"provider [{x.id}] {x.title}" + (f" ({kind.lower()})" if kind else ""))
+        out += _sentences(x.note, f"  {x.id} | ")
+    out += ["", "== Vision", "mission:"] + _sentences(plan.vision.mission or "", "  ")
     for s in sorted(plan.vision.statements, key=lambda s: s.label):
         out += [f"statement {s.label}:"] + _sentences(s.text, "  ")
     for v in sorted(plan.vision.values):
@@ -112,6 +116,10 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             out.append(f"  {d.id} lead: {d.lead}")
         if d.outcomes:
             out.append(f"  {d.id} outcomes: {', '.join(sorted(d.outcomes))}")
+        if d.due_text:
+            out.append(f"  {d.id} due: {display.date_text(d.due, d.due_text)}")
+        if d.reports_to:
+            out.append(f"  {d.id} reports to: {d.reports_to}")
         out += _sentences(d.description, f"  {d.id} | ")
 
     out += ["", f"== Actions (RAG as at {m.as_at})"]
@@ -119,7 +127,7 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         current = display.rag(a.current_rag)
         out.append(f"[{a.id}] {a.title} ({current})")
         out.append(f"  {a.id} domain: {a.domain_id}")
-        for name in ("lead", "parent", "contact"):
+        for name in ("lead", "parent", "contact", "reports_to"):
             value = getattr(a, name)
             if value:
                 out.append(f"  {a.id} {name}: {value}")
@@ -188,12 +196,14 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             if i.code:
                 lines.append(f"  {i.id} code: {i.code}")
             if i.baseline is not None:
-                lines.append(f"  {i.id} baseline: {i.show(i.baseline)}"
+                lines.append(f"  {i.id} baseline: {display.indicator_value(i, i.baseline)}"
                              + (f" ({i.baseline_period_words})" if i.baseline_period_words else ""))
             for period, value in i.targets.items():  # sorted by time
-                lines.append(f"  {i.id} target {display.period(period)}: {i.show(value)}")
+                lines.append(f"  {i.id} target {display.period(period)}: {display.indicator_value(i, value)}")
+                if display.revision_note(i, display.period(period), value):
+                    lines.append(f"  {i.id} | {display.revision_note(i, display.period(period), value)}")
             for period, value in i.actuals.items():
-                lines.append(f"  {i.id} actual {display.period(period)}: {i.show(value)}")
+                lines.append(f"  {i.id} actual {display.period(period)}: {display.indicator_value(i, value)}")
             for a in i.assessments:
                 lines.append(f"  {i.id} assessment: {display.assessment(a)}")
                 lines += _sentences(a.note, f"  {i.id} assessment | ")

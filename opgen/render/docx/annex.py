@@ -39,7 +39,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from opgen import chapters, display, richtext
-from opgen.diagnostics import parse_yaml_path
 from opgen.figures import compare_stated
 from opgen.model import (
     Action,
@@ -434,7 +433,8 @@ class _Builder:
             out.append(self.body_text(meta.subtitle, MUTED))
         details = [
             ("Plan period", meta.period_label),
-            ("Delivery status as at", f"{meta.as_at.label} ({display.quarter_span(meta.as_at)})"),
+            ("Delivery status as at", f"{meta.as_at.label} ({display.quarter_span(meta.as_at)})"
+             if display.as_at(meta) else display.NOT_STATED),
             ("Version", display.version(meta.version)),
             ("Status", display.status(meta.status)),
             ("Plan date", clean_text(display.long_date(meta.date))),
@@ -554,7 +554,7 @@ class _Builder:
     def drivers(self) -> None:
         """What the plan responds to (`plan.drivers`) and the parent strategy it refreshes."""
         meta = self.plan.meta
-        if not (meta.drivers or meta.refreshes):
+        if not (meta.drivers or meta.refreshes or meta.providers):
             return
         section, width = self.section([self.heading(display.DRIVERS, 1)])
         out = section.blocks
@@ -568,13 +568,22 @@ class _Builder:
                          Cell(self.rich(d.note)) if d.note else self.dash()])
                     for d in meta.drivers]
             out.append(_table(cols, rows, display.DRIVERS, width))
+        if meta.providers:
+            out.append(self.heading(display.PROVIDERS, 2))
+            cols = [Col("Provider", 5.0, flex=0.6), Col("Kind", 2.6), Col("What the plan says", 6.0, flex=1)]
+            rows = [Row([self.cell(x.title, fmt=BOLD), self.value_cell(display.provider_kind(x.kind) or None, align=None),
+                         Cell(self.rich(x.note)) if x.note else self.dash()])
+                    for x in meta.providers]
+            out.append(_table(cols, rows, display.PROVIDERS, width))
+
     def vision(self) -> None:
         """The plan's vision as the full plan gives it: the mission, each statement under its label, the values."""
         v = self.plan.vision
         section, _ = self.section([self.heading(display.VISION_TITLE, 1)])
         out = section.blocks
-        out.append(self.heading(display.MISSION_LABEL, 2))
-        out += self.rich(v.mission, style=None)
+        if v.mission:
+            out.append(self.heading(display.MISSION_LABEL, 2))
+            out += self.rich(v.mission, style=None)
         for st in v.statements:
             out.append(self.heading(st.label, 2))
             out += self.rich(st.text, style=None)
@@ -636,12 +645,15 @@ class _Builder:
                 f"Delivery status (RAG) for {span}, as reported at {meta.as_at.label}. A dash (\u2013) means "
                 f"no rating was reported for a quarter that has started; later quarters are blank."))
         else:
-            out.append(self.body_text(f"No delivery status (RAG) has been reported yet for this plan "
-                                      f"(as at {meta.as_at.label})."))
+            out.append(self.body_text(display.sentence(display.no_rag_yet(display.as_at(meta)))))
         for domain in domains:
             out.append(self.heading(domain.title, 2))
             if domain.lead:
                 out.append(self.body_text(f"Lead: {domain.lead}", MUTED))
+            if domain.due:
+                out.append(self.body_text(f"{display.DOMAIN_DUE}: {display.date_text(domain.due, domain.due_text)}", MUTED))
+            if domain.reports_to:
+                out.append(self.body_text(f"{display.REPORTS_TO}: {domain.reports_to}", MUTED))
             rows = [self._action_row(a, quarters, has_lead, has_start, has_due, has_rag, depth, has_status)
                     for a, depth in nested(domain.actions)]
             out.append(_table(cols, rows, f"Actions: {domain.title}", width))
@@ -650,7 +662,7 @@ class _Builder:
                     has_rag: bool, depth: int = 0, has_status: bool = False) -> Row:
         parent = self.plan.action(a.parent) if a.parent else None
         part_of = display.part_of(a.parent, parent.title if parent else "") if a.parent else None
-        extra = [("Mitigation", a.mitigation), ("Contact", a.contact)]
+        extra = [("Mitigation", a.mitigation), ("Contact", a.contact), (display.REPORTS_TO, a.reports_to)]
         cells = [self.cell(a.id), self.titled_cell(a.title, a.description, extra, see=a.see, part_of=part_of,
                                                    indent=min(depth, 3))]
         if has_status:
@@ -1042,7 +1054,7 @@ class _Builder:
             rows.append(Row(cells))
         out = [self.heading(t.title, 2), _table(cols, rows, t.title, width)]
         if t.incomplete:
-            out.append(self.body_text(display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
+            out.append(self.body_text(t.incomplete_note or display.TOTAL_INCOMPLETE_NOTE, MUTED, before=80, after=0))
         if any(c.percent for r in t.rows for c in r.cells):
             out.append(self.body_text(display.FINANCE_PERCENT_NOTE, MUTED, before=80, after=0))
         return out
@@ -1166,12 +1178,9 @@ class _Builder:
             out.append(self.heading("Checks to resolve", 2))
             out.append(self.body_text("The plan's checks raised these warnings. They do not stop the papers "
                                       "being built, but the version that goes to the board should resolve them."))
-            index = display.item_index(self.plan)
             cols = [Col("No.", 1.2, align="right"), Col("Item", 5.0, flex=0.6), Col("Check", 10, flex=1)]
-            rows = [Row([self.cell(str(n), "right"),
-                         self.cell(display.item_in_words(self.plan, parse_yaml_path(d.yaml_path), index)),
-                         self.cell(display.sentence(clean_text(d.message)))])
-                    for n, d in enumerate(warnings, 1)]
+            rows = [Row([self.cell(str(n), "right"), self.cell(w["item"]), self.cell(clean_text(w["message"]))])
+                    for n, w in enumerate(warnings, 1)]
             out.append(_table(cols, rows, "Checks to resolve", width))
 
     # -- styles, page furniture, package ---------------------------------------------------------
@@ -1191,8 +1200,9 @@ class _Builder:
             ftr.remove(p)
         version = display.version(plan.meta.version)
         small = Fmt(color=DARK_GREY, size=16)
-        p = _para([_run(f"{plan.organisation.name} \u00b7 {plan.meta.title}: Word annex \u00b7 Version {version} "
-                        f"\u00b7 Page ", small)], "Footer", align="center")
+        shown = "" if version == display.NOT_STATED else f"Version {version} \u00b7 "
+        p = _para([_run(f"{plan.organisation.name} \u00b7 {plan.meta.title}: Word annex \u00b7 {shown}"
+                        f"Page ", small)], "Footer", align="center")
         p.append(_field("PAGE", "1", small))
         p.append(_run(" of ", small))
         p.append(_field("NUMPAGES", "1", small))
@@ -1311,25 +1321,11 @@ def _app_xml(plan: Plan) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _warnings(diagnostics) -> list:
-    """The warnings worth a reader's attention: not the TBC ones (the TBC inventory lists them)."""
-    items = getattr(diagnostics, "diagnostics", diagnostics) or []
-    seen, out = set(), []
-    for d in items:
-        if getattr(d, "severity", None) != "warning" or getattr(d, "code", "") == "tbc":
-            continue
-        key = (d.message, getattr(d, "hint", ""))
-        if key not in seen:
-            seen.add(key)
-            out.append(d)
-    return out
-
-
 def annex_docx(plan: Plan, diagnostics=None) -> bytes:
     """The Word annex of `plan` as DOCX bytes; `diagnostics` (the plan's report, or a list of
     Diagnostic) supplies the warnings listed under Open points. Same plan, same bytes."""
     when = document_timestamp(plan.meta.date)
-    builder = _Builder(plan, _warnings(diagnostics))
+    builder = _Builder(plan, display.board_warnings(plan, diagnostics))
     builder.styles()
     builder.build()
     builder.assemble()
