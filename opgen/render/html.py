@@ -77,7 +77,31 @@ def confidence_pill(value: str | None) -> Pill | None:
 def see_view(plan: Plan, ids: list[str], anchors: dict[str, str]) -> list[dict[str, str]]:
     """Cross-references as links: each {'id', 'title', 'anchor'} ('' where the item has no anchor)."""
     items = getattr(anchors, "titles", None) or plan.items_by_id()
-    return [{"id": i, "title": items.get(i, ("", ""))[1], "anchor": anchors.get(i, "")} for i in ids]
+    out = [{"id": i, "title": items.get(i, ("", ""))[1], "anchor": anchors.get(i, "")} for i in ids]
+    pending = getattr(anchors, "numbered_refs", None)  # chapters and tables: numbered once all are placed
+    if pending is not None:
+        pending += [ref for ref in out if ref["id"] not in items and ref["anchor"][:4] in ("sec-", "tabl")]
+    return out
+
+
+def _number_refs(anchors, sections: list["Section"], tables: list[dict]) -> None:
+    """Cross-references to a chapter or a table, printed as the reader finds it: '9.2 Review of
+    urgent care', 'Table 1: QIPP target 2015/16' (never the raw id)."""
+    pending = getattr(anchors, "numbered_refs", None)
+    if not pending:
+        return
+    names: dict[str, tuple[str, str]] = {}
+
+    def walk(items) -> None:
+        for s in items:
+            names[s.anchor] = display.section_ref(s.label, s.title)
+            walk(s.children)
+    walk(sections)
+    for t in tables:
+        names[t["anchor"]] = ("", t["caption"])
+    for ref in pending:
+        if ref["anchor"] in names:
+            ref["id"], ref["title"] = names[ref["anchor"]]
 
 
 def milestone_pill(status: str | None, label: str) -> Pill:
@@ -221,9 +245,10 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "due": display.date_text(action.due, action.due_text),
         "description": action.description or "",
         "mitigation": action.mitigation or "",
-        "rag": rag_pill(action.current_rag),
+        "rag": _action_pill(action),
         "grid": grid if action.rag else [],
-        "no_rag": "" if action.rag else display.no_rag_yet(as_at.label),
+        # a complete, stopped or paused action's status says it all: no "No RAG reported yet" line
+        "no_rag": "" if action.rag or display.settled_status(action) else display.no_rag_yet(as_at.label),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status)),
                         "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
@@ -231,6 +256,7 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "depth": min(depth, 3),
         "contact": action.contact or "",
         "status": display.action_status(action.status),
+        "status_in_badge": bool(display.settled_status(action)),
         "status_class": action.status or "",
         "status_note": action.status_note or "",
         "parent": ({"id": action.parent, "title": plan.action(action.parent).title if plan.action(action.parent) else "",
@@ -240,6 +266,15 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
                      for a in plan.sub_actions(action.id) if a is not action],
         "see": see_view(plan, action.see, anchors),
     }
+
+
+def _action_pill(action: Action) -> Pill:
+    """An action's badge: its latest RAG; with none, a complete, stopped or paused action's status
+    (said once, not 'Not reported'); else 'Not reported'."""
+    settled = display.settled_status(action)
+    if settled and not action.current_rag:
+        return Pill(f"status-{action.status}", settled)
+    return rag_pill(action.current_rag)
 
 
 def rag_counts(actions: Iterable[Action]) -> list[dict[str, Any]]:
@@ -262,6 +297,8 @@ def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None,
         "code": display.indicator_code(ind.code, ind.id),
         "assessment": (display.assessment(display.latest_assessment(ind.assessments)) if ind.assessments else ""),
         "assessment_note": (display.latest_assessment(ind.assessments).note or "") if ind.assessments else "",
+        "assessments": [{"text": display.assessment(a), "note": a.note or ""}
+                        for a in display.assessments_newest_first(ind.assessments)],
         "domain": plan.domain_title(ind.domain_id) if plan and ind.domain_id else "",
         "unit": display.unit(ind.unit_label),
         "unit_known": bool(ind.unit),
@@ -550,15 +587,28 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     indicator_years = _indicator_years(plan.indicators, meta.years)
     performance = None
     if plan.indicators:
+        # an indicator given in words only (no unit, no figures) goes in a table of its own, where the
+        # words are the content, not in a row of "Not stated" and dashes
+        figured = [i for i in plan.indicators if not display.words_only(i)]
+        worded = [i for i in plan.indicators if display.words_only(i)]
         groups: dict[str, list[dict]] = {}
-        for ind in plan.indicators:
+        for ind in figured:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
             groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan, anchors))
+        word_groups: dict[str, list[dict]] = {}
+        for ind in worded:
+            name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
+            word_groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan, anchors))
         performance = {"section": add("Performance and delivery summary", "performance"),
                        "years": [display.period(y) for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
+                       "word_groups": [{"name": k, "rows": v} for k, v in word_groups.items()],
+                       "words_heading": display.ASSESSED_IN_WORDS if figured else "",
+                       "words_note": display.ASSESSED_IN_WORDS_NOTE,
+                       "assessment_heading": display.assessment_heading(figured),
+                       "words_assessment_heading": display.assessment_heading(worded),
                        "has_actuals": any(i.actuals for i in plan.indicators),
-                       "has_assessments": any(i.assessments for i in plan.indicators),
+                       "has_assessments": any(i.assessments for i in figured),
                        "has_sources": any(i.source for i in plan.indicators),
                        "polarity_unknown": any(not i.polarity for i in plan.indicators),
                        "sources": display.source_notes(plan.indicators)}
@@ -603,12 +653,13 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         sections.append(view["section"])
         appendices.append(view)
 
+    _number_refs(anchors, sections, [t for items in tables.values() for t in items] + appendix)
     milestones_total = len(plan.milestones)
     qipp_headline = ""
     if plan.qipp and plan.qipp.schemes:
         year = (plan.qipp.years or meta.years)[0]
         net = plan.qipp.net(year)
-        qipp_headline = f"QIPP net saving {year.label}: {display.money(net, plan.qipp.unit)}"
+        qipp_headline = display.qipp_headline(year.label, net, plan.qipp.unit)
     summary = {
         "qipp": qipp_headline,
         "domains": display.plural(len(plan.domains), "programme"),
@@ -667,6 +718,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "warnings": [{"item": display.item_in_words(plan, parse_yaml_path(d.yaml_path), index),
                       "message": display.sentence(d.message), "hint": display.sentence(d.hint)} for d in warnings],
         "summary": summary,
+        "no_rag_plan": (display.no_rag_in_plan(meta.as_at.label, len(plan.actions))
+                        if plan.actions and not any(a.rag for a in plan.actions) else ""),
+        "no_rag_short": display.no_rag_as_at(meta.as_at.label),
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),
     }
@@ -676,6 +730,7 @@ class Anchors(dict):
     """Anchors by id (and actions' by object), with `titles`: every id'd item's (kind, title), found once."""
 
     titles: dict
+    numbered_refs: list  # see-references to chapters and tables, numbered when the plan is laid out
 
 
 def _anchors(plan: Plan) -> Anchors:
@@ -683,6 +738,7 @@ def _anchors(plan: Plan) -> Anchors:
     also by object (an action's own anchor, even where two share an id in an invalid plan)."""
     out = Anchors()
     out.titles = plan.items_by_id()
+    out.numbered_refs = []
     for d_index, domain in enumerate(plan.domains):
         out.setdefault(domain.id, f"part-domain-{d_index + 1}")
         for a_index, action in enumerate(domain.actions):
