@@ -741,3 +741,9 @@ def section_ref(label: str, title: str) -> tuple[str, str]:
 def no_rag_as_at(as_at_label: str) -> str:
     """After a count of actions where the plan reports no RAG: 'no RAG reported yet (as at 2015/16 Q1)'."""
     return f"{NO_RAG_YET[0].lower()}{NO_RAG_YET[1:]} (as at {as_at_label})"
+
+
+def qipp_no_amounts(schemes: int) -> str:
+    """Where no QIPP scheme has an amount (and no total is stated), instead of tables of dashes."""
+    return (f"The plan gives no savings or investment amounts for {'its QIPP scheme' if schemes == 1 else f'its {schemes:,} QIPP schemes'}; "
+            f"{'it is' if schemes == 1 else 'they are'} listed below with the plan's notes.")

@@ -82,6 +82,15 @@ def test_the_cover_says_not_stated_for_a_qipp_with_no_amounts(full):
     assert "£0" not in cover and "0k" not in cover
 
 
+def test_a_qipp_chapter_with_no_amounts_says_so_instead_of_tables_of_dashes(full, word):
+    chapter = full[full.index('id="part-qipp"'):]
+    chapter = chapter[:chapter.index("</section>")]
+    assert display.qipp_no_amounts(2) in text(chapter)
+    assert "QIPP totals by year" not in chapter and "Net saving by programme" not in chapter
+    assert "Q-ORTHO Orthopaedics referral and triage scheme" in text(chapter)  # the schemes are still listed
+    assert display.qipp_no_amounts(2) in word
+
+
 def test_the_cover_still_prints_a_qipp_figure_the_plan_gives():
     result = plan_from_file(SKC)
     page = operational_plan_html(result.plan, result.report.diagnostics)
@@ -142,9 +151,13 @@ def test_a_complete_action_says_complete_once_and_never_not_reported(full, pop):
     assert display.NOT_REPORTED not in text(pop)
 
 
-def test_an_open_action_with_no_rag_still_says_so(full):
-    article = text(element(full, "act-1-1", "article"))
-    assert display.no_rag_yet("2015/16 Q1") in article
+def test_an_open_action_with_no_rag_says_so_once(full):
+    article = element(full, "act-1-1", "article")
+    assert text(article).count(display.no_rag_yet("2015/16 Q1")) == 1
+    # the plan reports no RAG at all: no "Not reported" badge on top of that line, nor in the summary
+    assert display.NOT_REPORTED not in text(article)
+    summary = full[full.index('class="grid action-summary"'):]
+    assert display.NOT_REPORTED not in text(summary[:summary.index("</table>")])
 
 
 # --- 5. indicators in words only ---------------------------------------------------------------------

@@ -378,6 +378,10 @@ def _qipp_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
         "has_confidence": any(s["confidence"] for s in schemes),
         "has_notes": any(s.note for s in q.schemes),
         "incomplete": any(totals["incomplete"]),
+        # no scheme has an amount and no total is stated: a sentence, not tables of dashes
+        "no_amounts": ("" if q.stated_total or any(t.parts or t.incomplete for y in years
+                                                   for t in (q.savings(y), q.investment(y)))
+                       else display.qipp_no_amounts(len(q.schemes))),
     }
 
 
@@ -580,6 +584,15 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             "id": domain.id,
         })
 
+    if plan.actions and not any(a.rag for a in plan.actions):
+        # no RAG anywhere in the plan: said once (the glance table, each programme's facts and each
+        # action's own line), not also as a "Not reported" badge on every action
+        for d in domains:
+            for a in d["actions"]:
+                if a["rag"].css == "rag-none":
+                    a["rag"] = None
+    for d in domains:
+        d["rag_column"] = any(a["rag"] for a in d["actions"])
     place("domains", "after")
 
     # performance
