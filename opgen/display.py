@@ -834,3 +834,73 @@ def bcf_contents(schemes: int, contributions: bool, metrics: int) -> str:
     if metrics:
         parts.append(plural(metrics, "metric"))
     return "Better Care Fund: " + (and_list(parts) if parts else "no schemes, contributions or metrics recorded")
+
+
+# -- what a board paper says where the plan gives nothing (never an invented 0, said once) -----------
+ASSESSMENTS_HEADING = "Assessments (newest first)"
+ASSESSED_IN_WORDS = "Indicators assessed in words"
+ASSESSED_IN_WORDS_NOTE = ("The plan gives no figures for these indicators (no unit, baseline, target or actual), "
+                          "only its assessment in words, newest first.")
+ASSESSMENT = "Assessment"
+SETTLED_STATUSES = ("complete", "stopped", "paused")  # an action whose status says more than a missing RAG
+
+
+def assessments_newest_first(assessments: list) -> list:
+    """Every assessment the plan states, newest period first (two for one period keep the plan's
+    order); undated ones after the dated, as written."""
+    dated = sorted((a for a in assessments if a.period is not None),
+                   key=lambda a: (a.period.last_day, a.period.first_day), reverse=True)
+    return dated + [a for a in assessments if a.period is None]
+
+
+def assessment_heading(indicators) -> str:
+    """The assessment column's heading: 'Latest assessment' where each indicator has one at most,
+    'Assessments (newest first)' where one has several (all are printed)."""
+    return ASSESSMENTS_HEADING if any(len(i.assessments) > 1 for i in indicators) else LATEST_ASSESSMENT
+
+
+def words_only(indicator) -> bool:
+    """An indicator the plan gives in words only: assessments, and no unit, baseline, target or actual."""
+    return bool(indicator.assessments) and not (indicator.unit or indicator.baseline is not None
+                                                or indicator.targets or indicator.actuals)
+
+
+def has_figures(indicator) -> bool:
+    """An indicator with a baseline, a target or an actual to show."""
+    return indicator.baseline is not None or bool(indicator.targets) or bool(indicator.actuals)
+
+
+def qipp_headline(year_label: str, net: Total, unit: MoneyUnit) -> str:
+    """The cover's QIPP fact: 'QIPP net saving 2015/16: £1,200k'; 'Not stated' where no scheme has
+    an amount for the year (never an invented £0k)."""
+    figure = NOT_STATED if not net.parts and not net.incomplete else money(net, unit)
+    return f"QIPP net saving {year_label}: {figure}"
+
+
+def no_rag_in_plan(as_at_label: str, actions: int) -> str:
+    """Said once where a plan reports no RAG for any action, instead of a 'Not reported' on each."""
+    what = "the action" if actions == 1 else f"any of the {actions:,} actions"
+    return f"{NO_RAG_YET} for {what}" + (f" (as at {as_at_label})." if as_at_label else ".")
+
+
+def settled_status(action) -> str:
+    """A complete, stopped or paused action's status in words, where it stands in for a missing RAG
+    ('Complete'); '' otherwise."""
+    return action_status(action.status) if action.status in SETTLED_STATUSES and not action.rag else ""
+
+
+def section_ref(label: str, title: str) -> tuple[str, str]:
+    """A cross-reference to a chapter as printed: ('3.2', 'Review of urgent care') in the full
+    plan; in the Word annex, where chapters are not numbered, ('', 'Review of urgent care (chapter)')."""
+    return (label, title) if label else ("", f"{title} (chapter)")
+
+
+def no_rag_as_at(as_at_label: str) -> str:
+    """After a count of actions where the plan reports no RAG: 'no RAG reported yet (as at 2015/16 Q1)'."""
+    return f"{NO_RAG_YET[0].lower()}{NO_RAG_YET[1:]}" + (f" (as at {as_at_label})" if as_at_label else "")
+
+
+def qipp_no_amounts(schemes: int) -> str:
+    """Where no QIPP scheme has an amount (and no total is stated), instead of tables of dashes."""
+    return (f"The plan gives no savings or investment amounts for {'its QIPP scheme' if schemes == 1 else f'its {schemes:,} QIPP schemes'}; "
+            f"{'it is' if schemes == 1 else 'they are'} listed below with the plan's notes.")

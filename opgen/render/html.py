@@ -77,7 +77,31 @@ def confidence_pill(value: str | None) -> Pill | None:
 def see_view(plan: Plan, ids: list[str], anchors: dict[str, str]) -> list[dict[str, str]]:
     """Cross-references as links: each {'id', 'title', 'anchor'} ('' where the item has no anchor)."""
     items = getattr(anchors, "titles", None) or plan.items_by_id()
-    return [{"id": i, "title": items.get(i, ("", ""))[1], "anchor": anchors.get(i, "")} for i in ids]
+    out = [{"id": i, "title": items.get(i, ("", ""))[1], "anchor": anchors.get(i, "")} for i in ids]
+    pending = getattr(anchors, "numbered_refs", None)  # chapters and tables: numbered once all are placed
+    if pending is not None:
+        pending += [ref for ref in out if ref["id"] not in items and ref["anchor"][:4] in ("sec-", "tabl")]
+    return out
+
+
+def _number_refs(anchors, sections: list["Section"], tables: list[dict]) -> None:
+    """Cross-references to a chapter or a table, printed as the reader finds it: '9.2 Review of
+    urgent care', 'Table 1: QIPP target 2015/16' (never the raw id)."""
+    pending = getattr(anchors, "numbered_refs", None)
+    if not pending:
+        return
+    names: dict[str, tuple[str, str]] = {}
+
+    def walk(items) -> None:
+        for s in items:
+            names[s.anchor] = display.section_ref(s.label, s.title)
+            walk(s.children)
+    walk(sections)
+    for t in tables:
+        names[t["anchor"]] = ("", t["caption"])
+    for ref in pending:
+        if ref["anchor"] in names:
+            ref["id"], ref["title"] = names[ref["anchor"]]
 
 
 def milestone_pill(status: str | None, label: str) -> Pill:
@@ -222,9 +246,10 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "due": display.date_text(action.due, action.due_text),
         "description": action.description or "",
         "mitigation": action.mitigation or "",
-        "rag": rag_pill(action.current_rag),
+        "rag": _action_pill(action),
         "grid": grid if action.rag else [],
-        "no_rag": "" if action.rag else display.no_rag_yet(display.as_at(plan.meta)),
+        # a complete, stopped or paused action's status says it all: no "No RAG reported yet" line
+        "no_rag": "" if action.rag or display.settled_status(action) else display.no_rag_yet(display.as_at(plan.meta)),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status)),
                         "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
@@ -232,6 +257,7 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "depth": min(depth, 3),
         "contact": action.contact or "",
         "status": display.action_status(action.status),
+        "status_in_badge": bool(display.settled_status(action)),
         "status_class": action.status or "",
         "status_note": action.status_note or "",
         "reports_to": action.reports_to or "",
@@ -242,6 +268,15 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
                      for a in plan.sub_actions(action.id) if a is not action],
         "see": see_view(plan, action.see, anchors),
     }
+
+
+def _action_pill(action: Action) -> Pill:
+    """An action's badge: its latest RAG; with none, a complete, stopped or paused action's status
+    (said once, not 'Not reported'); else 'Not reported'."""
+    settled = display.settled_status(action)
+    if settled and not action.current_rag:
+        return Pill(f"status-{action.status}", settled)
+    return rag_pill(action.current_rag)
 
 
 def rag_counts(actions: Iterable[Action]) -> list[dict[str, Any]]:
@@ -264,6 +299,8 @@ def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None,
         "code": display.indicator_code(ind.code, ind.id),
         "assessment": (display.assessment(display.latest_assessment(ind.assessments)) if ind.assessments else ""),
         "assessment_note": (display.latest_assessment(ind.assessments).note or "") if ind.assessments else "",
+        "assessments": [{"text": display.assessment(a), "note": a.note or ""}
+                        for a in display.assessments_newest_first(ind.assessments)],
         "domain": plan.domain_title(ind.domain_id) if plan and ind.domain_id else "",
         "unit": display.unit(ind.unit_label),
         "unit_known": bool(ind.unit),
@@ -344,6 +381,10 @@ def _qipp_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
         "has_confidence": any(s["confidence"] for s in schemes),
         "has_notes": any(s.note for s in q.schemes),
         "incomplete": any(totals["incomplete"]),
+        # no scheme has an amount and no total is stated: a sentence, not tables of dashes
+        "no_amounts": ("" if q.stated_total or any(t.parts or t.incomplete for y in years
+                                                   for t in (q.savings(y), q.investment(y)))
+                       else display.qipp_no_amounts(len(q.schemes))),
     }
 
 
@@ -535,6 +576,15 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             "id": domain.id,
         })
 
+    if plan.actions and not any(a.rag for a in plan.actions):
+        # no RAG anywhere in the plan: said once (the glance table, each programme's facts and each
+        # action's own line), not also as a "Not reported" badge on every action
+        for d in domains:
+            for a in d["actions"]:
+                if a["rag"].css == "rag-none":
+                    a["rag"] = None
+    for d in domains:
+        d["rag_column"] = any(a["rag"] for a in d["actions"])
     place("domains", "after")
 
     # performance
@@ -542,15 +592,28 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     indicator_years = _indicator_years(plan.indicators, meta.years)
     performance = None
     if plan.indicators:
+        # an indicator given in words only (no unit, no figures) goes in a table of its own, where the
+        # words are the content, not in a row of "Not stated" and dashes
+        figured = [i for i in plan.indicators if not display.words_only(i)]
+        worded = [i for i in plan.indicators if display.words_only(i)]
         groups: dict[str, list[dict]] = {}
-        for ind in plan.indicators:
+        for ind in figured:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
             groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan, anchors))
+        word_groups: dict[str, list[dict]] = {}
+        for ind in worded:
+            name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
+            word_groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan, anchors))
         performance = {"section": add("Performance and delivery summary", "performance"),
                        "years": [display.period(y) for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
+                       "word_groups": [{"name": k, "rows": v} for k, v in word_groups.items()],
+                       "words_heading": display.ASSESSED_IN_WORDS if figured else "",
+                       "words_note": display.ASSESSED_IN_WORDS_NOTE,
+                       "assessment_heading": display.assessment_heading(figured),
+                       "words_assessment_heading": display.assessment_heading(worded),
                        "has_actuals": any(i.actuals for i in plan.indicators),
-                       "has_assessments": any(i.assessments for i in plan.indicators),
+                       "has_assessments": any(i.assessments for i in figured),
                        "has_sources": any(i.source for i in plan.indicators),
                        "polarity_unknown": any(not i.polarity for i in plan.indicators),
                        "sources": display.source_notes(plan.indicators)}
@@ -595,12 +658,13 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         sections.append(view["section"])
         appendices.append(view)
 
+    _number_refs(anchors, sections, [t for items in tables.values() for t in items] + appendix)
     milestones_total = len(plan.milestones)
     qipp_headline = ""
     if plan.qipp and plan.qipp.schemes:
         year = (plan.qipp.years or meta.years)[0]
         net = plan.qipp.net(year)
-        qipp_headline = f"QIPP net saving {year.label}: {display.money(net, plan.qipp.unit)}"
+        qipp_headline = display.qipp_headline(year.label, net, plan.qipp.unit)
     summary = {
         "qipp": qipp_headline,
         "domains": display.plural(len(plan.domains), "programme"),
@@ -663,6 +727,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "tbcs": tbcs,
         "warnings": warnings,
         "summary": summary,
+        "no_rag_plan": (display.no_rag_in_plan(display.as_at(meta), len(plan.actions))
+                        if plan.actions and not any(a.rag for a in plan.actions) else ""),
+        "no_rag_short": display.no_rag_as_at(display.as_at(meta)),
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),
     }
@@ -672,6 +739,7 @@ class Anchors(dict):
     """Anchors by id (and actions' by object), with `titles`: every id'd item's (kind, title), found once."""
 
     titles: dict
+    numbered_refs: list  # see-references to chapters and tables, numbered when the plan is laid out
 
 
 def _anchors(plan: Plan) -> Anchors:
@@ -679,6 +747,7 @@ def _anchors(plan: Plan) -> Anchors:
     also by object (an action's own anchor, even where two share an id in an invalid plan)."""
     out = Anchors()
     out.titles = plan.items_by_id()
+    out.numbered_refs = []
     for d_index, domain in enumerate(plan.domains):
         out.setdefault(domain.id, f"part-domain-{d_index + 1}")
         for a_index, action in enumerate(domain.actions):

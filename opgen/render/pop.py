@@ -17,7 +17,7 @@ from typing import Any
 from opgen import display
 from opgen.diagnostics import WARNING, Diagnostic
 from opgen.model import RAG_LABELS, Plan, nested
-from opgen.render.html import (RAG_KEYS, band_pill, identity, last_target, plain, rag_pill,
+from opgen.render.html import (RAG_KEYS, _action_pill, band_pill, identity, last_target, plain, rag_pill,
                                short_rich, truncate)
 from opgen.render.jinja import render
 from opgen.render.weasy import render_document
@@ -63,7 +63,22 @@ def headline_indicators(plan: Plan) -> list:
     marked = [i for i in plan.indicators if i.headline]
     if marked or metrics:
         return marked + metrics
-    return plan.headline_indicators
+    # none marked: the first that have something to show (figures, or the plan's words), never a
+    # row of "– → –"
+    figured = [i for i in plan.indicators if display.has_figures(i)]
+    return (figured + [i for i in plan.indicators if i.assessments and not display.has_figures(i)])[:6]
+
+
+def qipp_shown(plan: Plan) -> bool:
+    """The QIPP box has something to say: a scheme with an amount (or a TBC) for some year."""
+    q = plan.qipp
+    if not q or not q.schemes:
+        return False
+    return any(t.parts or t.incomplete for y in (q.years or plan.meta.years) for t in (q.savings(y), q.investment(y)))
+
+
+def rag_reported(plan: Plan) -> bool:
+    return any(a.rag for a in plan.actions)
 
 
 def uses_cards(plan: Plan) -> bool:
@@ -102,7 +117,7 @@ class _Geometry:
         page_w, page_h = (420.0, 297.0) if a3 else (297.0, 210.0)
         self.content_w = page_w - (24.0 if a3 else 18.0)
         self.content_h = page_h - (26.0 if a3 else 20.0)
-        has_side = bool((plan.qipp and plan.qipp.schemes) or plan.risks_in_bands("extreme", "high")
+        has_side = bool(qipp_shown(plan) or plan.risks_in_bands("extreme", "high")
                         or headline_indicators(plan))
         self.side_w = 96.0 if a3 else 78.0
         self.main_w = self.content_w - (self.side_w + 8.0 if has_side else 0.0)
@@ -152,7 +167,7 @@ def max_columns(domains: int, page: str) -> int:
 def _side_height(plan: Plan, limits: PopLimits, g: _Geometry) -> float:
     heading = g.line + 3.0
     height = 0.0
-    if plan.qipp and plan.qipp.schemes:
+    if qipp_shown(plan):
         groups = len(plan.qipp.grouped("domain_id"))
         shown = min(groups, limits.qipp_domains)
         height += heading + 4 * g.row + 1.6 + (1 + shown) * g.row + (g.line if shown < groups else 0)
@@ -222,6 +237,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
     cards = uses_cards(plan)
     per_row = domain_grid(len(shown_domains), limits.page, cards)
 
+    rated = rag_reported(plan)  # with no RAG in the plan, it is said once, not on every action
     columns = []
     for domain in shown_domains:
         actions = [a for a, _ in nested(domain.actions)]  # sub-actions straight after their parent
@@ -241,7 +257,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
             "counts": [{"pill": rag_pill(key if key != "none" else None), "count": counts[key]}
                        for key in (*RAG_KEYS, "none") if counts.get(key)],
             "actions": [{"id": a.id, "title": truncate(a.title, limits.title_chars),
-                         "rag": rag_pill(a.current_rag)} for a in shown],
+                         "rag": _action_pill(a) if rated else None} for a in shown],
             "more": len(actions) - len(shown),
         })
     rows = [columns[i:i + per_row] for i in range(0, len(columns), per_row)]
@@ -258,7 +274,7 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
                       for k in (*RAG_KEYS, "none") if overall.get(k)]
 
     qipp = None
-    if plan.qipp and plan.qipp.schemes:
+    if qipp_shown(plan):
         q = plan.qipp
         years = q.years or meta.years
         by_domain = []
@@ -297,6 +313,9 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
             "target_year": target[0] if target else "",
             "direction": display.polarity_arrow(ind.polarity),
             "polarity": display.polarity(ind.polarity),
+            # no figures: the plan's latest words stand in for "– → –"
+            "words": ("" if display.has_figures(ind) or not ind.assessments
+                      else display.assessment(display.latest_assessment(ind.assessments))),
         })
 
     statements = [{"label": s.label, "text": short_rich(s.text, limits.statement_chars)}
@@ -323,13 +342,18 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         "more_domains": len(plan.domains) - len(shown_domains),
         "more_domain_actions": sum(len(d.actions) for d in plan.domains[limits.domains:]),
         "total_actions": len(plan.actions),
-        "overall_counts": overall_counts,
+        "overall_counts": overall_counts if rated else [],
+        "rated": rated,
+        "no_rag": "" if rated or not plan.actions else display.no_rag_as_at(display.as_at(meta)),
         "qipp": qipp,
         "risks": risks,
         "risks_more": len(risks_all) - len(risks_shown),
         "risks_total": len(plan.open_risks),
         "indicators": indicators,
         "indicators_more": len(inds_all) - len(inds_shown),
+        "indicators_in_words": bool(indicators) and all(i["words"] for i in indicators),
+        "indicators_arrows": any(i["direction"] for i in indicators),
+        "assessment_heading": display.LATEST_ASSESSMENT,
         "tbc_count": len(plan.tbcs),
         "warning_count": len(warnings),
         "description": f"{plan.organisation.name}: {meta.title}, {meta.period_label}. Plan on a page.",

@@ -77,6 +77,7 @@ class _Builder:
     _abstract: dict = field(default_factory=dict)
     _paras: dict = field(default_factory=dict)
     _titles: dict | None = None  # every id'd item's (kind, title), for "See also"
+    _refs_in_words: set = field(default_factory=set)  # chapters and tables: named by title, not id
 
     def __post_init__(self) -> None:
         self.doc = docx.Document()
@@ -366,12 +367,34 @@ class _Builder:
     def see_para(self, ids: Sequence[str]) -> etree._Element:
         """'See also: PC-02 Extended GP access; R-02 Provider capacity'."""
         if self._titles is None:
-            self._titles = self.plan.items_by_id()
+            named = self._chapter_and_table_refs()
+            self._titles = {**named, **self.plan.items_by_id()}
+            self._refs_in_words = set(named) - set(self.plan.items_by_id())
         items = self._titles
-        text = display.see_also([(i, items.get(i, ("", ""))[1]) for i in ids])
+        text = display.see_also([("" if i in self._refs_in_words else i, items.get(i, ("", ""))[1]) for i in ids])
         label, _, rest = text.partition(": ")
         return _para([_run(f"{label}: ", Fmt(bold=True, color=DARK_GREY, size=16)),
                       _run(rest, Fmt(color=DARK_GREY, size=16))], "TableText")
+
+    def _chapter_and_table_refs(self) -> dict[str, tuple[str, str]]:
+        """A see-reference to a chapter or a table as this annex names it: the chapter's title
+        (appendices with their letter), the table's caption; never the raw id. The id part is left
+        empty so display.see_also prints the words only."""
+        out: dict[str, tuple[str, str]] = {}
+        appendices = {s.id: display.appendix(chapters.appendix_letter(i))
+                      for i, s in enumerate(chapters.arrange(self.plan).appendices)}
+        def walk(s, path: tuple[str, ...], label: str) -> None:
+            ref = display.section_ref(label, " › ".join(path + (s.title,)))
+            out[s.id] = (ref[0], f"{ref[0]} {ref[1]}".strip() if ref[0] else ref[1])
+            for child in s.sections:
+                walk(child, path + (s.title,), "")
+        for s in self.plan.sections:
+            walk(s, (), appendices.get(s.id, ""))
+        if self.plan.tables:
+            for view in numbered_tables(self.plan, chapters_printed(self.plan,
+                                                                    inventory=bool(self.plan.tbcs or self.warnings))):
+                out[view.table.id] = ("table", view.caption)
+        return out
 
     def group_row(self, label: str, ncols: int) -> Row:
         return Row([Cell([self.text_para(label, fmt=BOLD, keep_next=True)], fill=PALE_GREY, span=ncols)])
@@ -738,6 +761,9 @@ class _Builder:
         out.append(self.body_text(
             f"Savings and investment by scheme and financial year, in {unit}"
             + (", with net savings (savings \u2212 investment)." if has_inv else ".")))
+        if not qipp.stated_total and not any(t.parts or t.incomplete for y in years
+                                             for t in (qipp.savings(y), qipp.investment(y))):
+            out.append(self.body_text(display.qipp_no_amounts(len(qipp.schemes))))
 
         rows: list[Row] = []
         for s in qipp.schemes:
@@ -883,8 +909,15 @@ class _Builder:
         return Row(cells)
 
     def indicators(self) -> None:
-        indicators = self.plan.indicators
+        everything = self.plan.indicators
+        if not everything:
+            return
+        # an indicator given in words only has a table of its own, where the words are the content
+        indicators = [i for i in everything if not display.words_only(i)]
         if not indicators:
+            section, width = self.section([self.heading("Performance indicators", 1)])
+            self._words_indicators(everything, section.blocks, width, heading=False)
+            self.source_notes(everything, section.blocks)
             return
         years = target_periods(indicators, self.plan.meta.years)
         has_actual = any(i.actuals for i in indicators)
@@ -899,7 +932,7 @@ class _Builder:
             cols.append(Col("Latest actual", 2.5, align="right"))
         has_assessment = any(i.assessments for i in indicators)
         if has_assessment:
-            cols.append(Col(display.LATEST_ASSESSMENT, 3.4, flex=0.4))
+            cols.append(Col(display.assessment_heading(indicators), 3.4, flex=0.4))
         section, width = self.section([self.heading("Performance indicators", 1)], [cols])
         section.blocks.append(self.body_text(
             "Baseline and targets by period, as written in the plan (decimals as stated). "
@@ -911,7 +944,37 @@ class _Builder:
                 rows.append(self.group_row(domain_title, len(cols)))
             rows += [self._indicator_row(i, years, has_actual, has_assessment) for i in group]
         section.blocks.append(_table(cols, rows, "Performance indicators", width))
-        self.source_notes(indicators, section.blocks)
+        worded = [i for i in everything if display.words_only(i)]
+        if worded:
+            self._words_indicators(worded, section.blocks, width, heading=True)
+        self.source_notes(everything, section.blocks)
+
+    def _assessments_cell(self, ind: Indicator) -> Cell:
+        """Every assessment the plan states for an indicator, newest first, each with its note."""
+        paras = []
+        for a in display.assessments_newest_first(ind.assessments):
+            paras.append(self.text_para(display.assessment(a), fmt=BOLD))
+            if a.note:
+                paras += self.rich(a.note)
+        return Cell(paras) if paras else self.dash()
+
+    def _words_indicators(self, indicators: list[Indicator], out: list, width: int, heading: bool) -> None:
+        """Indicators the plan gives in words only: ID, indicator and its assessments, by programme."""
+        if heading:
+            out.append(self.heading(display.ASSESSED_IN_WORDS, 2))
+        out.append(self.body_text(display.ASSESSED_IN_WORDS_NOTE))
+        cols = [Col("ID", _fit([i.id for i in indicators], 1.4, 3.2)), Col("Indicator", 5.0, flex=0.8),
+                Col(display.assessment_heading(indicators), 6.0, flex=1)]
+        rows: list[Row] = []
+        for domain_title, group in _grouped(indicators, lambda i: i.domain_id, self.plan):
+            if domain_title is not None:
+                rows.append(self.group_row(domain_title, len(cols)))
+            for ind in group:
+                title = display.indicator_title(ind.title, ind.code, ind.id)
+                rows.append(Row([self.cell(ind.id),
+                                 self.titled_cell(title, see=ind.see, fmt=PLAIN) if ind.see else self.cell(title),
+                                 self._assessments_cell(ind)]))
+        out.append(_table(cols, rows, display.ASSESSED_IN_WORDS, width))
 
     def _indicator_row(self, ind: Indicator, years, has_actual: bool, has_assessment: bool = False) -> Row:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
@@ -933,12 +996,7 @@ class _Builder:
             else:
                 cells.append(self.dash("right"))
         if has_assessment:
-            latest = display.latest_assessment(ind.assessments)
-            if latest:
-                cells.append(Cell([self.text_para(display.assessment(latest), fmt=BOLD)] +
-                                  (self.rich(latest.note) if latest.note else [])))
-            else:
-                cells.append(self.dash())
+            cells.append(self._assessments_cell(ind))
         return Row(cells)
 
     def data_tables(self) -> None:
