@@ -3,7 +3,7 @@ class N-S) appears in the built full PDF and Word annex; count those on the plan
 
 Adapted from check_coverage.py (West Kent). Usage: python check_coverage_ac.py BUILD_DIR [--pop], where
 BUILD_DIR holds op.txt (pdftotext -layout), op-raw.txt (pdftotext -raw), pop-raw.txt and annex.txt
-(docx_text_ac.py). Check strings: alternatives split by '||'; 'A&&B' needs both; 'line:TEXT' a whole line (heading numbers
+(docx_text.py). Check strings: alternatives split by '||'; 'A&&B' needs both; 'line:TEXT' a whole line (heading numbers
 ignored); 'row:KEY:VALUE' needs KEY and VALUE on
 one layout line (PDF) or one table row (Word); 'id:ID:TITLE' the same for an action's id and title."""
 import os

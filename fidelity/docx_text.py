@@ -1,4 +1,4 @@
-"""Print all text of a .docx (paragraphs and table cells, in body order) for coverage checks."""
+"""Print all text of a .docx (paragraphs and table cells, in body order; the paragraphs of a cell joined by a space) for coverage checks."""
 import sys
 from docx import Document
 
@@ -15,7 +15,7 @@ def main(path):
                     cells = []
                     for tc in tr:
                         if tc.tag.endswith('}tc'):
-                            cells.append(''.join(t.text or '' for t in tc.iter() if t.tag.endswith('}t')))
+                            cells.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in tc if p.tag.endswith("}p")))
                     print(' | '.join(cells))
     for s in doc.sections:
         for part in (s.header, s.footer):

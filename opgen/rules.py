@@ -485,21 +485,24 @@ def _check_indicators(c: _Checker, plan: Plan) -> None:
                       "is right (tbc is for a target still to be confirmed)",
                       cause="indicators have no target")
     for indicators in (plan.indicators, plan.bcf.metrics if plan.bcf else []):
-        first_of: dict[str, object] = {}
-        for indicator in indicators:
-            key = " ".join(str(indicator.title or "").split()).casefold()
-            if not key:
-                continue
-            if key in first_of:
-                first = first_of[key]
-                c.warning(indicator.path + ("title",), "duplicate-title",
-                          f"indicator {indicator.id} has the same title as indicator {first.id} "
-                          f"(line {c.doc.position(first.path + ('title',))[0]}): '{indicator.title}'",
-                          "if it is a copy, remove it; if it measures something else, say what in its title")
-            else:
-                first_of[key] = indicator
+        _check_duplicate_titles(c, indicators, "indicator",
+                                "if it is a copy, remove it; if it measures something else, say what in its title")
     for indicator in plan.indicators + (plan.bcf.metrics if plan.bcf else []):
         _check_assessment_conflicts(c, indicator)
+
+
+def _check_duplicate_titles(c: _Checker, items, what: str, hint: str) -> None:
+    """Two items of one kind with the same title (spacing and case aside): usually a copy-paste."""
+    first_of: dict[str, object] = {}
+    for item in items:
+        key = " ".join(str(item.title or "").split()).casefold()
+        if key in first_of:
+            first = first_of[key]
+            c.warning(item.path + ("title",), "duplicate-title",
+                      f"{what} {item.id} has the same title as {what} {first.id} "
+                      f"(line {c.doc.position(first.path + ('title',))[0]}): '{item.title}'", hint)
+        elif key:
+            first_of[key] = item
 
 
 _ASSESSMENT_FAMILIES = ({"above_target", "on_target", "below_target"}, {"improving", "no_change", "worsening"})
@@ -530,17 +533,7 @@ def _check_domains(c: _Checker, plan: Plan) -> None:
     used = {a.domain_id for a in plan.actions}
     if used - {d.id for d in plan.domains}:
         return  # an action names a domain that does not exist (an error): it may be one of these
-    first_of: dict[str, object] = {}
-    for domain in plan.domains:
-        key = " ".join(str(domain.title or "").split()).casefold()
-        if key in first_of:
-            first = first_of[key]
-            c.warning(domain.path + ("title",), "duplicate-title",
-                      f"domain {domain.id} has the same title as domain {first.id} "
-                      f"(line {c.doc.position(first.path + ('title',))[0]}): '{domain.title}'",
-                      "merge them, or give each a title that says how they differ")
-        elif key:
-            first_of[key] = domain
+    _check_duplicate_titles(c, plan.domains, "domain", "merge them, or give each a title that says how they differ")
     for domain in plan.domains:
         if domain.id not in used:
             c.warning(domain.path + ("id",), "domain-no-actions", f"domain {domain.id} ({domain.title}) has no actions",

@@ -15,18 +15,16 @@ asserted as a reader meets it in the full plan, the plan on a page and the Word 
 from __future__ import annotations
 
 import html as html_lib
-import io
 import re
 from pathlib import Path
 
-import docx
 import pytest
 
 from opgen import display
 from opgen.pipeline import plan_from_file
-from opgen.render.docx import annex_docx
 from opgen.render.html import operational_plan_html
 from opgen.render.pop import plan_on_a_page_html
+from paper_text import checked, word_text_of
 
 ASHFORD = Path(__file__).parent / "fixtures" / "ashford-canterbury-2015-16.yaml"
 SKC = Path(__file__).resolve().parent.parent / "plans" / "south-kent-coast-2014-16.yaml"
@@ -34,9 +32,7 @@ SKC = Path(__file__).resolve().parent.parent / "plans" / "south-kent-coast-2014-
 
 @pytest.fixture(scope="module")
 def ashford():
-    result = plan_from_file(ASHFORD)
-    assert result.ok, [d.as_text() for d in result.report.errors]
-    return result
+    return checked(plan_from_file(ASHFORD))
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +47,7 @@ def pop(ashford) -> str:
 
 @pytest.fixture(scope="module")
 def word(ashford) -> str:
-    document = docx.Document(io.BytesIO(annex_docx(ashford.plan, ashford.report.diagnostics)))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(" ".join(cell.text.split()) for cell in row.cells))
-    return "\n".join(parts)
+    return word_text_of(ashford)
 
 
 def text(fragment: str) -> str:

@@ -8,20 +8,14 @@ messages."""
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
 
-import docx
 import pytest
 
 from opgen.diagnostics import grouped
 from opgen.diff import diff_plans
-from opgen.diff.report import render_text
 from opgen.ids import tbc_inventory
 from opgen.pipeline import plan_from_bytes
-from opgen.render.docx import annex_docx
-from opgen.render.pdf import operational_plan_pdf
+from paper_text import checked, diff_text, flat, pdf_text_of, word_text_of
 from opgen.render.textconv import render_textconv
 
 PLAN = """\
@@ -114,39 +108,20 @@ def line_of(text: str, needle: str) -> int:
 
 @pytest.fixture(scope="module")
 def plan():
-    result = result_of(PLAN)
-    assert result.ok, [d.as_text() for d in result.report.errors]
-    return result
-
-
-def flat(text: str) -> str:
-    return " ".join(text.replace("\u00ad", "").split())
+    return checked(result_of(PLAN))
 
 
 @pytest.fixture(scope="module")
 def pdf_text(plan) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    _, pdf = operational_plan_pdf(plan.plan, plan.report.diagnostics)
-    done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                          timeout=120, check=True)
-    return flat(done.stdout.decode("utf-8"))
+    return flat(pdf_text_of(plan))
 
 
 @pytest.fixture(scope="module")
 def word_text(plan) -> str:
-    document = docx.Document(io.BytesIO(annex_docx(plan.plan, plan.report.diagnostics)))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(" ".join(cell.text.split()) for cell in row.cells))
-    return "\n".join(parts)
+    return word_text_of(plan)
 
 
-def changed(old_text: str, new_text: str) -> str:
-    old, new = result_of(old_text, "old.yaml"), result_of(new_text, "new.yaml")
-    assert old.ok and new.ok, [d.as_text() for d in old.report.errors + new.report.errors]
-    return render_text(diff_plans(old.plan, new.plan))
+changed = diff_text
 
 
 def row_of(word_text: str, start: str) -> str:
