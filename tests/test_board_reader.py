@@ -142,9 +142,11 @@ def test_a_complete_action_says_complete_once_and_never_not_reported(full, pop):
     assert display.NOT_REPORTED not in text(pop)
 
 
-def test_an_open_action_with_no_rag_says_so_once(full):
+def test_a_plan_with_no_rag_says_so_for_the_plan_and_each_programme_not_under_every_action(full):
     article = element(full, "act-1-1", "article")
-    assert text(article).count(display.no_rag_yet("2015/16 Q1")) == 1
+    assert display.NO_RAG_YET not in text(article)  # said above, not 31 times over
+    assert text(full).count(display.no_rag_in_plan("2015/16 Q1", 36)) == 1
+    assert text(full).count(display.no_rag_as_at("2015/16 Q1")) == 8  # once per programme
     # the plan reports no RAG at all: no "Not reported" badge on top of that line, nor in the summary
     assert display.NOT_REPORTED not in text(article)
     summary = full[full.index('class="grid action-summary"'):]

@@ -217,7 +217,9 @@ def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear])
 
 
 def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str] | None = None,
-                 depth: int = 0) -> dict[str, Any]:
+                 depth: int = 0, plan_rated: bool = True) -> dict[str, Any]:
+    """One action's page. Where the plan reports no RAG for any action (`plan_rated` False), that
+    is said once for the plan and once per programme, not again under every action."""
     anchors = anchors or {}
     as_at = plan.meta.as_at
     grid = []
@@ -249,7 +251,8 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "rag": _action_pill(action),
         "grid": grid if action.rag else [],
         # a complete, stopped or paused action's status says it all: no "No RAG reported yet" line
-        "no_rag": "" if action.rag or display.settled_status(action) else display.no_rag_yet(display.as_at(plan.meta)),
+        "no_rag": ("" if action.rag or not plan_rated or display.settled_status(action)
+                   else display.no_rag_yet(display.as_at(plan.meta))),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status)),
                         "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
@@ -551,6 +554,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     place("vision", "after")
 
     anchors = _anchors(plan)
+    plan_rated = any(a.rag for a in plan.actions)
 
     # one section per domain
     place("domains", "before")
@@ -559,7 +563,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         section = add(domain.title, f"domain-{d_index + 1}")
         actions = []
         for action, depth in nested(domain.actions):
-            view = _action_view(plan, action, anchors[id(action)], anchors, depth)
+            view = _action_view(plan, action, anchors[id(action)], anchors, depth, plan_rated)
             actions.append(view)
         domains.append({
             "section": section,
