@@ -185,11 +185,44 @@ def _number_hint(value: str) -> str | None:
     return f"write numbers without commas: {cleaned}"
 
 
+_KEYWORDS = ("tbc", "n/a", "not_stated", "ongoing")
+
+
+def _keyword_meant(value: Any, schema: dict) -> str | None:
+    """'Not stated', 'TBC', 'N/A', 'Ongoing' where the field takes the keyword not_stated, tbc, n/a or
+    ongoing: the keyword meant, or None."""
+    if not isinstance(value, str) or value in _KEYWORDS:
+        return None
+    word = "_".join(value.strip().lower().replace("-", " ").split())
+    word = {"n_/_a": "n/a", "na": "n/a", "to_be_confirmed": "tbc", "not_known": None}.get(word, word)
+    if word not in _KEYWORDS:
+        return None
+    accepted: set[str] = set()
+
+    def walk(node, depth=0):
+        node = resolve(node) if isinstance(node, dict) else node
+        if not isinstance(node, dict) or depth > 4:
+            return
+        accepted.update(str(v) for v in node.get("enum") or [])
+        if "const" in node:
+            accepted.add(str(node["const"]))
+        for key in ("oneOf", "anyOf"):
+            for branch in node.get(key) or []:
+                walk(branch, depth + 1)
+
+    walk(schema)
+    return word if word in accepted else None
+
+
 def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = False) -> tuple[str, str, str]:
     """Message, hint and code for a value (or mapping key) that does not fit its schema node."""
     what = "key" if is_key else "value"
     x_kind = schema.get("x-kind")
     description = schema.get("description", "")
+    word = _keyword_meant(value, schema)
+    if word:
+        return (f"{describe_value(value)} must be written {word} here",
+                f"write {word} (in lowercase{', with an underscore' if '_' in word else ''})", "bad-value")
 
     if x_kind == "financial_year" or (kind == "pattern" and x_kind is None and "/" in schema.get("pattern", "")
                                       and "Q" not in schema.get("pattern", "")):

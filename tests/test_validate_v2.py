@@ -293,3 +293,22 @@ def test_two_domains_with_one_title_warn():
     data["actions"].append({"id": "OOH2-01", "domain": "ooh2", "title": "Other", "due": "2025/26 Q4"})
     [d] = [d for d in diagnose(data) if d.code == "duplicate-title"]
     assert d.yaml_path == "domains[1].title" and "domain ooh" in d.message
+
+
+def test_a_keyword_written_in_words_gets_the_keyword_as_the_fix():
+    data = starter()
+    data["indicators"][0]["baseline"] = "Not stated"
+    data["qipp"]["schemes"][0]["savings"]["2025/26"] = "TBC"
+    data["qipp"]["schemes"][0]["investment"]["2025/26"] = "N/A"
+    diags = {d.yaml_path: d for d in diagnose(data)}
+    assert diags["indicators[0].baseline"].hint == "write not_stated (in lowercase, with an underscore)"
+    assert diags["indicators[0].baseline"].message == "'Not stated' must be written not_stated here"
+    assert diags['qipp.schemes[0].savings["2025/26"]'].hint == "write tbc (in lowercase)"
+    assert diags['qipp.schemes[0].investment["2025/26"]'].hint == "write n/a (in lowercase)"
+
+
+def test_a_keyword_the_field_does_not_take_is_not_suggested():
+    data = starter()
+    data["plan"]["status"] = "TBC"  # a plan's status is draft, submitted or approved: never tbc
+    [d] = [d for d in diagnose(data) if d.yaml_path == "plan.status"]
+    assert "tbc" not in d.hint
