@@ -170,8 +170,8 @@ def check_located(result, raw: bytes) -> str | None:
     for d in result.report.diagnostics:
         if not (d.message and d.hint):
             return f"diagnostic without message or fix: {d}"
-        # a whole-file verdict (binary content: a NUL byte) has no line by design
-        if d.code not in ("not-found", "io", "binary") and not (1 <= d.line <= lines + 1 and d.column >= 1):
+        # a whole-file verdict (binary content, a file over 10 MB) has no line by design
+        if d.code not in ("not-found", "io", "binary", "too-large") and not (1 <= d.line <= lines + 1 and d.column >= 1):
             return f"diagnostic not located: {d.as_text()}"
     return None
 
