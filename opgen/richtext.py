@@ -16,6 +16,7 @@ import hashlib
 import html as _html
 import re
 import threading
+import typing
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 from typing import Iterator
@@ -222,15 +223,150 @@ def _key(text: str) -> str:
 _LOCAL = threading.local()
 
 
+# --- Work limits --------------------------------------------------------------------------------
+# What one Markdown text may ask of the renderers. Measured (bench/fuzz-report.md): WeasyPrint lays
+# out a run of text with no break opportunity in time quadratic in the inline boxes inside it (500
+# <em> in one word: 3.6 s, 1,000: 14.7 s; the same with spaces between: 0.4 s, 0.8 s), so `*a_`
+# repeated 3,000 times made the full plan take minutes; Python-Markdown looks for the end of a
+# link from every `[`, quadratic when they are unclosed (3,000 `[`: 1.7 s, "`[" 3,000 times: 6.5 s);
+# and deep nesting (500 quotes or list levels, or emphasis opened inside emphasis) overflows the
+# Python stack in Python-Markdown or WeasyPrint. The real plans are far inside every limit (largest
+# text 6,773 characters, 5 `[`, 36 marks in a text, 4 in a word, nesting under 6).
+# `opgen validate` reports a text over a limit (rules.py, `limit_problem`), so a plan that validates
+# always builds; the renderers check again and print such a text as plain paragraphs, so no
+# RecursionError and no unbounded work can escape even where validation was not run first.
+MAX_CHARS = 50_000          # characters in one text (the longest real one: 6,773)
+MAX_NESTING = 16            # quotes, lists, emphasis and links inside each other
+MAX_BRACKETS = 500          # `[` (links, footnote references) in one text
+MAX_MARKS = 2_000           # emphasis, code and link marks (* _ ` ~ [ ]) in one text
+MAX_MARKS_IN_WORD = 40      # the same marks in one word (a run without spaces or line breaks)
+_PARSE_NESTING = 2 * MAX_NESTING  # block nesting seen on the source lines past which a text is not parsed at all
+
+# A mark: * ` ~ [ ] or an _ at a word's edge (one inside a word is not emphasis), unless escaped with \.
+_MARK = re.compile(r"(?<!\\)[*`~\[\]]|(?<![A-Za-z0-9\\])_|(?<!\\)_(?![A-Za-z0-9])")
+_BRACKET = re.compile(r"(?<!\\)\[")
+_WORD = re.compile(r"[^ \t\r\n]+")
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|\[\^[^\]\n]*\]:)")
+_NESTING_TAGS = frozenset({"blockquote", "ul", "ol", "em", "strong", "a", "code", "sup", "span"})
+
+
+class Limit(typing.NamedTuple):
+    """A text over one of the work limits: which (`kind`), how much it has, the limit, and a short
+    excerpt from where it is exceeded."""
+
+    kind: str        # "length", "nesting", "brackets", "marks" or "word"
+    found: int
+    limit: int
+    excerpt: str = ""
+
+
+def _excerpt(text: str, start: int = 0, size: int = 24) -> str:
+    piece = text[start:start + size].replace("\n", " ")
+    return piece + ("..." if len(text) > start + size else "")
+
+
+def _line_nesting(normalised: str) -> int:
+    """Block nesting as the source lines show it (an estimate that never reads less than Python-Markdown
+    will build: each `>`, list marker or footnote label at a line's start, and every 4 columns of
+    indent, is a level)."""
+    deepest = 0
+    for line in normalised.split("\n"):
+        expanded = line.expandtabs(4)
+        level = (len(expanded) - len(expanded.lstrip(" "))) // 4
+        position = 0
+        while (m := _CONTAINER.match(expanded, position)) and m.end() > position:
+            level += 1
+            position = m.end()
+        deepest = max(deepest, level)
+    return deepest
+
+
+def _tree_nesting(root: etree.Element) -> int:
+    """How deep quotes, lists and inline markup nest in a parsed text (without recursion)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        depth += element.tag in _NESTING_TAGS
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in element)
+    return deepest
+
+
+class _TooDeep(Exception):
+    pass
+
+
 @lru_cache(maxsize=4096)
-def _to_html(text: str) -> tuple[str, str]:
+def _limit(text: str) -> Limit | None:
+    """The first work limit the text is over, or None. Bounded work: the counts come first, and the
+    text is parsed (to measure its nesting) only once they hold and only when its marks could nest
+    it past the limit."""
+    if len(text) > MAX_CHARS:
+        return Limit("length", len(text), MAX_CHARS, _excerpt(text, MAX_CHARS - 12))
+    brackets = len(_BRACKET.findall(text))
+    if brackets > MAX_BRACKETS:
+        return Limit("brackets", brackets, MAX_BRACKETS, _excerpt(text, _BRACKET.search(text).start()))
+    marks = len(_MARK.findall(text))
+    if marks > MAX_MARKS:
+        return Limit("marks", marks, MAX_MARKS, _excerpt(text, _MARK.search(text).start()))
+    for word in _WORD.finditer(text) if marks > MAX_MARKS_IN_WORD else ():
+        in_word = len(_MARK.findall(word.group()))
+        if in_word > MAX_MARKS_IN_WORD:
+            return Limit("word", in_word, MAX_MARKS_IN_WORD, _excerpt(text, word.start()))
+    block = _line_nesting(normalise_markdown(text))
+    if block > _PARSE_NESTING:
+        return Limit("nesting", block, MAX_NESTING, _excerpt(text))
+    if block + 2 * marks + text.count("<") <= MAX_NESTING:  # every level needs a mark: cannot be too deep
+        return None
+    try:
+        html = _parsed(text)[0]
+    except _TooDeep:
+        return Limit("nesting", max(block, MAX_NESTING + 1), MAX_NESTING, _excerpt(text))
+    try:
+        depth = _tree_nesting(etree.fromstring(_as_xml(f"<div>{html}</div>")))
+    except etree.ParseError:  # cannot happen for our own output
+        depth = 0
+    return Limit("nesting", depth, MAX_NESTING, _excerpt(text)) if depth > MAX_NESTING else None
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[str, str]:
+    """Python-Markdown's HTML for the text and its footnote key; _TooDeep if it overflows the stack."""
     md = getattr(_LOCAL, "md", None)
     if md is None:  # building a converter costs ~3 ms: one per thread, reset between texts
         md = _LOCAL.md = _converter()
     key = _key(text)
     md.reset()
     md.opgen_key = key  # type: ignore[attr-defined]
-    return md.convert(normalise_markdown(text)), key
+    try:
+        return md.convert(normalise_markdown(text)), key
+    except RecursionError:
+        _LOCAL.md = None  # a converter interrupted mid-text is not reused
+        raise _TooDeep() from None
+
+
+def limit_problem(text: str | None) -> Limit | None:
+    """The first work limit a Markdown text is over, or None (what `opgen validate` reports)."""
+    if not text:
+        return None
+    return _limit(str(text))
+
+
+def _plain_paragraphs(text: str) -> str:
+    """A text over a work limit, as the renderers print it: its paragraphs as plain text, no markup."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n[ \t]*\n", text)]
+    return "\n".join(f"<p>{_html.escape(p, quote=False)}</p>" for p in paragraphs if p)
+
+
+@lru_cache(maxsize=4096)
+def _to_html(text: str) -> tuple[str, str]:
+    if _limit(text) is None:
+        try:
+            return _parsed(text)
+        except _TooDeep:
+            pass
+    return _plain_paragraphs(text), _key(text)
 
 
 def to_html(text: str | None) -> Markup:
@@ -244,6 +380,30 @@ def to_html(text: str | None) -> Markup:
         if count > 1:
             html = re.sub(rf'(id="|href="#)(fn|fnref)-{key}-', rf"\g<1>\g<2>-{key}x{count}-", html)
     return Markup(html)
+
+
+_MD_TABLE = re.compile(r'<table class="md-table[^"]*">.*?</table>', re.S)
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_LONG_RUN = re.compile(r"[^\s<>&\u200b]{%d,}" % 25)
+_ZWSP = "\u200b"
+
+
+def _break_long_words(match: re.Match) -> str:
+    """A Markdown table with a break opportunity (U+200B) every 20 characters of a word longer than 24,
+    so a long word or URL wraps inside its cell. (WeasyPrint's `overflow-wrap: anywhere`, which did
+    this before, lays a cell out in time quadratic in its text: 1,000 characters of plain words in
+    one cell took 12 s, 4,000 took 52 s.)"""
+    parts = _TAG_OR_TEXT.split(match.group(0))
+    for i in range(0, len(parts), 2):  # the text between tags
+        parts[i] = _LONG_RUN.sub(lambda m: _ZWSP.join(m.group(0)[k:k + 20] for k in range(0, len(m.group(0)), 20)),
+                                 parts[i])
+    return "".join(parts)
+
+
+def to_page_html(text: str | None) -> Markup:
+    """to_html for the PDF pages: the same HTML, with long words in Markdown tables breakable."""
+    html = str(to_html(text))
+    return Markup(_MD_TABLE.sub(_break_long_words, html)) if "md-table" in html else Markup(html)
 
 
 def to_inline_html(text: str | None) -> Markup:
@@ -282,6 +442,11 @@ def _xml_entity(m: re.Match) -> str:
     return "".join(f"&#{ord(c)};" for c in char)
 
 
+def _as_xml(html: str) -> str:
+    """to_html's output as XML (void elements closed, HTML entities as characters)."""
+    return _ENTITY.sub(_xml_entity, _VOID.sub(r"<\1/>", html))
+
+
 def to_tree(text: str | None) -> etree.Element:
     """Markdown to an element tree (<div> root of <p>, <ul>/<ol> with <li>, <table> with
     <thead>/<tbody>, <strong>, <em>, <a>, <sup class="footnote-ref"> and a trailing
@@ -289,9 +454,8 @@ def to_tree(text: str | None) -> etree.Element:
     Word annex, plain text)."""
     if not text:
         return etree.Element("div")
-    html = _ENTITY.sub(_xml_entity, _VOID.sub(r"<\1/>", str(to_html(text))))
     try:
-        return etree.fromstring(f"<div>{html}</div>")
+        return etree.fromstring(_as_xml(f"<div>{to_html(text)}</div>"))
     except etree.ParseError:  # cannot happen for our own output; keep the text rather than fail
         root = etree.Element("div")
         etree.SubElement(root, "p").text = str(text)
@@ -323,16 +487,23 @@ def _inline_plain(element: etree.Element) -> str:
     return (element.text or "") + "".join(_inline_plain(c) + (c.tail or "") for c in element)
 
 
+def _table_plain(table: etree.Element) -> str:
+    """A table as its rows: cells separated by " | ", rows by "; "."""
+    return "; ".join(" | ".join(" ".join(_inline_plain(cell).split()) for cell in row) for row in table_rows(table))
+
+
 def _plain(element: etree.Element, out: list[str]) -> None:
     """A block's text into `out`: tables row by row, footnotes numbered."""
+    if element.tag == "table":  # a table itself (a footnote's only block), as when it is a child
+        out.append(_table_plain(element))
+        return
     if not any(child.tag in _BLOCKS for child in element):
         out.append(_inline_plain(element))
         return
     out.append(element.text or "")
     for child in element:
         if child.tag == "table":
-            out.append("; ".join(" | ".join(" ".join(_inline_plain(cell).split()) for cell in row)
-                                 for row in table_rows(child)))
+            out.append(_table_plain(child))
         elif is_footnotes(child):
             for n, li in enumerate(footnotes(child), 1):
                 note: list[str] = []

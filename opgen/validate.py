@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Iterator
 
-from opgen import periods, rules
+from opgen import limits, periods, rules
 from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
 from opgen.figures import decimal_comma
 from opgen.load import Document
@@ -48,9 +48,13 @@ def validate_document(doc: Document) -> list[Diagnostic]:
 def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
     """Diagnostics for a loaded plan, and its model when it has no errors (built once, shared with
     the rules)."""
+    too_big = limits.check_size(doc)
+    if too_big:  # nothing more is checked (or built) of a plan over the size limits
+        return too_big, None
     diagnostics = list(schema_diagnostics(doc))
     if any(d.severity == ERROR for d in diagnostics):
         return diagnostics, None
+    diagnostics.extend(limits.check_markdown(doc))
     plan = build(doc.data, doc.path)
     diagnostics.extend(rules.check(doc, plan))
     return diagnostics, (None if any(d.severity == ERROR for d in diagnostics) else plan)

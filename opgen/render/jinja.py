@@ -22,7 +22,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = richtext.to_html
+    env.filters["md"] = richtext.to_page_html
     env.filters["md_inline"] = richtext.to_inline_html
     env.filters["plural"] = display.plural  # {{ 1000|plural("action") }} -> "1,000 actions"
     env.filters["thousands"] = lambda n: f"{n:,}"
