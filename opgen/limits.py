@@ -11,6 +11,7 @@ characters of text.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from opgen import richtext
@@ -20,8 +21,10 @@ from opgen.schema import plan_schema
 
 MAX_ITEMS = 3_000            # entries of lists of mappings: actions, milestones, risks, table rows...
 MAX_PLAN_CHARS = 1_000_000   # characters of text in the whole plan
+MAX_WORD = 1_000             # characters in one word (a run without spaces): long URLs are a few hundred
 
 _MARKDOWN_REF = "#/$defs/markdown"
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
 
 
 def _diag(doc: Document, path: tuple, code: str, message: str, hint: str, key: bool = False) -> Diagnostic:
@@ -71,6 +74,22 @@ def check_size(doc: Document) -> list[Diagnostic]:
             f"text takes it over",
             "split the plan into several plans, or move long background material into a separate paper "
             "and refer to it; the largest real plans have under 200,000 characters"))
+    return out
+
+
+def check_words(doc: Document, skip: set[str] = frozenset()) -> list[Diagnostic]:
+    """Every text with a word (a run without spaces) over MAX_WORD characters, which no column can
+    hold and which makes layout slow; texts at `skip` (YAML paths already reported) are left out."""
+    out = []
+    for path, value in _walk(doc.data):
+        if isinstance(value, str) and len(value) > MAX_WORD and format_yaml_path(path) not in skip:
+            word = _LONG_WORD.search(value)
+            if word:
+                out.append(_diag(
+                    doc, path, "word-too-long",
+                    f"this text has a word of {len(word.group()):,} characters with no space in it (starting "
+                    f"'{word.group()[:30]}...'); opgen lays out words of at most {MAX_WORD:,}",
+                    "put spaces in it, or shorten it (a long web address can be a link: [words](https://...))"))
     return out
 
 

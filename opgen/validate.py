@@ -54,7 +54,9 @@ def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
     diagnostics = list(schema_diagnostics(doc))
     if any(d.severity == ERROR for d in diagnostics):
         return diagnostics, None
-    diagnostics.extend(limits.check_markdown(doc))
+    markdown = limits.check_markdown(doc)
+    diagnostics.extend(markdown)
+    diagnostics.extend(limits.check_words(doc, skip={d.yaml_path for d in markdown}))
     plan = build(doc.data, doc.path)
     diagnostics.extend(rules.check(doc, plan))
     return diagnostics, (None if any(d.severity == ERROR for d in diagnostics) else plan)

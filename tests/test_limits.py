@@ -75,10 +75,23 @@ def test_the_limit_is_reported_in_every_markdown_field_and_not_in_titles():
     data["vision"]["mission"] = deep
     data["domains"][0]["description"] = deep
     data["actions"][1]["mitigation"] = deep
-    data["actions"][0]["title"] = "*a_" * 3000  # a title is plain text: no Markdown, no limit of its own
+    data["actions"][0]["title"] = "*a_ " * 3000  # a title is plain text: no Markdown, no limit of its own
     result = plan_from_bytes(_dump(data), "plan.yaml")
     paths = sorted(d.yaml_path for d in result.report.errors)
     assert paths == ["actions[1].mitigation", "domains[0].description", "vision.mission"]
+
+
+def test_a_word_too_long_for_any_column_is_a_located_error_in_any_text():
+    # 50,000 characters without a space ran off the page and took WeasyPrint 40 s to break
+    data = example_data(SMALL)
+    data["actions"][0]["title"] = "x" * 50_000
+    data["actions"][1]["description"] = "see " + "y" * (limits.MAX_WORD + 1)
+    data["actions"][2]["description"] = "a web address https://example.org/" + "z" * 400 + " is fine"
+    result = plan_from_bytes(_dump(data), "plan.yaml")
+    found = {d.yaml_path: d for d in result.report.errors}
+    assert sorted(found) == ["actions[0].title", "actions[1].description"]
+    assert all(d.code == "word-too-long" and d.line > 0 for d in found.values())
+    assert "50,000 characters" in found["actions[0].title"].message
 
 
 def test_real_markdown_is_far_inside_every_limit():
