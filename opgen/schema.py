@@ -127,7 +127,8 @@ def fast_check():
     """A compiled validity check (fastjsonschema), or None if unavailable. It only says valid or not:
     when a plan is invalid, jsonschema explains every error. Generating and compiling the check takes
     longer than validating a large plan, so its bytecode is cached, keyed by the schema, opgen's
-    version, fastjsonschema's and Python's, and trusted only when checked (see _read_checked)."""
+    version and this module's source, fastjsonschema's and Python's versions, and trusted only when
+    checked (see _read_checked)."""
     try:
         import fastjsonschema
     except ImportError:  # pragma: no cover - optional speed-up
@@ -137,7 +138,10 @@ def fast_check():
 
     from opgen import __version__
 
-    key = hashlib.sha256("\0".join((schema_text(), __version__, fastjsonschema.VERSION,
+    # this module's own source is in the key too: it turns the schema into the compiled check, so a
+    # change to it (without a new version number) must not reuse an old compiled check
+    own_code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256("\0".join((schema_text(), __version__, own_code, fastjsonschema.VERSION,
                                      sys.implementation.cache_tag or "")).encode()).hexdigest().encode()
     cached = _cache_dir() / f"plan-schema-{key[:16].decode()}.bytecode"
     payload = _read_checked(cached, key)

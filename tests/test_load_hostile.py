@@ -163,3 +163,28 @@ def test_a_fifo_in_the_schema_cache_does_not_hang(schema_cache, tmp_path):
     started = time.perf_counter()
     assert "unknown key 'bogus'" in _invalid_plan_reports(tmp_path)
     assert time.perf_counter() - started < 60
+
+
+def test_the_schema_cache_key_covers_opgens_own_code(tmp_path):
+    # A change to the code that compiles the schema check, with the same version number, must not
+    # reuse the check compiled by the old code.
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import opgen
+
+    names = []
+    for edit in ("", "\n# a change to how the check is compiled\n"):
+        root = tmp_path / f"copy{len(names)}"
+        shutil.copytree(Path(opgen.__file__).parent, root / "opgen",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        with open(root / "opgen" / "schema.py", "a", encoding="utf-8") as f:
+            f.write(edit)
+        cache = tmp_path / "cache"
+        subprocess.run([sys.executable, "-c", "from opgen.schema import fast_check; assert fast_check()"],
+                       cwd=root, env={"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(root)},
+                       check=True, timeout=120)
+        names.append(sorted(p.name for p in (cache / "opgen").glob("plan-schema-*.bytecode")))
+    assert len(names[0]) == 1 and len(names[1]) == 2, names
