@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from opgen.diff import diff_plans  # noqa: E402
 from opgen.diff import report as diff_report  # noqa: E402
 from opgen.limits import markdown_fields  # noqa: E402
-from opgen.load import LoadError, load_text  # noqa: E402
+from opgen.load import LoadError, load_text, plain  # noqa: E402
 from opgen.outputs import render_document  # noqa: E402
 from opgen.pipeline import plan_from_bytes  # noqa: E402
 from opgen.scaffold import starter_plan_text  # noqa: E402
@@ -53,14 +53,6 @@ OPGEN = [str(BIN / "opgen")] if (BIN / "opgen").exists() else [sys.executable, "
 PDF_EVERY = 12
 CLI_EVERY = 25
 SLOW = 60.0  # CPU seconds one render may take before it counts as a failure
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return float(value) if isinstance(value, float) else value
 
 
 def seeds() -> list[tuple[str, str, bool]]:
@@ -240,7 +232,7 @@ def main() -> int:
     for name, text, small in seeds():
         result = plan_from_bytes(text.encode("utf-8"), name)
         assert result.ok, name
-        seed_plans.append((name, text, _plain(load_text(text, name).data), small, result))
+        seed_plans.append((name, text, plain(load_text(text, name).data), small, result))
     counters: collections.Counter = collections.Counter()
     kinds: collections.Counter = collections.Counter()
     failures: list[tuple[str, str, str]] = []

@@ -57,6 +57,15 @@ class Number(float):
         return (Number, (float(self), self.text))
 
 
+def plain(value):
+    """Loaded data as plain Python (each Number a float), e.g. for a YAML dumper or a comparison."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return float(value) if isinstance(value, float) else value
+
+
 Position = tuple[int, int]  # 1-based line, column
 
 

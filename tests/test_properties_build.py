@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from opgen.diff import diff_plans
 from opgen.diff import report as diff_report
 from opgen.limits import markdown_fields
-from opgen.load import load_text
+from opgen.load import load_text, plain
 from opgen.outputs import render_document
 from opgen.pipeline import plan_from_bytes
 from opgen.scaffold import starter_plan_text
@@ -26,16 +26,7 @@ from opgen.scaffold import starter_plan_text
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _plain(value):
-    """Loader output to plain Python for the YAML dumper (its numbers -> float)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return float(value) if isinstance(value, float) else value
-
-
-STARTER = _plain(load_text(starter_plan_text(None), "starter.yaml").data)
+STARTER = plain(load_text(starter_plan_text(None), "starter.yaml").data)
 MARKDOWN_PATHS = [path for path, _ in markdown_fields(STARTER)]
 TITLE_PATHS = [("actions", 0, "title"), ("domains", 0, "title"), ("risks", 0, "title"), ("plan", "title")]
 
