@@ -140,6 +140,9 @@ def test_a_complete_action_says_complete_once_and_never_not_reported(full, pop):
     row = text(summary[summary.index("UC-R1"):summary.index("</tr>", summary.index("UC-R1"))])
     assert row.endswith("Complete") and display.NOT_REPORTED not in row
     assert display.NOT_REPORTED not in text(pop)
+    # the plan on a page of a plan with no RAG still says which actions are done, in words
+    assert "UC-R1 Integrated discharge teams Complete" in text(pop)
+    assert "UC-01 Integrated Urgent Care Centre Complete" not in text(pop)
 
 
 def test_a_plan_with_no_rag_says_so_for_the_plan_and_each_programme_not_under_every_action(full):

@@ -257,7 +257,9 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
             "counts": [{"pill": rag_pill(key if key != "none" else None), "count": counts[key]}
                        for key in (*RAG_KEYS, "none") if counts.get(key)],
             "actions": [{"id": a.id, "title": truncate(a.title, limits.title_chars),
-                         "rag": _action_pill(a) if rated else None} for a in shown],
+                         "rag": _action_pill(a) if rated else None,
+                         # with no RAG in the plan, a complete, stopped or paused action says so in words
+                         "status": "" if rated else display.settled_status(a)} for a in shown],
             "more": len(actions) - len(shown),
         })
     rows = [columns[i:i + per_row] for i in range(0, len(columns), per_row)]
