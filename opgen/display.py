@@ -778,6 +778,18 @@ def contact_name(name: str | None) -> str:
     return name or "\u2013"
 # -- vision, sources, Better Care Fund contents (the Word annex and the full plan) ---------------------
 VISION_TITLE = "Our vision"
+NO_VISION = "The plan states no mission, vision statements or values."
+
+
+def vision_in_brief(vision) -> str:
+    """What the vision chapter holds, for a contents list: 'the mission, 3 statements and 5 values',
+    or that the plan states none."""
+    parts = (["the mission"] if vision.mission else []) + \
+        ([plural(len(vision.statements), "statement")] if vision.statements else []) + \
+        ([plural(len(vision.values), "value")] if vision.values else [])
+    if not parts:
+        return "not stated in the plan"
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 MISSION_LABEL = "Our mission"
 VALUES_LABEL = "Our values"
 SOURCES_TITLE = "Sources and notes"

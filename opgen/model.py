@@ -1182,7 +1182,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
     _text_tbcs(data, tbcs)
     scales = _scales(data.get("scales"))
     bands = dict(p.get("risk_bands") or DEFAULT_BANDS)
-    v = data["vision"]
+    v = data.get("vision") or {}  # a plan may state no vision at all
     vision = Vision(v.get("mission"), [VisionStatement(s["label"], s["text"]) for s in v.get("statements") or []],
                     list(v.get("values") or []))
 

@@ -194,3 +194,35 @@ def test_a_data_tables_description_reads_under_its_caption(full):
     assert page.index("Table 1: QIPP target 2015/16") < page.index("Reduced through revision")
     block = full[full.index("Table 1: QIPP target 2015/16") - 400:]
     assert block.index("<caption>") < block.index("Reduced through revision") < block.index("</caption>")
+
+
+# --- a plan that states no vision at all -------------------------------------------------------------
+
+TINY = """\
+schema_version: 2
+organisation: {name: NHS Tiny CCG}
+plan:
+  title: Operating Plan
+  period: {start: "2015/16", end: "2015/16"}
+  status: submitted
+domains:
+  - {id: uc, title: Urgent care}
+actions:
+  - {id: UC-01, domain: uc, title: Extend the walk-in centre hours}
+"""
+
+
+def test_a_plan_with_no_vision_validates_and_says_so_without_an_empty_band():
+    from opgen.pipeline import plan_from_bytes
+    result = checked(plan_from_bytes(TINY.encode(), "tiny.yaml"))
+    assert result.report.diagnostics == []
+    full_html = operational_plan_html(result.plan, [])
+    assert display.NO_VISION in text(full_html)
+    assert display.NO_VISION in word_text_of(result) and "Our vision: not stated in the plan" in word_text_of(result)
+    pop_html = plan_on_a_page_html(result.plan, [])
+    assert 'class="vision' not in pop_html and "Our mission" not in pop_html
+    with_mission = checked(plan_from_bytes((TINY + "vision:\n  mission: To keep people well at home.\n").encode(),
+                                           "mission.yaml"))
+    pop_html = plan_on_a_page_html(with_mission.plan, [])
+    assert "Our mission" in pop_html and "To keep people well at home." in text(pop_html)
+    assert display.NO_VISION not in text(operational_plan_html(with_mission.plan, []))

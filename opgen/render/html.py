@@ -707,6 +707,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "mission": plan.vision.mission,
         "statements": [{"label": s.label, "text": s.text} for s in plan.vision.statements],
         "values": plan.vision.values,
+        "no_vision": display.NO_VISION,
         "refreshes": meta.refreshes or "",
         "drivers": [{"id": d.id, "title": d.title, "kind": display.driver_kind(d.kind), "note": d.note or ""}
                     for d in meta.drivers],

@@ -336,7 +336,8 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         "mission": short_rich((plan.vision.mission or ""), limits.mission_chars),
         "mission_long": len(plain((plan.vision.mission or ""))) > 120,
         "statements": statements,
-        "statement_rows": statement_rows or [[]],
+        # the mission alone still has its row; a plan that states no vision has no vision band at all
+        "statement_rows": statement_rows or ([[]] if plan.vision.mission else []),
         "vision_grid": vision_rows > 1,
         "vision_per_row": vision_per_row,
         "cards": cards,

@@ -476,9 +476,7 @@ class _Builder:
         if plan.actions:
             contents.append(f"Actions and delivery status: {display.plural(len(plan.actions), 'action')} in "
                             f"{display.plural(sum(1 for d in plan.domains if d.actions), 'programme')}")
-        contents.insert(0, f"{display.VISION_TITLE}: the mission"
-                        + (f", {display.plural(len(plan.vision.statements), 'statement')}" if plan.vision.statements else "")
-                        + (f" and {display.plural(len(plan.vision.values), 'value')}" if plan.vision.values else ""))
+        contents.insert(0, f"{display.VISION_TITLE}: {display.vision_in_brief(plan.vision)}")
         if plan.milestones:
             contents.append(f"Milestones: {display.plural(len(plan.milestones), 'milestone')}")
         if plan.qipp and plan.qipp.schemes:
@@ -614,6 +612,8 @@ class _Builder:
             out.append(self.heading(display.VALUES_LABEL, 2))
             for value in v.values:
                 out += self.rich(value, style="ListBullet")
+        if not (v.mission or v.statements or v.values):
+            out.append(self.body_text(display.NO_VISION))
 
     def source_notes(self, items, out: list) -> None:
         """'Sources and notes' after an indicators table: one entry per distinct source, with its ids."""
