@@ -23,6 +23,7 @@ from opgen.diagnostics import GROUP_OVER, WARNING, parse_yaml_path
 from opgen.model import (MILESTONE_LABELS, RAG_LABELS, Indicator, MoneyUnit, RiskPosition, Total, Value,
                          format_decimal)
 from opgen.periods import Period, Quarter
+from opgen.schedules import phases, quarter_of_month
 
 DASH = "\u2013"
 NBSP = "\u00a0"
@@ -916,3 +917,106 @@ def qipp_no_amounts(schemes: int) -> str:
     """Where no QIPP scheme has an amount (and no total is stated), instead of tables of dashes."""
     return (f"The plan gives no savings or investment amounts for {'its QIPP scheme' if schemes == 1 else f'its {schemes:,} QIPP schemes'}; "
             f"{'it is' if schemes == 1 else 'they are'} listed below with the plan's notes.")
+
+
+# --- delivery schedules (issue 9, part 1: opgen.schedules) ----------------------------------------
+
+SCHEDULE_HEADING = "Delivery schedule"
+SCHEDULE_KEY = "Key"
+SCHEDULE_ACTION = "Action"
+SCHEDULE_REF = "Ref"
+SCHEDULE_MILESTONES = "Milestones"
+SCHEDULE_ONGOING = "ongoing"
+SCHEDULE_AS_AT = "As at"
+MILESTONE_TYPE = "Type"
+
+
+def schedule_phase(scales, code: str | None) -> str:
+    """A phase code as a reader sees it: its legend label ('Phased implementation'), or the code."""
+    if code is None:
+        return ""
+    entry = scales.schedule.get(code)
+    return entry.label if entry else code
+
+
+def milestone_type(scales, code: str | None) -> str:
+    """A milestone type as a reader sees it: its legend label ('Health Reform Group'), or the code."""
+    if not code:
+        return ""
+    entry = scales.milestone_types.get(code)
+    return entry.label if entry else code
+
+
+def _month_words(index: int) -> str:
+    return dt.date(index // 12, index % 12 + 1, 1).strftime("%b %Y")
+
+
+def schedule_span(first: int, last: int, unit: str) -> str:
+    """When a phase runs, in words: '2014/15 Q1 to Q2', '2014/15 Q3 to 2015/16 Q1', 'Feb 2015',
+    'Apr to Aug 2015', 'Sep 2015 to Mar 2016'."""
+    if unit == "quarter":
+        a, b = quarter_of_month(first), quarter_of_month(last)
+        if a == b:
+            return a.label
+        if a.year == b.year:
+            return f"{a.label} to Q{b.number}"
+        return f"{a.label} to {b.label}"
+    if first == last:
+        return _month_words(first)
+    if first // 12 == last // 12:
+        return f"{_month_words(first)[:3]} to {_month_words(last)}"
+    return f"{_month_words(first)} to {_month_words(last)}"
+
+
+def schedule_column_head(first: int, unit: str) -> tuple[str, str]:
+    """A schedule column's heading in two parts, the group and the column: ('2014/15', 'Q3') for a
+    quarter, ('2015/16', 'Apr') for a month (grouped by financial year)."""
+    q = quarter_of_month(first)
+    if unit == "quarter":
+        return q.year.label, f"Q{q.number}"
+    return q.year.label, dt.date(first // 12, first % 12 + 1, 1).strftime("%b")
+
+
+def schedule_column_words(first: int, unit: str) -> str:
+    """A column as a period in words: '2014/15 Q3', 'Jul 2014' (the Word table's heading, the diff)."""
+    return schedule_span(first, first, unit)
+
+
+def schedule_cell(scales, code: str | None, ongoing_end: bool = False) -> str:
+    """A schedule table cell: the phase label; the chart's last cell of an ongoing phase says so."""
+    if code is None:
+        return ""
+    label = schedule_phase(scales, code)
+    return f"{label} ({SCHEDULE_ONGOING})" if ongoing_end else label
+
+
+def schedule_legend_entry(entry) -> str:
+    """A legend line: 'PL Planning', with its note: 'IM Implement: Service live across the area'."""
+    return f"{entry.label}: {entry.note}" if entry.note else entry.label
+
+
+def schedule_sentence(scales, action, unit: str) -> str:
+    """An action's schedule in words, the text alternative of its Gantt row: 'A2.1 One-stop
+    outpatient services: Planning 2014/15 Q1 to Q2; Phased implementation 2014/15 Q3 to Q4;
+    Implement from 2015/16 Q1, ongoing. Milestones: Business case to HRG (Health Reform Group), Sep 2014.'"""
+    parts = []
+    for p in phases(action.schedule):
+        when = schedule_span(p.first, p.last, unit)
+        if p.ongoing:
+            parts.append(f"{schedule_phase(scales, p.code)} {when}, then {SCHEDULE_ONGOING}")
+        else:
+            parts.append(f"{schedule_phase(scales, p.code)} {when}")
+    text = f"{action.id} {action.title}: " + "; ".join(parts) + "."
+    typed = [m for m in action.milestones if m.due]
+    if typed:
+        ms = []
+        for m in typed:
+            kind = milestone_type(scales, m.type)
+            ms.append(f"{m.title}{f' ({kind})' if kind else ''}, {m.due.display()}")
+        text += f" {SCHEDULE_MILESTONES}: " + "; ".join(ms) + "."
+    return text
+
+
+def schedule_figure_label(domain_title: str, first: int, last: int, unit: str) -> str:
+    """The chart's accessible name: 'Delivery schedule, Hospital Programme, 2014/15 Q1 to 2015/16 Q4'."""
+    return f"{SCHEDULE_HEADING}, {domain_title}, {schedule_span(first, last, unit)}"

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
+from opgen import schedules
 
 RAG_LABELS = {"red": "Red", "amber_red": "Amber/red", "amber": "Amber", "amber_green": "Amber/green",
               "green": "Green", "blue": "Complete", "grey": "Not started"}
@@ -235,6 +236,8 @@ class Scales:
 
     rag: str = "three_point"
     risk_aliases: dict[str, str] = field(default_factory=dict)  # lower-cased alias -> canonical rating
+    schedule: dict[str, schedules.LegendEntry] = field(default_factory=dict)         # phase code -> label
+    milestone_types: dict[str, schedules.LegendEntry] = field(default_factory=dict)  # type code -> label
 
     @property
     def five_point(self) -> bool:
@@ -352,6 +355,7 @@ class Milestone:
     status: str | None
     path: tuple
     see: list[str] = field(default_factory=list)
+    type: str | None = None  # a code from scales.milestone_types
 
     @property
     def status_label(self) -> str:
@@ -386,6 +390,7 @@ class Action:
     status: str | None = None       # not_started | in_progress | paused | stopped | revised | complete
     status_note: str | None = None  # Markdown
     reports_to: str | None = None   # who progress is reported to, e.g. "NHS England"
+    schedule: list[schedules.Span] = field(default_factory=list)  # phases in time order (opgen.schedules)
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -1081,7 +1086,8 @@ def _scales(raw: dict | None) -> Scales:
     for rating in RISK_RATINGS:
         for word in ((raw.get("risk_rating") or {}).get(rating) or {}).get("aliases") or []:
             aliases.setdefault(" ".join(str(word).split()).lower(), rating)
-    return Scales(raw.get("rag") or "three_point", aliases)
+    return Scales(raw.get("rag") or "three_point", aliases, schedules.legend(raw.get("schedule")),
+                  schedules.legend(raw.get("milestone_types")))
 
 
 def _alias_word(scales: Scales, word: Any) -> str | None:
@@ -1203,7 +1209,8 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             if _when_tbc(due_text):
                 tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date", "date"))
             milestones.append(Milestone(m["id"], m["title"], _when(due_text), due_text, m.get("status"),
-                                        path + ("milestones", j), see=list(m.get("see") or [])))
+                                        path + ("milestones", j), see=list(m.get("see") or []),
+                                        type=None if m.get("type") is None else str(m["type"])))
         rag: dict[Quarter, str] = {}
         for year_text, quarters in (a.get("rag") or {}).items():
             year = _parse(FinancialYear.parse, year_text)
@@ -1221,6 +1228,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             due_text=a.get("due"), milestones=milestones, rag=dict(sorted(rag.items())), path=path,
             parent=a.get("parent"), see=list(a.get("see") or []), contact=a.get("contact"),
             status=a.get("status"), status_note=a.get("status_note"), reports_to=a.get("reports_to"),
+            schedule=schedules.parse(a.get("schedule"), path + ("schedule",))[0],
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from opgen import chapters, display
+from opgen import chapters, display, schedules
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
@@ -96,6 +96,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_action_status(c, plan)
     _check_unstated_fields(c, data, plan)
     _check_figures(c, plan)
+    schedules.check(c.error, data)
     return c.out
 
 

@@ -27,6 +27,7 @@ from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, V
 from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear, Period
 from opgen.render.finance import finance_tables
+from opgen.render import gantt
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
 
@@ -255,7 +256,8 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
                    else display.no_rag_yet(display.as_at(plan.meta))),
         "milestones": [{"id": m.id, "title": m.title, "due": display.date_text(m.due, m.due_text) or DASH,
                         "status": milestone_pill(m.status, display.milestone_status(m.status)),
-                        "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors)}
+                        "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors),
+                        "type": display.milestone_type(plan.scales, m.type)}
                        for m in action.milestones],
         "depth": min(depth, 3),
         "contact": action.contact or "",
@@ -578,6 +580,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             "has_lead": any(a["lead"] for a in actions),
             "has_due": any(a["due"] for a in actions),
             "id": domain.id,
+            "schedule": gantt.domain_view(plan, domain),
         })
 
     if plan.actions and not any(a.rag for a in plan.actions):

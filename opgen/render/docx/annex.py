@@ -55,6 +55,7 @@ from opgen.periods import Quarter
 from opgen.render import document_timestamp
 from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.finance import FigureTable, finance_tables
+from opgen.render.docx import schedule
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
     RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
@@ -422,7 +423,7 @@ class _Builder:
                    "inventory")
 
     def build(self) -> None:
-        parts = {"document_control": (self.document_control, self.drivers), "vision": (self.vision,), "domains": (self.actions, self.milestones), "qipp": (self.qipp,), "risks": (self.risks,),
+        parts = {"document_control": (self.document_control, self.drivers), "vision": (self.vision,), "domains": (self.actions, self.milestones, lambda: schedule.add(self)), "qipp": (self.qipp,), "risks": (self.risks,),
                  "performance": (self.indicators,), "finance": (self.finance,), "bcf": (self.bcf,), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
