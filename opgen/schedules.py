@@ -228,24 +228,18 @@ def columns(spans: list[Span], unit: str, floor: int | None = None, ceiling: int
 
 
 def chunks(cols: list[Column]) -> list[list[Column]]:
-    """Columns split into charts that fit the page: at most MAX_COLUMNS wide, cut at the start of a
-    financial year (April) where possible."""
+    """Columns split into charts that fit the page, at most MAX_COLUMNS wide, in even parts; quarters
+    in whole financial years (5 years: 3 and 2, not 3 years and 8 one-year charts)."""
     if not cols:
         return []
     limit = MAX_COLUMNS[cols[0].unit]
     if len(cols) <= limit:
         return [cols]
-    out: list[list[Column]] = []
-    current: list[Column] = []
-    per_year = 4 if cols[0].unit == "quarter" else 12
-    for col in cols:
-        if current and (len(current) >= limit or (col.first % 12 == 3 and len(current) >= per_year)):
-            out.append(current)
-            current = []
-        current.append(col)
-    if current:
-        out.append(current)
-    return out
+    parts = -(-len(cols) // limit)
+    size = -(-len(cols) // parts)
+    if cols[0].unit == "quarter":
+        size = -(-size // 4) * 4
+    return [cols[i:i + size] for i in range(0, len(cols), size)]
 
 
 def cell_of(spans: list[Span], col: Column) -> Span | None:

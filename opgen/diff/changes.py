@@ -23,6 +23,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("actions", "Actions"),
     ("rag", "RAG ratings"),
     ("milestones", "Milestones"),
+    ("schedules", "Delivery schedules"),
     ("qipp", "QIPP"),
     ("risks", "Risks"),
     ("indicators", "Indicators"),

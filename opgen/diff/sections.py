@@ -12,6 +12,7 @@ from opgen.diff import texts
 from decimal import Decimal
 
 from opgen.diff.changes import TotalChange
+from opgen.diff import schedules as schedule_changes
 from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale, same_total, scale_total
 from opgen.ids import item_money, section_money
 from opgen.model import BAND_ORDER, RAG_ORDER, TOTALLED_GROUPS, Indicator
@@ -28,6 +29,7 @@ def run(c: Comparer) -> None:
     domains(c)
     actions(c)
     milestones(c)
+    schedule_changes.compare(c)
     qipp(c)
     risks(c)
     indicators(c, "indicators", c.old.indicators, c.new.indicators)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
-from opgen import display
+from opgen import display, schedules
 from opgen.model import Plan
 from opgen.richtext import element_plain, footnotes, is_footnotes, table_rows, to_tree
 
@@ -142,10 +142,13 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             out.append(f"  {a.id} see: {', '.join(a.see)}")
         for q, colour in sorted(a.rag.items()):
             out.append(f"  {a.id} RAG {q}: {display.rag(colour)}")
+        out += _schedule_lines(plan, a)
         for ms in by_id(a.milestones):
             bits = ["due " + (display.date_text(ms.due, ms.due_text) or "\u2013")]
             if ms.status:
                 bits.append(display.milestone_status(ms.status) or ms.status)
+            if ms.type:
+                bits.append(display.milestone_type(plan.scales, ms.type))
             out.append(f"  {a.id} milestone [{ms.id}] {ms.title}: {', '.join(bits)}")
         out += _sentences(a.description, f"  {a.id} | ")
         out += _sentences(a.mitigation, f"  {a.id} mitigation | ")
@@ -296,4 +299,21 @@ def _finance_v2(f) -> list[str]:
         for period, value in a.values.items():
             out.append(f"  {a.id} {display.period(period)}: {display.percent_value(value)}")
         out += _sentences(a.note, f"  {a.id} | ")
+    return out
+
+
+def _schedule_lines(plan: Plan, a) -> list[str]:
+    """An action's schedule, one line a period (so a changed cell is one changed line)."""
+    if not a.schedule:
+        return []
+    unit = schedules.unit_of(a.schedule)
+    step = 1 if unit == "month" else 3
+    out = []
+    for s in a.schedule:
+        for first in range(s.first, s.last + 1, step):
+            out.append(f"  {a.id} schedule {display.schedule_span(first, first, unit)}: "
+                       f"{display.schedule_phase(plan.scales, s.code)}")
+        if s.ongoing:
+            out.append(f"  {a.id} schedule after {display.schedule_span(s.last - step + 1, s.last - step + 1, unit)}: "
+                       f"{display.schedule_phase(plan.scales, s.code)} ({display.SCHEDULE_ONGOING})")
     return out
