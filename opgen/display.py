@@ -23,7 +23,7 @@ from opgen.diagnostics import GROUP_OVER, WARNING, parse_yaml_path
 from opgen.model import (MILESTONE_LABELS, RAG_LABELS, Indicator, MoneyUnit, RiskPosition, Total, Value,
                          format_decimal)
 from opgen.periods import Period, Quarter
-from opgen.schedules import phases, quarter_of_month
+from opgen.schedules import phase_at, phases, quarter_of_month
 
 DASH = "\u2013"
 NBSP = "\u00a0"
@@ -925,6 +925,7 @@ SCHEDULE_HEADING = "Delivery schedule"
 SCHEDULE_KEY = "Key"
 SCHEDULE_ACTION = "Action"
 SCHEDULE_REF = "Ref"
+SCHEDULE_PHASE = "Phase"
 SCHEDULE_MILESTONES = "Milestones"
 SCHEDULE_ONGOING = "ongoing"
 SCHEDULE_AS_AT = "As at"
@@ -1020,3 +1021,13 @@ def schedule_sentence(scales, action, unit: str) -> str:
 def schedule_figure_label(domain_title: str, first: int, last: int, unit: str) -> str:
     """The chart's accessible name: 'Delivery schedule, Hospital Programme, 2014/15 Q1 to 2015/16 Q4'."""
     return f"{SCHEDULE_HEADING}, {domain_title}, {schedule_span(first, last, unit)}"
+
+
+def schedule_phase_now(plan, action) -> str:
+    """Where a scheduled action is in the as-at quarter, on the plan on a page,
+    decided by the plan's as_at (never the machine clock): 'Phase: Implement'; '' without a stated as_at
+    or a phase then."""
+    if not action.schedule or not plan.meta.as_at_stated:
+        return ""
+    code = phase_at(action.schedule, plan.meta.as_at)
+    return f"{SCHEDULE_PHASE}: {schedule_phase(plan.scales, code)}" if code else ""

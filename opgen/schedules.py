@@ -371,3 +371,11 @@ def phases(spans: list[Span]) -> list[Phase]:
         else:
             out.append(Phase(s.first, s.last, s.code, s.ongoing))
     return out
+
+
+def phase_at(spans: list[Span], quarter: Quarter) -> str | None:
+    """The phase code an action is in during a quarter (the plan's as-at quarter on the plan on a
+    page): the phase covering most of it, an ongoing phase counting from when it starts."""
+    first = month_index(quarter.first_day)
+    s = cell_of(spans, Column(first, first + 2, "quarter"))
+    return s.code if s else None

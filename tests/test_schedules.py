@@ -227,3 +227,17 @@ def test_textconv_shows_one_line_a_period(plan):
     assert "  UC-01 schedule Feb 2015: Planning\n" in text
     assert "  A2.2 schedule after 2015/16 Q2: Implement (ongoing)\n" in text
     assert "A2.1 milestone [A2.1-m1] Business case to HRG: due Sep 2014, Health Reform Group" in text
+
+
+def test_the_plan_on_a_page_shows_the_as_at_quarters_phase(plan):
+    from opgen.render.pop import plan_on_a_page_html
+    html = plan_on_a_page_html(plan, [])
+    # as at 2014/15 Q3: A2.1 is in phased implementation, A2.2 in planning; UC-01 starts in Feb 2015
+    assert re.search(r"A2\.1</span> One-stop outpatient services <span class=\"a-phase\">Phase: Phased implementation</span>", html)
+    assert 'Integrated Urgent Care Service <span class="a-phase">Phase: Planning</span>' in html
+    assert "Integrated Urgent Care Centre</td>" in html
+    later = result(TEXT.replace('as_at: "2014/15 Q3"', 'as_at: "2015/16 Q4"'))
+    html = plan_on_a_page_html(later.plan, [])
+    assert 'Seven Day Primary Care <span class="a-phase">Phase: Review</span>' in html  # ongoing from Oct 2015
+    no_as_at = result(TEXT.replace('  as_at: "2014/15 Q3"\n', ""))
+    assert no_as_at.ok and "a-phase" not in plan_on_a_page_html(no_as_at.plan, [])

@@ -259,7 +259,8 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
             "actions": [{"id": a.id, "title": truncate(a.title, limits.title_chars),
                          "rag": _action_pill(a) if rated else None,
                          # with no RAG in the plan, a complete, stopped or paused action says so in words
-                         "status": "" if rated else display.settled_status(a)} for a in shown],
+                         "status": "" if rated else display.settled_status(a),
+                         "phase": display.schedule_phase_now(plan, a)} for a in shown],
             "more": len(actions) - len(shown),
         })
     rows = [columns[i:i + per_row] for i in range(0, len(columns), per_row)]
