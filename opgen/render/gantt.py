@@ -23,6 +23,7 @@ RIGHT = 10.0           # room for an ongoing arrow
 HEAD = 26.0            # two heading rows
 ROW = 20.0
 ROW_WITH_MILESTONES = 28.0
+MAX_ROWS = 22          # rows in one chart: a chart of 22 rows with milestones fits an A4 page
 BAR = 11.0
 FONT = 6.8
 SMALL = 5.8
@@ -183,7 +184,11 @@ def domain_view(plan: Plan, domain: Domain) -> dict[str, Any] | None:
         if not shown:
             continue
         label = display.schedule_figure_label(domain.title, first, last, unit)
-        charts.append({"svg": Markup(_chart(plan, shown, cols, label)), "label": label})
+        # a chart is one picture, never split across pages: a long list of actions is drawn in parts
+        parts = -(-len(shown) // MAX_ROWS)
+        size = -(-len(shown) // parts)
+        for i in range(0, len(shown), size):
+            charts.append({"svg": Markup(_chart(plan, shown[i:i + size], cols, label)), "label": label})
     used = {s.code for s in spans}
     palette = colours(plan)
     legend = [{"code": e.code, "label": display.schedule_legend_entry(e), "fill": palette[e.code][0],
