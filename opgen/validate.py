@@ -4,6 +4,8 @@ semantic rules of plan-model.md (ids, references, periods, totals, TBCs, unmitig
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from typing import Any, Iterator
 
@@ -220,6 +222,9 @@ def _keyword_meant(value: Any, schema: dict) -> str | None:
     return word if word in accepted else None
 
 
+_SCHEDULE_TO = re.compile(r"^([0-9]{4}/[0-9]{2}( Q[1-4])?|[0-9]{4}-[0-9]{2}|ongoing)$")
+
+
 def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = False) -> tuple[str, str, str]:
     """Message, hint and code for a value (or mapping key) that does not fit its schema node."""
     what = "key" if is_key else "value"
@@ -249,6 +254,29 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
         return (f"{describe_value(value)} is not a date this plan understands",
                 'write 2015-03-31, 2015-03, "2015/16 Q3", "2015/16", ongoing, tbc, {throughout: "2015/16"} '
                 'or {from: "2015/16 Q1", to: "2015/16 Q3"}', "date")
+    if x_kind in ("schedule_cell", "schedule_entry"):
+        quarters = ", or a year's quarters {q1: PL, q2: PI}" if x_kind == "schedule_entry" else ""
+        if isinstance(value, dict) and "code" in value:
+            odd = [str(k) for k in value if k not in ("code", "to")]
+            if odd:
+                guess = did_you_mean(odd[0], ["code", "to"])
+                return (f"unknown key '{odd[0]}' in a schedule entry",
+                        f"did you mean '{guess}'?" if guess else "a schedule entry has code: and to: only", "unknown-key")
+        if isinstance(value, dict) and "code" in value and "to" in value and not isinstance(value["to"], str):
+            return (f"{describe_value(value['to'])} is not a period a phase can run to",
+                    'write a quarter "2016/17 Q4", a month "2016-03", a financial year "2016/17" (in quotes) or '
+                    "ongoing", "schedule")
+        if isinstance(value, dict) and "code" in value and "to" in value and not _SCHEDULE_TO.match(value["to"]):
+            return (f"{describe_value(value['to'])} is not a period a phase can run to",
+                    'write a quarter "2016/17 Q4", a month "2016-03", a financial year "2016/17" or ongoing', "schedule")
+        if isinstance(value, dict) and x_kind == "schedule_entry" and "code" not in value:
+            odd = [str(k) for k in value if k not in ("q1", "q2", "q3", "q4")]
+            if odd:
+                return (f"'{odd[0]}' is not a quarter", "quarters are q1 (Apr-Jun), q2 (Jul-Sep), q3 (Oct-Dec) and "
+                        "q4 (Jan-Mar); a quarter or month key takes one code", "bad-value")
+        return (f"{describe_value(value)} is not a schedule entry",
+                f'write a code from scales.schedule (e.g. PL), {{code: PL, to: "2016/17 Q4"}} or {{code: PL, to: ongoing}}'
+                f"{quarters}", "schedule")
     if x_kind == "number_or_unknown":
         hint = ("write a plain number, or tbc (to be confirmed), n/a (not applicable) or not_stated (the source "
                 "gives no figure)")

@@ -241,3 +241,15 @@ def test_the_plan_on_a_page_shows_the_as_at_quarters_phase(plan):
     assert 'Seven Day Primary Care <span class="a-phase">Phase: Review</span>' in html  # ongoing from Oct 2015
     no_as_at = result(TEXT.replace('  as_at: "2014/15 Q3"\n', ""))
     assert no_as_at.ok and "a-phase" not in plan_on_a_page_html(no_as_at.plan, [])
+
+
+@pytest.mark.parametrize("entry, message, hint", [
+    ('{q5: IM}', "'q5' is not a quarter", "quarters are q1 (Apr-Jun)"),
+    ('{code: IM, too: "2016/17 Q4"}', "unknown key 'too' in a schedule entry", "did you mean 'to'?"),
+    ('{code: IM, to: "2016-3"}', "'2016-3' is not a period a phase can run to", 'a month "2016-03"'),
+    ('[IM, PL]', "is not a schedule entry", "{code: PL, to: ongoing}"),
+])
+def test_a_malformed_entry_says_what_an_entry_is(entry, message, hint):
+    bad = TEXT.replace('"2015/16 Q1": IM', f'"2015/16 Q1": {entry}')
+    [e] = errors(bad)
+    assert message in e.message and hint in e.hint and e.line == line_of(bad, '"2015/16 Q1"')
