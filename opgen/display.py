@@ -1031,3 +1031,8 @@ def schedule_phase_now(plan, action) -> str:
         return ""
     code = phase_at(action.schedule, plan.meta.as_at)
     return f"{SCHEDULE_PHASE}: {schedule_phase(plan.scales, code)}" if code else ""
+
+
+def schedule_as_at(quarter_label: str) -> str:
+    """The key's entry for the dashed line at the end of the as-at quarter: 'As at end of 2014/15 Q3'."""
+    return f"{SCHEDULE_AS_AT} end of {quarter_label}"

@@ -253,3 +253,12 @@ def test_a_malformed_entry_says_what_an_entry_is(entry, message, hint):
     bad = TEXT.replace('"2015/16 Q1": IM', f'"2015/16 Q1": {entry}')
     [e] = errors(bad)
     assert message in e.message and hint in e.hint and e.line == line_of(bad, '"2015/16 Q1"')
+
+
+def test_the_chart_marks_where_the_plan_stands_from_its_as_at(plan):
+    html = operational_plan_html(plan, [])
+    assert html.count('stroke="#DA291C" stroke-width="0.9" stroke-dasharray') == 1  # only the 2014/15 chart
+    assert "As at end of 2014/15 Q3" in html
+    no_as_at = result(TEXT.replace('  as_at: "2014/15 Q3"\n', ""))
+    html = operational_plan_html(no_as_at.plan, [])
+    assert "stroke-dasharray" not in html and "As at end of" not in html

@@ -165,8 +165,21 @@ def _chart(plan: Plan, actions: list[Action], cols: list[schedules.Column], labe
         y += h
         out.append(f'<line x1="0" y1="{_num(y)}" x2="{_num(WIDTH - RIGHT)}" y2="{_num(y)}" stroke="{RULE}" '
                    f'stroke-width="0.4"/>')
+    as_at = as_at_month(plan)
+    if as_at is not None and first <= as_at <= last + 1:  # on top of the bars: where the plan stands
+        ax = x_of(as_at)
+        out.append(f'<line x1="{_num(ax)}" y1="{_num(body_top - 2)}" x2="{_num(ax)}" y2="{_num(body_bottom)}" '
+                   f'stroke="#DA291C" stroke-width="0.9" stroke-dasharray="2.2 1.4"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+def as_at_month(plan: Plan) -> int | None:
+    """Where the plan stands: the end of its as-at quarter (the month after it), drawn as a dashed
+    line; None where the plan states no as_at (never the machine clock)."""
+    if not plan.meta.as_at_stated:
+        return None
+    return schedules.month_index(plan.meta.as_at.last_day) + 1
 
 
 def domain_view(plan: Plan, domain: Domain) -> dict[str, Any] | None:
@@ -188,7 +201,8 @@ def domain_view(plan: Plan, domain: Domain) -> dict[str, Any] | None:
         parts = -(-len(shown) // MAX_ROWS)
         size = -(-len(shown) // parts)
         for i in range(0, len(shown), size):
-            charts.append({"svg": Markup(_chart(plan, shown[i:i + size], cols, label)), "label": label})
+            charts.append({"svg": Markup(_chart(plan, shown[i:i + size], cols, label)), "label": label,
+                           "first": first, "last": last})
     used = {s.code for s in spans}
     palette = colours(plan)
     legend = [{"code": e.code, "label": display.schedule_legend_entry(e), "fill": palette[e.code][0],
@@ -197,7 +211,10 @@ def domain_view(plan: Plan, domain: Domain) -> dict[str, Any] | None:
     types = [{"code": e.code, "label": display.schedule_legend_entry(e)}
              for e in plan.scales.milestone_types.values() if e.code in types_used]
     untyped = any(not m.type and schedules.milestone_month(m.due) for a in actions for m in a.milestones)
+    at = as_at_month(plan)
+    drawn = at is not None and any(c["first"] <= at <= c["last"] + 1 for c in charts)
     return {
+        "as_at": display.schedule_as_at(plan.meta.as_at.label) if drawn else "",
         "heading": display.SCHEDULE_HEADING,
         "key": display.SCHEDULE_KEY,
         "charts": charts,
