@@ -1036,3 +1036,12 @@ def schedule_phase_now(plan, action) -> str:
 def schedule_as_at(quarter_label: str) -> str:
     """The key's entry for the dashed line at the end of the as-at quarter: 'As at end of 2014/15 Q3'."""
     return f"{SCHEDULE_AS_AT} end of {quarter_label}"
+
+
+def schedule_ongoing_change(was: str | None, now: str | None) -> str:
+    """What a change to an ongoing phase means for the diff: the schedule now ends, or now runs on."""
+    if was and not now:
+        return "the schedule now ends; it no longer runs on beyond the chart"
+    if now and not was:
+        return "now runs on beyond the chart"
+    return ""

@@ -95,4 +95,4 @@ def _action(c: Comparer, o, n) -> None:
         kind = "changed" if was and now else ("set" if now else "cleared")
         c.add(S, kind, n.id, display.SCHEDULE_ONGOING, old=was, new=now, title=n.title,
               old_text=display.schedule_phase(c.old.scales, was), new_text=display.schedule_phase(c.new.scales, now),
-              key=(n.id, "schedule", "ongoing"))
+              detail=display.schedule_ongoing_change(was, now), key=(n.id, "schedule", "ongoing"))
