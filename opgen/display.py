@@ -838,6 +838,17 @@ def framework_item(framework, item) -> str:
     return f"{framework.title} {kind} {item.id} ({item.title})"
 
 
+def governance_contents(plan) -> str:
+    """The annex's contents line: 'Governance and strategic alignment: 15 governance bodies; coverage of
+    2 frameworks'."""
+    parts = []
+    if plan.governance and plan.governance.bodies:
+        parts.append(plural(len(plan.governance.bodies), "governance body", "governance bodies"))
+    if plan.frameworks:
+        parts.append("coverage of " + and_list([f.title for f in plan.frameworks]))
+    return f"{GOVERNANCE_TITLE}: {'; '.join(parts)}"
+
+
 def governance_alt(governance) -> str:
     """The structure diagram in words, for screen readers: who reports to whom."""
     parts = []

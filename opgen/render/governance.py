@@ -231,3 +231,34 @@ def _draw(b: _Box) -> str:
         parts.append(f'<text x="{b.x + 5:.1f}" y="{ty:.1f}" font-size="{SMALL_SIZE}" '
                      f'fill="{"#E8EDEE" if b.top else GREY}" font-family="Inter">{escape(b.small)}</text>')
     return "".join(parts)
+
+
+# --- textconv (git diff view) ------------------------------------------------------------------------
+
+def textconv_lines(plan) -> list[str]:
+    """The governance bodies (by id) and each framework item with what addresses it, one fact a line."""
+    g: Governance | None = plan.governance
+    out: list[str] = []
+    if g is not None and g.bodies:
+        out += ["", "== Governance"]
+        for b in sorted(g.bodies, key=lambda b: b.id):
+            out.append(f"[{b.id}] {b.title}")
+            for name, value in (("chair", b.chair), ("meets", display.frequency(b.frequency)),
+                                ("reports to", display.reports_to_body(g, b) if b.reports_to else ""),
+                                ("members", ", ".join(b.members))):
+                if value:
+                    out.append(f"  {b.id} {name}: {value}")
+            if b.purpose:
+                out.append(f"  {b.id} purpose: {' '.join(b.purpose.split())}")
+        if g.note:
+            out.append(f"note: {' '.join(g.note.split())}")
+    for cov in coverage(plan):
+        f = cov.framework
+        kind = display.FRAMEWORK_KIND_LABELS.get(f.kind or "", "")
+        out += ["", f"== Framework [{f.id}] {f.title}" + (f" ({kind})" if kind and kind != f.title else "")]
+        for item, by in cov.rows:
+            what = display.FRAMEWORK_ITEM_KINDS.get(item.kind or "", "")
+            out.append(f"[{item.id}] {item.title}" + (f" ({what.lower()})" if what else ""))
+            out += [f"  {item.id} addressed by: {display.addresser(a)}" for a in by] or \
+                   [f"  {item.id}: {display.NOT_ADDRESSED}"]
+    return out
