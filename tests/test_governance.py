@@ -279,3 +279,27 @@ def test_textconv_lists_bodies_and_coverage():
     assert "== Framework [jhws] Kent Joint Health and Wellbeing Strategy (Joint Health and Wellbeing Strategy)" in text
     assert "  nhsof-3 addressed by: Action UC-01: Urgent care redesign" in text
     assert f"  nhsof-1: {display.NOT_ADDRESSED}" in text
+
+
+def test_swale_names_its_two_joint_bodies_from_the_seed_without_a_chart():
+    """Swale's plan names two joint bodies and what they do, no reporting line between them: a table,
+    no structure chart of two unconnected boxes, no empty Chair or Meets columns."""
+    from test_scales import ROOT as root
+    from opgen.pipeline import plan_from_file
+    result = plan_from_file(root / "plans" / "swale-2015-16.yaml")
+    assert result.ok
+    assert [b.id for b in result.plan.governance.bodies] == ["epb", "jsocg"]
+    tree = lxml.html.fromstring(operational_plan_html(result.plan, result.report.diagnostics))
+    assert not tree.xpath("//svg[contains(@class, 'gov-chart')]")
+    [table] = tree.xpath("//table[contains(@class, 'gov-bodies')]")
+    assert [th.text_content() for th in table.xpath(".//th")] == ["Body", "Purpose and members"]
+
+
+def test_a_structure_taller_than_the_page_is_drawn_smaller_not_cut():
+    plan = data()
+    plan["governance"]["bodies"] = [{"id": "b0", "title": "Governing Body"}] + [
+        {"id": f"b{i}", "title": f"Group {i}", "reports_to": f"b{i - 1}"} for i in range(1, 45)]
+    svg = structure_svg(result_of(dump(plan)).plan.governance)
+    height = float(re.search(r'height="([\d.]+)pt"', svg).group(1))
+    view_height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+    assert height <= 640 < view_height

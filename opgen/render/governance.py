@@ -51,7 +51,7 @@ class GovernanceView:
     headings: dict[str, str]
     coverage: list[CoverageTable]
     note: str | None = None     # Markdown
-    diagram: str = ""           # inline SVG ('' with fewer than two bodies: the table says it all)
+    diagram: str = ""           # inline SVG ('' where no body reports to another: the table says it all)
     diagram_alt: str = ""
 
 
@@ -78,7 +78,9 @@ def view(plan) -> GovernanceView | None:
                 for item, by in cov.rows]
         tables.append(CoverageTable(cov.framework.id, display.coverage_caption(cov.framework),
                                     display.coverage_summary(cov), rows))
-    diagram = structure_svg(g) if g is not None and len(g.bodies) > 1 else ""
+    # a chart only where there is a structure to draw: some body reports to another of the plan's
+    diagram = structure_svg(g) if g is not None and any(g.body(b.reports_to) for b in g.bodies
+                                                        if b.reports_to and b.reports_to != b.id) else ""
     return GovernanceView(bodies, columns, headings, tables, g.note if g else None, diagram,
                           display.governance_alt(g) if diagram else "")
 
@@ -86,6 +88,7 @@ def view(plan) -> GovernanceView | None:
 # --- the structure diagram ---------------------------------------------------------------------------
 
 WIDTH = 480.0          # pt: the A4 portrait text width
+MAX_HEIGHT = 640.0     # pt: what is left of an A4 portrait page under the chapter heading
 MAX_COLUMNS = 5
 GAP = 8.0
 TITLE_SIZE = 7.4
@@ -195,9 +198,11 @@ def structure_svg(g: Governance) -> str:
     for b in boxes:
         shapes.append(_draw(b))
     height = y - 12
+    # a structure taller than the page is drawn smaller, whole, rather than cut at the page foot
+    scale = min(1.0, MAX_HEIGHT / height)
     alt = escape(display.governance_alt(g), {'"': "&quot;"})
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="gov-chart" viewBox="0 0 {WIDTH:.0f} {height:.1f}" '
-            f'width="{WIDTH:.0f}pt" height="{height:.1f}pt" role="img" aria-label="{alt}">'
+            f'width="{WIDTH * scale:.1f}pt" height="{height * scale:.1f}pt" role="img" aria-label="{alt}">'
             f'<title>{escape(display.GOVERNANCE_STRUCTURE)}</title><desc>{alt}</desc>'
             f'<g fill="none" stroke="{LINE_COLOUR}" stroke-width="0.8">{"".join(lines)}</g>'
             f'{"".join(shapes)}</svg>')
