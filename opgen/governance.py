@@ -243,7 +243,8 @@ def check(data: dict, plan, error: Report, warning: Report) -> None:
         ids = [b.id for b in g.bodies]
         for b in g.bodies:
             if b.reports_to and b.reports_to not in ids:
-                guess = _guess(b.reports_to, [x for x in ids if x != b.id])
+                by_title = {x.title.casefold(): x.id for x in g.bodies if x.id != b.id}
+                guess = by_title.get(b.reports_to.casefold()) or _guess(b.reports_to, [x for x in ids if x != b.id])
                 error(b.path + ("reports_to",), "unknown-reference",
                       f"body {b.id} reports to '{b.reports_to}', but there is no governance body with that id",
                       f"did you mean '{guess}'?" if guess else

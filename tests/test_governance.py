@@ -303,3 +303,15 @@ def test_a_structure_taller_than_the_page_is_drawn_smaller_not_cut():
     height = float(re.search(r'height="([\d.]+)pt"', svg).group(1))
     view_height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
     assert height <= 640 < view_height
+
+
+def test_reports_to_a_title_suggests_the_id():
+    text = TEXT.replace("{id: qc, title: Quality Committee, reports_to: gb,", "{id: qc, title: Quality Committee, reports_to: Governing Body,")
+    [d] = errors(text)
+    assert d.code == "unknown-reference" and d.hint == "did you mean 'gb'?"
+
+
+def test_reports_to_a_list_is_a_located_type_error():
+    text = TEXT.replace("{id: qc, title: Quality Committee, reports_to: gb,", "{id: qc, title: Quality Committee, reports_to: [gb],")
+    [d] = errors(text)
+    assert d.yaml_path == "governance.bodies[3].reports_to" and "found a list" in d.message
