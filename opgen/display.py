@@ -777,6 +777,89 @@ def driver_kind(kind: str | None) -> str:
 def contact_name(name: str | None) -> str:
     """A contact's name, or a dash for one named by role only."""
     return name or "\u2013"
+
+
+# --- v2: governance bodies and outcome frameworks (opgen.governance) ---------------------------------
+GOVERNANCE_TITLE = "Governance and strategic alignment"
+GOVERNANCE_BODIES = "Governance bodies"
+GOVERNANCE_STRUCTURE = "Governance structure"
+GOVERNANCE_TOP = "Top of the structure"
+GOVERNANCE_COLUMNS = ("Body", "Chair", "Meets", "Reports to", "Purpose and members")
+COVERAGE_COLUMNS = ("Ref", "Outcome or priority", "Addressed by")
+NOT_ADDRESSED = "Not addressed: nothing in the plan aligns to it"
+MEMBERS = "Members"
+FRAMEWORK_KIND_LABELS = {"jhws": "Joint Health and Wellbeing Strategy", "nhs_outcomes": "NHS Outcomes Framework",
+                         "ccg_outcomes": "CCG Outcomes Indicator Set", "local": "Local framework", "other": "Framework"}
+FRAMEWORK_ITEM_KINDS = {"outcome": "Outcome", "priority": "Priority", "domain": "Domain", "objective": "Objective",
+                        "other": "Item"}
+ADDRESSER_KINDS = {"domain": "Programme", "action": "Action", "indicator": "Indicator", "bcf_metric": "BCF metric"}
+
+
+def frequency(text: str | None) -> str:
+    """How often a body meets, as the source says, with a capital: 'Monthly', 'Every 6 weeks'."""
+    return (text[:1].upper() + text[1:]) if text else ""
+
+
+def reports_to_body(governance, body) -> str:
+    """The title of the body a body reports to; 'Top of the structure' at the top."""
+    parent = governance.body(body.reports_to) if body.reports_to else None
+    if parent is not None:
+        return parent.title
+    return body.reports_to or GOVERNANCE_TOP
+
+
+def members(names: list[str]) -> str:
+    return f"{MEMBERS}: {', '.join(names)}" if names else ""
+
+
+def coverage_caption(framework) -> str:
+    """'Alignment with the Kent Joint Health and Wellbeing Strategy'."""
+    return f"Alignment with {framework.title}"
+
+
+def coverage_summary(cov) -> str:
+    """'4 of 5 outcomes and priorities are addressed by the plan.'"""
+    n, done = len(cov.rows), len(cov.addressed)
+    kinds = list(dict.fromkeys(x.kind for x, _ in cov.rows))
+    nouns = {"outcome": "outcomes", "priority": "priorities", "domain": "domains", "objective": "objectives"}
+    what = and_list([nouns[k] for k in kinds]) if all(k in nouns for k in kinds) else "items"
+    return f"{done} of {n} {what} {'is' if done == 1 else 'are'} addressed by the plan."
+
+
+def addresser(a) -> str:
+    """'Action UC-01 Urgent care redesign', 'Programme Urgent Care'."""
+    kind = ADDRESSER_KINDS.get(a.kind, a.kind)
+    return f"{kind}: {a.title}" if a.kind == "domain" else f"{kind} {a.id}: {a.title}"
+
+
+def framework_item(framework, item) -> str:
+    """A framework item in a board's words: 'Kent Joint Health and Wellbeing Strategy outcome
+    jhws-o1 (Every child has the best start in life)'."""
+    kind = FRAMEWORK_ITEM_KINDS.get(item.kind or "", "item").lower()
+    return f"{framework.title} {kind} {item.id} ({item.title})"
+
+
+def governance_contents(plan) -> str:
+    """The annex's contents line: 'Governance and strategic alignment: 15 governance bodies; coverage of
+    2 frameworks'."""
+    parts = []
+    if plan.governance and plan.governance.bodies:
+        parts.append(plural(len(plan.governance.bodies), "governance body", "governance bodies"))
+    if plan.frameworks:
+        parts.append("coverage of " + and_list([f.title for f in plan.frameworks]))
+    return f"{GOVERNANCE_TITLE}: {'; '.join(parts)}"
+
+
+def governance_alt(governance) -> str:
+    """The structure diagram in words, for screen readers: who reports to whom."""
+    parts = []
+    for body, _ in governance.tree():
+        kids = governance.children(body.id)
+        if kids:
+            parts.append(f"{body.title}: {and_list([k.title for k in kids])} report to it.")
+    tops = [b for b, depth in governance.tree() if depth == 0]
+    head = f"{and_list([b.title for b in tops])} at the top." if tops else ""
+    return " ".join([head] + parts).strip()
 # -- vision, sources, Better Care Fund contents (the Word annex and the full plan) ---------------------
 VISION_TITLE = "Our vision"
 NO_VISION = "The plan states no mission, vision statements or values."

@@ -77,6 +77,9 @@ def _qipp(plan: "Plan") -> list:
 ID_LISTS: tuple[IdList, ...] = (
     IdList(("plan", "drivers"), "driver", lambda p: p.meta.drivers),
     IdList(("plan", "providers"), "provider", lambda p: p.meta.providers),
+    IdList(("frameworks",), "framework", lambda p: p.frameworks),
+    IdList(("frameworks", "*", "items"), "framework item", lambda p: [x for f in p.frameworks for x in f.items]),
+    IdList(("governance", "bodies"), "governance body", lambda p: p.governance.bodies if p.governance else []),
     IdList(("domains",), "domain", lambda p: p.domains),
     IdList(("actions",), "action", lambda p: p.actions, domain_reference=True),
     IdList(("actions", "*", "milestones"), "milestone", lambda p: [m for a in p.actions for m in a.milestones]),

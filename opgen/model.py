@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
+from opgen.governance import Framework, Governance, build_frameworks, build_governance
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 from opgen import schedules
 
@@ -391,6 +392,7 @@ class Action:
     status_note: str | None = None  # Markdown
     reports_to: str | None = None   # who progress is reported to, e.g. "NHS England"
     schedule: list[schedules.Span] = field(default_factory=list)  # phases in time order (opgen.schedules)
+    aligns: list[str] = field(default_factory=list)  # framework item ids it addresses (opgen.governance)
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -413,6 +415,7 @@ class Domain:
     due: When | None = None                # one due date for the group ("over the next 12 months")
     due_text: str | dict | None = None     # as written
     reports_to: str | None = None          # who progress is reported to
+    aligns: list[str] = field(default_factory=list)  # framework item ids it addresses (opgen.governance)
 
     def rag_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -575,6 +578,7 @@ class Indicator:
             return self.baseline_period.words
         return "TBC" if self.baseline_period_text == "tbc" else ""
     see: list[str] = field(default_factory=list)
+    aligns: list[str] = field(default_factory=list)  # framework item ids it addresses (opgen.governance)
 
     @property
     def suffix(self) -> str:
@@ -882,6 +886,8 @@ class Plan:
     sections: list[Section] = field(default_factory=list)   # narrative chapters, top level, in plan order
     tables: list["Table"] = field(default_factory=list)
     scales: Scales = field(default_factory=Scales)
+    governance: Governance | None = None                      # governance bodies (opgen.governance)
+    frameworks: list[Framework] = field(default_factory=list)  # outcome frameworks items align to
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -1124,6 +1130,7 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
         targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
         actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
         path=path, baseline_period_text=period_text, see=list(raw.get("see") or []),
+        aligns=list(raw.get("aligns") or []),
         code=", ".join(map(str, raw["code"])) if isinstance(raw.get("code"), list) else _text(raw.get("code")),
         assessments=[Assessment(a["status"], _parse(Period.parse, str(a["period"])) if a.get("period") else None,
                                 _text(a.get("period")), a.get("note"))
@@ -1193,7 +1200,8 @@ def build(data: dict, source: str = "<plan>") -> Plan:
                     list(v.get("values") or []))
 
     domains = [Domain(d["id"], d["title"], d.get("lead"), d.get("description"), list(d.get("outcomes") or []),
-                      ("domains", i), due=_when(d.get("due")), due_text=d.get("due"), reports_to=d.get("reports_to"))
+                      ("domains", i), due=_when(d.get("due")), due_text=d.get("due"), reports_to=d.get("reports_to"),
+                      aligns=list(d.get("aligns") or []))
                for i, d in enumerate(data["domains"])]
     for i, d in enumerate(data["domains"]):
         if _when_tbc(d.get("due")):
@@ -1229,6 +1237,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             parent=a.get("parent"), see=list(a.get("see") or []), contact=a.get("contact"),
             status=a.get("status"), status_note=a.get("status_note"), reports_to=a.get("reports_to"),
             schedule=schedules.parse(a.get("schedule"), path + ("schedule",))[0],
+            aligns=list(a.get("aligns") or []),
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)
@@ -1313,6 +1322,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         meta=meta, vision=vision, domains=domains, actions=actions, qipp=qipp, risks=risks,
         indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs, tables=tables, scales=scales,
         sections=_sections(data.get("sections"), ("sections",)),
+        governance=build_governance(data), frameworks=build_frameworks(data),
     )
 
 

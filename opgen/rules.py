@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from opgen import chapters, display, schedules
+from opgen import chapters, display, governance, schedules
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
@@ -97,11 +97,12 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_unstated_fields(c, data, plan)
     _check_figures(c, plan)
     schedules.check(c.error, data)
+    governance.check(data, plan, c.error, c.warning)
     return c.out
 
 
 # Top-level keys only a version 2 plan may use (extend as version 2 grows).
-V2_ONLY_KEYS: tuple[str, ...] = ("sections", "tables", "scales")
+V2_ONLY_KEYS: tuple[str, ...] = ("sections", "tables", "scales", "governance", "frameworks")
 
 
 def _check_version_keys(c: _Checker, data: dict) -> None:

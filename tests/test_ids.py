@@ -186,6 +186,11 @@ def _with_everything(data: dict) -> dict:
         "metrics": [{"id": "BCF-M-NEA", "domain": "hospital", "title": "Non-elective admissions",
                      "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"}}],
     }
+    data["governance"] = {"bodies": [{"id": "GOV-GB", "title": "Governing Body"},
+                                     {"id": "GOV-QC", "title": "Quality Committee", "reports_to": "GOV-GB"}]}
+    data["frameworks"] = [{"id": "jhws", "title": "Kent Joint Health and Wellbeing Strategy", "kind": "jhws",
+                           "items": [{"id": "jhws-o1", "title": "Every child has the best start in life"}]}]
+    data["domains"][0]["aligns"] = ["jhws-o1"]
     data["tables"] = [{"id": "planning-assumptions", "title": "Planning assumptions", "chapter": "finance",
                        "columns": [{"id": "item", "type": "text"}, {"id": "2013/14", "type": "percent"}],
                        "rows": [{"id": "growth", "item": "Allocation growth", "2013/14": "tbc"}]}]

@@ -29,6 +29,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("indicators", "Indicators"),
     ("finance", "Finance"),
     ("bcf", "Better Care Fund"),
+    ("governance", "Governance and alignment"),
     ("tables", "Tables"),
     ("tbcs", "TBCs"),
     ("warnings", "Validation warnings"),

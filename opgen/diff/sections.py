@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from opgen import chapters, display
 
-from opgen.diff import texts
+from opgen.diff import governance, texts
 from decimal import Decimal
 
 from opgen.diff.changes import TotalChange
@@ -35,6 +35,7 @@ def run(c: Comparer) -> None:
     indicators(c, "indicators", c.old.indicators, c.new.indicators)
     finance(c)
     bcf(c)
+    governance.compare(c)
     tables(c)
 
 

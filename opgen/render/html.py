@@ -28,6 +28,7 @@ from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear, Period
 from opgen.render.finance import finance_tables
 from opgen.render import gantt
+from opgen.render.governance import view as governance_view
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
 
@@ -646,6 +647,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     if bcf:
         bcf["section"] = add("Better Care Fund", "bcf")
     place("bcf", "after")
+    governance = _governance_view(plan, anchors, add)
 
     warnings = display.board_warnings(plan, diagnostics)
     index = display.item_index(plan) if plan.tbcs else {}
@@ -728,6 +730,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "risks": risks,
         "finance": finance,
         "bcf": bcf,
+        "governance": governance,
         "inventory_section": inventory_section,
         "tables": tables,
         "tables_appendix": tables_appendix,
@@ -741,6 +744,21 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),
     }
+
+
+def _governance_view(plan: Plan, anchors: dict, add) -> dict[str, Any] | None:
+    """The governance and strategic alignment chapter (opgen.render.governance), numbered after the
+    Better Care Fund; each "addressed by" entry links to the item where the full plan has it."""
+    view = governance_view(plan)
+    if view is None:
+        return None
+    coverage = [{"table": t, "rows": [{"row": r, "links": [{"text": text, "anchor": anchors.get(ref, "")}
+                                                            for text, ref in r.addressed_by]} for r in t.rows]}
+                for t in view.coverage]
+    return {"view": view, "section": add(display.GOVERNANCE_TITLE, "governance"), "coverage": coverage,
+            "diagram": Markup(view.diagram), "structure": display.GOVERNANCE_STRUCTURE,
+            "bodies_caption": display.GOVERNANCE_BODIES, "coverage_columns": display.COVERAGE_COLUMNS,
+            "not_addressed": display.NOT_ADDRESSED}
 
 
 class Anchors(dict):

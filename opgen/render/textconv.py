@@ -9,6 +9,7 @@ import re
 from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
 from opgen import display, schedules
 from opgen.model import Plan
+from opgen.render.governance import textconv_lines as governance_lines
 from opgen.richtext import element_plain, footnotes, is_footnotes, table_rows, to_tree
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u2018\u201c'\"(])")
@@ -246,6 +247,7 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             for year, value in sorted(getattr(b, name).items()):
                 out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += indicator_lines(b.metrics)
+    out += governance_lines(plan)
 
     if plan.tables:
         out += ["", "== Tables"]

@@ -56,6 +56,7 @@ from opgen.render import document_timestamp
 from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.finance import FigureTable, finance_tables
 from opgen.render.docx import schedule
+from opgen.render.docx.governance import governance_part
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
     RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
@@ -423,8 +424,10 @@ class _Builder:
                    "inventory")
 
     def build(self) -> None:
-        parts = {"document_control": (self.document_control, self.drivers), "vision": (self.vision,), "domains": (self.actions, self.milestones, lambda: schedule.add(self)), "qipp": (self.qipp,), "risks": (self.risks,),
-                 "performance": (self.indicators,), "finance": (self.finance,), "bcf": (self.bcf,), "inventory": (self.data_tables, self.open_points)}
+        parts = {"document_control": (self.document_control, self.drivers), "vision": (self.vision,),
+                 "domains": (self.actions, self.milestones, lambda: schedule.add(self)), "qipp": (self.qipp,),
+                 "risks": (self.risks,), "performance": (self.indicators,), "finance": (self.finance,),
+                 "bcf": (self.bcf, self.governance), "inventory": (self.data_tables, self.open_points)}
         arrangement = chapters.arrange(self.plan)
         self.about()  # the title page stays first
         for name in self.ANNEX_ORDER:
@@ -436,6 +439,10 @@ class _Builder:
                 self.narrative(s)
         for i, s in enumerate(arrangement.appendices):
             self.narrative(s, display.appendix(chapters.appendix_letter(i)))
+
+    def governance(self) -> None:
+        """Governance bodies and framework coverage (opgen.render.docx.governance)."""
+        governance_part(self)
 
     def narrative(self, chapter: Section, label: str = "") -> None:
         """A narrative chapter of the plan: Heading 1, its body, subsections as Heading 2 and 3."""
@@ -498,6 +505,8 @@ class _Builder:
             contents.append(display.bcf_contents(len(plan.bcf.schemes),
                                                  bool(plan.bcf.minimum_contribution or plan.bcf.actual_contribution),
                                                  len(plan.bcf.metrics)))
+        if plan.governance or plan.frameworks:
+            contents.append(display.governance_contents(plan))
         if plan.tbcs or self.warnings:
             contents.append("Open points: values still to be confirmed and checks to resolve")
         for line in contents:
