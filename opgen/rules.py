@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from opgen import chapters, display
+from opgen import chapters, display, indicators
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
@@ -96,6 +96,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_action_status(c, plan)
     _check_unstated_fields(c, data, plan)
     _check_figures(c, plan)
+    indicators.check(c, data, plan)
     return c.out
 
 
@@ -1046,6 +1047,7 @@ def _check_figures(c: _Checker, plan: Plan) -> None:
         figures = [(("baseline",), "baseline", indicator.baseline)]
         figures += [(("targets", p.text), f"target {p.words}", v) for p, v in indicator.targets.items()]
         figures += [(("actuals", p.text), f"actual {p.words}", v) for p, v in indicator.actuals.items()]
+        figures += indicators.count_figures(indicator)  # trajectory, benchmarks, areas (indicators v2)
         for where, what, v in figures:
             if v is None or (v.numerator is None and v.denominator is None):
                 continue
