@@ -14,6 +14,7 @@ Pure functions over model values: no rendering imports, no HTML or XML. Wording 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal
@@ -191,13 +192,19 @@ def relative_target(indicator: Indicator, v: Value) -> str:
         return f"{CHANGE_WORDS[v.comparison]} {indicator.show(v)}"
     if v.comparison == "maintain":
         return f"Maintain {indicator.show(v)}"
+    text = f"{CHANGE_WORDS[v.comparison]} {_change_amount(indicator, v, v.number)}"
+    if v.revised_from is not None:  # 'Reduce by 0.8% (revised from 3.5%)'
+        text += f" ({revised_from(indicator, v)})"
+    return text
+
+
+def _change_amount(indicator: Indicator, v: Value, number: Decimal) -> str:
+    """The amount of a reduce_by / increase_by target: '5%', '2 percentage points', '120'."""
     if v.change_unit == "percent":
-        amount = f"{format_decimal(v.number)}%"
-    elif indicator.unit == "percent":
-        amount = f"{format_decimal(v.number)} percentage points"
-    else:
-        amount = indicator.show(v)
-    return f"{CHANGE_WORDS[v.comparison]} {amount}"
+        return f"{format_decimal(number)}%"
+    if indicator.unit == "percent":
+        return f"{format_decimal(number)} percentage points"
+    return indicator.show(Value("number", number))
 
 
 def indicator_value_parts(indicator: Indicator, v: Value | None) -> tuple[str, str]:
@@ -212,6 +219,8 @@ def revised_from(indicator: Indicator, v: Value | None) -> str:
     """'revised from 3.5%': the figure a target had before it was revised, or ''."""
     if v is None or v.revised_from is None:
         return ""
+    if v.comparison in ("reduce_by", "increase_by") and v.revised_from.value.is_number:
+        return f"revised from {_change_amount(indicator, v, v.revised_from.value.number)}"
     return f"revised from {indicator.show(v.revised_from.value)}"
 
 
@@ -223,6 +232,9 @@ def revision_note(indicator: Indicator, period_words: str, v: Value | None) -> s
         return ""
     r = v.revised_from
     text = f"Target {period_words} revised from {indicator.show(r.value)} to {indicator.show(v)}".replace("  ", " ")
+    if v.comparison in ("reduce_by", "increase_by") and v.is_number:  # 'Target 2015/16 (reduce by) revised from 3.5% to 0.8%'
+        text = (f"Target {period_words} ({CHANGE_WORDS[v.comparison].lower()}) {revised_from(indicator, v)} to "
+                f"{_change_amount(indicator, v, v.number)}")
     if r.date:
         text += f" ({month_or_date(r.date)})"
     if r.by:
@@ -241,7 +253,7 @@ def figure_details(indicator: Indicator, v: Value | None) -> str:
     if v.comparison in COMPARISON_WORDS:
         parts.append(COMPARISON_WORDS[v.comparison])
     if v.comparison in CHANGE_WORDS or v.see:
-        parts.append(relative_target(indicator, v))
+        parts.append(relative_target(indicator, dataclasses.replace(v, revised_from=None)))
     if v.numerator is not None and v.denominator is not None:
         parts.append(f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}")
     if v.revised_from is not None:
@@ -967,6 +979,7 @@ AREAS_TITLE = "By area"
 AREA_KIND_LABELS = {"area": "Area", "locality": "Locality", "provider": "Provider", "practice": "Practice"}
 AREA_COLUMNS = {"area": "Area", "kind": "Kind", "baseline": "Baseline", "latest": "Latest actual"}
 SERIES_TITLE = "Actuals against trajectory"
+SERIES_ACTUALS_TITLE = "Actuals"
 SERIES_COLUMNS = {"period": "Period", "actual": "Actual", "trajectory": "Trajectory", "target": "Target"}
 CHART_LEGEND = {"actual": "Actual", "trajectory": "Trajectory", "target": "Target", "mean": "Mean",
                 "limits": "Process limits", "median": "Median", "outside": "Outside the limits"}

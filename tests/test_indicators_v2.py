@@ -345,3 +345,18 @@ def test_textconv_shows_benchmarks_trajectory_and_areas(plan):
                  "KPI-AE trajectory Jan 2015: 95.0%", "KPI-AE area south target 2015/16: Increase by 2 percentage points",
                  "KPI-CDIFF target 2014/15: Maintain", "KPI-CDIFF group: NHS Constitution standards"):
         assert line in text
+
+
+def test_a_revised_reduction_reads_as_the_board_agreed_it(data):
+    d = copy.deepcopy(data)
+    _indicator(d, "KPI-EA")["targets"]["2015/16"] = {
+        "comparison": "reduce_by", "value": 0.8, "unit": "percent",
+        "revised_from": {"value": 3.5, "by": "Kent Health and Wellbeing Board"}}
+    plan = _plan(d)
+    ea = next(i for i in plan.indicators if i.id == "KPI-EA")
+    target = ea.targets[next(p for p in ea.targets if p.text == "2015/16")]
+    assert display.indicator_value(ea, target) == "Reduce by 0.8% (revised from 3.5%)"
+    assert display.revision_note(ea, "2015/16", target) == (
+        "Target 2015/16 (reduce by) revised from 3.5% to 0.8%, agreed by Kent Health and Wellbeing Board")
+    html = operational_plan_html(plan, [])
+    assert "Reduce by 0.8%" in html and "(revised from 3.5%)" in html

@@ -169,7 +169,7 @@ def area_table(ind: Indicator) -> TableView | None:
                 row.append(display.DASH)
         rows.append(row)
     numeric = [False] + ([False] if has_kind else []) + [True] * (len(headings) - 1 - has_kind)
-    return TableView(f"{ind.id} {ind.title}: {display.AREAS_TITLE.lower()}", headings, rows, numeric,
+    return TableView(display.AREAS_TITLE, headings, rows, numeric,
                      id=f"areas-{ind.id}")
 
 
@@ -188,7 +188,7 @@ def series_table(ind: Indicator) -> TableView | None:
         if has_traj:
             row.append(_value(ind, ind.trajectory[p]) if p in ind.trajectory else display.DASH)
         rows.append(row)
-    return TableView(f"{ind.id} {ind.title}: {display.SERIES_TITLE.lower()}", headings, rows,
+    return TableView(display.SERIES_TITLE if has_traj else display.SERIES_ACTUALS_TITLE, headings, rows,
                      [False] + [True] * (len(headings) - 1), id=f"series-{ind.id}")
 
 
