@@ -595,6 +595,8 @@ def item_in_words(plan, path, index: dict | None = None) -> str:
                 return _table_item_in_words(index[path[:2]][1], item, path[cut:])
             title = " ".join(str(getattr(item, "title", "") or "").split())
             head = f"{sentence(id_list.label)} {item.id}" + (f" \u2018{title}\u2019" if title else "")
+            if getattr(id_list, "scope", "plan") == "indicator" and index.get(path[:cut - 2]) is not None:
+                head = f"{item_in_words(plan, path[:cut - 2], index)}, area {item.id}"  # an indicator's area
             rest = _field_words(path[cut:])
             return f"{head}, {rest}" if rest else head
     section = SECTION_WORDS.get(str(path[0]), sentence(str(path[0]).replace("_", " ")))

@@ -1195,7 +1195,7 @@ def _benchmarks(raw: list | None) -> list[Benchmark]:
 
 
 def _indicator_area(raw: dict, path: tuple, tbcs: list[TbcItem], label: str) -> IndicatorArea:
-    label = f"{label} {raw['id']}"
+    label = f"{label} area {raw['id']}"
     baseline = raw.get("baseline") if isinstance(raw.get("baseline"), dict) else {}
     value = Value.detailed(baseline) if "value" in baseline else None
     if value is not None and value.is_tbc:

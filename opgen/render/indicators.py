@@ -269,7 +269,7 @@ def chart(ind: Indicator) -> dict | None:
     for i in range(1, len(placed)):
         if placed[i]["label_y"] - placed[i - 1]["label_y"] < 9:
             placed[i]["label_y"] = round(placed[i - 1]["label_y"] + 9, 1)
-    step = max(1, len(points) // 6)
+    step = max(1, -(-len(points) // 5))  # at most 5 period labels: they must not touch
     xlabels = [{"x": x(p), "text": display.period(p)} for i, (p, _) in enumerate(points) if i % step == 0]
     yticks = [{"y": y(t), "text": display.axis_number(t)} for t in _ticks(lo, hi)]
     centre_words = (display.CHART_LEGEND["mean"] if limits else display.CHART_LEGEND["median"], Value("number", rnd(centre)))

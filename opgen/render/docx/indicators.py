@@ -56,7 +56,7 @@ def blocks(annex, plan: Plan, width: int) -> list:
             out.append(annex.heading(t.title, 2))
             out.append(table(annex, t, width))
             if t.note:
-                out.append(annex.body_text(t.note, fmt=MUTED))
+                out.append(annex.body_text(t.note, fmt=MUTED, before=80))
     if v["chart_note"]:
         out.append(annex.body_text(display.CHART_NOTE_ANNEX, fmt=MUTED))
     for d in v["details"]:
@@ -65,6 +65,6 @@ def blocks(annex, plan: Plan, width: int) -> list:
             out.append(annex.body_text(d["chart"]["summary"]))
         for t in (d["series"], d["areas"]):
             if t is not None:
-                out.append(annex.body_text(t.title, fmt=BOLD, keep_next=True))
+                out.append(annex.body_text(t.title, fmt=BOLD, keep_next=True, before=200))
                 out.append(table(annex, t, width))
     return out
