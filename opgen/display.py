@@ -966,6 +966,8 @@ def qipp_no_amounts(schemes: int) -> str:
 INDICATOR_GROUP_LABELS = {"nhs_constitution": "NHS Constitution standards", "ccg_outcomes": "CCG Outcomes Indicator Set",
                           "quality_premium": "Quality Premium", "bcf": "Better Care Fund", "local": "Local measures",
                           "other": "Other measures"}
+SETS_TITLE = "Indicator sets"
+SETS_COLUMNS = ("Set", "Indicators")
 BENCHMARK_COLUMNS = {"plan": "This plan", "national": "England", "regional": "Region", "county": "County",
                      "median": "Peer median", "percentiles": "Peer 25th\u201375th percentile", "rank": "Rank",
                      "peer_group": "Peer group"}

@@ -360,3 +360,15 @@ def test_a_revised_reduction_reads_as_the_board_agreed_it(data):
         "Target 2015/16 (reduce by) revised from 3.5% to 0.8%, agreed by Kent Health and Wellbeing Board")
     html = operational_plan_html(plan, [])
     assert "Reduce by 0.8%" in html and "(revised from 3.5%)" in html
+
+
+def test_every_indicator_set_is_named_in_both_outputs(plan, page):
+    rows = _html_table(page, "sets")
+    assert rows == [["Set", "Indicators"],
+                    ["NHS Constitution standards", "KPI-AE A&E patients seen within 4 hours, KPI-CDIFF C. difficile "
+                     "infections and KPI-MRSA MRSA bacteraemia"],
+                    ["CCG Outcomes Indicator Set", "KPI-EA Emergency admissions for acute conditions that should not "
+                     "usually require admission"]]
+    doc = docx.Document(io.BytesIO(annex_docx(plan)))
+    word = [[[norm(c.text) for c in row.cells] for row in t.rows] for t in doc.tables]
+    assert rows in word

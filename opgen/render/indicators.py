@@ -91,6 +91,21 @@ def constitution_table(indicators: list[Indicator]) -> TableView | None:
                      id="constitution")
 
 
+def sets_table(indicators: list[Indicator]) -> TableView | None:
+    """Which set each grouped indicator belongs to (NHS Constitution, CCG Outcomes, Quality Premium...),
+    in the order of the sets' names in opgen.display; None where no indicator says."""
+    grouped: dict[str, list[Indicator]] = {}
+    for ind in indicators:
+        if ind.group:
+            grouped.setdefault(ind.group, []).append(ind)
+    if not grouped:
+        return None
+    order = list(display.INDICATOR_GROUP_LABELS)
+    rows = [[display.indicator_group(g), display.and_list([f"{i.id} {i.title}" for i in grouped[g]])]
+            for g in sorted(grouped, key=order.index)]
+    return TableView(display.SETS_TITLE, list(display.SETS_COLUMNS), rows, [False, False], id="sets")
+
+
 def _plan_figure(ind: Indicator, period: Period | None) -> Value | None:
     """The plan's own figure for a benchmark's period: its actual, else its baseline, for that period."""
     if period is None:
@@ -298,6 +313,7 @@ def chart(ind: Indicator) -> dict | None:
 def view(plan: Plan, indicators: list[Indicator] | None = None) -> dict | None:
     """Everything indicators v2 adds to the performance chapter, or None where the plan has none of it."""
     indicators = plan.indicators if indicators is None else indicators
+    sets = sets_table(indicators)
     constitution = constitution_table(indicators)
     benchmarks = benchmark_table(indicators)
     details = []
@@ -306,9 +322,9 @@ def view(plan: Plan, indicators: list[Indicator] | None = None) -> dict | None:
         if c or s or a:
             details.append({"id": ind.id, "title": display.indicator_title(ind.title, ind.code, ind.id),
                             "chart": c, "series": s, "areas": a})
-    if not (constitution or benchmarks or details):
+    if not (sets or constitution or benchmarks or details):
         return None
-    return {"constitution": constitution, "benchmarks": benchmarks, "details": details,
+    return {"sets": sets, "constitution": constitution, "benchmarks": benchmarks, "details": details,
             "chart_note": display.CHART_NOTE if any(d["chart"] for d in details) else ""}
 
 

@@ -23,8 +23,9 @@ def table(annex, t: TableView, width: int) -> Any:
     under a figure in grey, group rows shaded as in every annex table."""
     # a title column takes the spare width; a table of periods (a series) stays as narrow as its figures
     flex_first = t.id == "constitution" or t.id.startswith("areas-")
+    flex_last = t.id in ("benchmarks", "sets")
     last = len(t.columns) - 1
-    cols = [Col(h, _col_width(t, i), flex=1 if (i == 0 and flex_first) or (i == last and t.id == "benchmarks") else 0,
+    cols = [Col(h, _col_width(t, i), flex=1 if (i == 0 and flex_first) or (i == last and flex_last) else 0,
                 align="right" if t.numeric[i] else None) for i, h in enumerate(t.columns)]
     groups = dict(t.groups)
     rows: list[Row] = []
@@ -51,7 +52,7 @@ def blocks(annex, plan: Plan, width: int) -> list:
     if v is None:
         return []
     out: list = []
-    for t in (v["constitution"], v["benchmarks"]):
+    for t in (v["sets"], v["constitution"], v["benchmarks"]):
         if t is not None:
             out.append(annex.heading(t.title, 2))
             out.append(table(annex, t, width))
