@@ -399,6 +399,9 @@ def _check_percents(c: _Checker, plan: Plan) -> None:
             for period, value in figures.items():
                 check_percent(c, indicator.path + (name + "s", period.text), value,
                               f"the {name} of {what} for {period.words}")
+        for where, words, value in indicators.count_figures(indicator):  # trajectory, benchmarks, areas (v2)
+            path = indicator.path + where + (("value",) if where[-1] == "baseline" else ())
+            check_percent(c, path, value, f"the {words} of {what}")
 
 
 def check_stated_total(c: _Checker, path: tuple, what: str, stated: Value | None, computed: Total, unit: str,

@@ -372,3 +372,15 @@ def test_every_indicator_set_is_named_in_both_outputs(plan, page):
     doc = docx.Document(io.BytesIO(annex_docx(plan)))
     word = [[[norm(c.text) for c in row.cells] for row in t.rows] for t in doc.tables]
     assert rows in word
+
+
+def test_percent_figures_in_the_new_places_are_held_to_0_to_100(data):
+    d = copy.deepcopy(data)
+    ae = _indicator(d, "KPI-AE")
+    ae["trajectory"]["2014-07"] = 950
+    ae["benchmarks"][0]["national"] = 0.957
+    ae["areas"][0]["baseline"]["value"] = 952
+    errors = _errors(d, "percent-range")
+    assert sorted(e.message.split(" is ")[0] for e in errors) == [
+        "the area north baseline of indicator KPI-AE", "the trajectory Jul 2014 of indicator KPI-AE"]
+    assert all(e.line > 0 for e in errors)  # 0.957 is a (suspicious) percent in range: not an error
