@@ -14,6 +14,7 @@ Pure functions over model values: no rendering imports, no HTML or XML. Wording 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from decimal import Decimal
@@ -161,6 +162,8 @@ def indicator_value(indicator: Indicator, v: Value | None) -> str:
     """An indicator figure with its unit ('£' before money, '%' or ' days' after) and what the plan
     says about it: its kind in words ('at most 97'), the count behind it ('439 of 500') and the
     figure it revised ('0.8% (revised from 3.5%)')."""
+    if v is not None and v.comparison in CHANGE_WORDS or v is not None and v.kind == "relative":
+        return relative_target(indicator, v)
     text = indicator.show(v)
     if v is None or not v.is_number:
         return text
@@ -172,6 +175,37 @@ def indicator_value(indicator: Indicator, v: Value | None) -> str:
     if v.revised_from is not None:
         text = f"{text} ({revised_from(indicator, v)})"
     return text
+
+
+CHANGE_WORDS = {"maintain": "Maintain", "reduce_by": "Reduce by", "increase_by": "Increase by"}
+MAINTAIN_CURRENT = "Maintain"
+
+
+def relative_target(indicator: Indicator, v: Value) -> str:
+    """A target stated against the present, in words: 'Maintain' (the current level), 'Maintain 95%',
+    'Reduce by 5%', 'Increase by 2 percentage points' (an amount in a percent indicator's own unit),
+    'As KPI-X' (another indicator's target)."""
+    if v.see:
+        return f"As {v.see}"
+    if v.comparison == "maintain" and not v.is_number:
+        return MAINTAIN_CURRENT if v.kind == "relative" else f"Maintain ({indicator.show(v)})"
+    if not v.is_number:
+        return f"{CHANGE_WORDS[v.comparison]} {indicator.show(v)}"
+    if v.comparison == "maintain":
+        return f"Maintain {indicator.show(v)}"
+    text = f"{CHANGE_WORDS[v.comparison]} {_change_amount(indicator, v, v.number)}"
+    if v.revised_from is not None:  # 'Reduce by 0.8% (revised from 3.5%)'
+        text += f" ({revised_from(indicator, v)})"
+    return text
+
+
+def _change_amount(indicator: Indicator, v: Value, number: Decimal) -> str:
+    """The amount of a reduce_by / increase_by target: '5%', '2 percentage points', '120'."""
+    if v.change_unit == "percent":
+        return f"{format_decimal(number)}%"
+    if indicator.unit == "percent":
+        return f"{format_decimal(number)} percentage points"
+    return indicator.show(Value("number", number))
 
 
 def indicator_value_parts(indicator: Indicator, v: Value | None) -> tuple[str, str]:
@@ -186,6 +220,8 @@ def revised_from(indicator: Indicator, v: Value | None) -> str:
     """'revised from 3.5%': the figure a target had before it was revised, or ''."""
     if v is None or v.revised_from is None:
         return ""
+    if v.comparison in ("reduce_by", "increase_by") and v.revised_from.value.is_number:
+        return f"revised from {_change_amount(indicator, v, v.revised_from.value.number)}"
     return f"revised from {indicator.show(v.revised_from.value)}"
 
 
@@ -197,6 +233,9 @@ def revision_note(indicator: Indicator, period_words: str, v: Value | None) -> s
         return ""
     r = v.revised_from
     text = f"Target {period_words} revised from {indicator.show(r.value)} to {indicator.show(v)}".replace("  ", " ")
+    if v.comparison in ("reduce_by", "increase_by") and v.is_number:  # 'Target 2015/16 (reduce by) revised from 3.5% to 0.8%'
+        text = (f"Target {period_words} ({CHANGE_WORDS[v.comparison].lower()}) {revised_from(indicator, v)} to "
+                f"{_change_amount(indicator, v, v.number)}")
     if r.date:
         text += f" ({month_or_date(r.date)})"
     if r.by:
@@ -214,6 +253,8 @@ def figure_details(indicator: Indicator, v: Value | None) -> str:
     parts = []
     if v.comparison in COMPARISON_WORDS:
         parts.append(COMPARISON_WORDS[v.comparison])
+    if v.comparison in CHANGE_WORDS or v.see:
+        parts.append(relative_target(indicator, dataclasses.replace(v, revised_from=None)))
     if v.numerator is not None and v.denominator is not None:
         parts.append(f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}")
     if v.revised_from is not None:
@@ -555,6 +596,8 @@ def item_in_words(plan, path, index: dict | None = None) -> str:
                 return _table_item_in_words(index[path[:2]][1], item, path[cut:])
             title = " ".join(str(getattr(item, "title", "") or "").split())
             head = f"{sentence(id_list.label)} {item.id}" + (f" \u2018{title}\u2019" if title else "")
+            if getattr(id_list, "scope", "plan") == "indicator" and index.get(path[:cut - 2]) is not None:
+                head = f"{item_in_words(plan, path[:cut - 2], index)}, area {item.id}"  # an indicator's area
             rest = _field_words(path[cut:])
             return f"{head}, {rest}" if rest else head
     section = SECTION_WORDS.get(str(path[0]), sentence(str(path[0]).replace("_", " ")))
@@ -1128,3 +1171,89 @@ def schedule_ongoing_change(was: str | None, now: str | None) -> str:
     if now and not was:
         return "now runs on beyond the chart"
     return ""
+# --- indicators v2: groups, benchmarks, areas, series and charts ---------------------------------
+
+INDICATOR_GROUP_LABELS = {"nhs_constitution": "NHS Constitution standards", "ccg_outcomes": "CCG Outcomes Indicator Set",
+                          "quality_premium": "Quality Premium", "bcf": "Better Care Fund", "local": "Local measures",
+                          "other": "Other measures"}
+SETS_TITLE = "Indicator sets"
+SETS_COLUMNS = ("Set", "Indicators")
+BENCHMARK_COLUMNS = {"plan": "This plan", "national": "England", "regional": "Region", "county": "County",
+                     "median": "Peer median", "percentiles": "Peer 25th\u201375th percentile", "rank": "Rank",
+                     "peer_group": "Peer group"}
+BENCHMARK_FIELD_LABELS = {"national": "England", "regional": "region", "county": "county", "median": "peer median",
+                          "p25": "peer 25th percentile", "p75": "peer 75th percentile"}
+BENCHMARKS_TITLE = "Benchmarks"
+BENCHMARKS_NOTE = ("How each indicator compares, by the period the comparison is for. \u201cThis plan\u201d is the "
+                   "plan's own actual (or baseline) for that period, where it gives one. A rank of 1 is the first.")
+CONSTITUTION_TITLE = "NHS Constitution standards: current position and trajectory"
+CONSTITUTION_COLUMNS = {"standard": "Standard", "current": "Current position", "trajectory": "Trajectory",
+                        "target": "Target"}
+AREAS_TITLE = "By area"
+AREA_KIND_LABELS = {"area": "Area", "locality": "Locality", "provider": "Provider", "practice": "Practice"}
+AREA_COLUMNS = {"area": "Area", "kind": "Kind", "baseline": "Baseline", "latest": "Latest actual"}
+SERIES_TITLE = "Actuals against trajectory"
+SERIES_ACTUALS_TITLE = "Actuals"
+SERIES_COLUMNS = {"period": "Period", "actual": "Actual", "trajectory": "Trajectory", "target": "Target"}
+CHART_LEGEND = {"actual": "Actual", "trajectory": "Trajectory", "target": "Target", "mean": "Mean",
+                "limits": "Process limits", "median": "Median", "outside": "Outside the limits"}
+CHART_NOTE = ("Charts show an indicator's actuals where the plan gives at least 6 of one kind of period: a run chart "
+              "with its median; from 12, process limits (mean \u00b1 2.66 \u00d7 the mean moving range, as in NHS "
+              "England's \u201cMaking Data Count\u201d): a point outside them is special cause variation.")
+CHART_NOTE_ANNEX = ("The full plan charts an indicator's actuals where the plan gives at least 6 of one kind of period; "
+                    "here each chart is summarised in words, with the numbers behind it.")
+
+
+def indicator_group(name: str | None) -> str:
+    return INDICATOR_GROUP_LABELS.get(name or "", "")
+
+
+def rank(value: int, of: int) -> str:
+    """'118 of 211'."""
+    return f"{value:,} of {of:,}"
+
+
+def percentile_range(indicator: Indicator, low: Value | None, high: Value | None) -> str:
+    """'1,600 to 1,900' (the 25th to 75th percentile); one end alone as given; a dash for neither."""
+    if low is None and high is None:
+        return DASH
+    if low is None or high is None:
+        return f"{'25th' if high is None else '75th'}: {indicator_value(indicator, low or high)}"
+    return f"{indicator_value(indicator, low)} to {indicator_value(indicator, high)}"
+
+
+def area_kind(kind: str | None) -> str:
+    return AREA_KIND_LABELS.get(kind or "", "")
+
+
+def chart_title(indicator: Indicator) -> str:
+    return f"{indicator.id} {indicator.title}: {SERIES_TITLE.lower()}"
+
+
+def chart_summary(indicator: Indicator, first: Period, last: Period, count: int, latest: Value,
+                  centre: tuple[str, Value] | None, limits: tuple[Value, Value] | None, outside: list[Period],
+                  trajectory: int, target: Value | None) -> str:
+    """The text alternative of a chart, as a reader would say it: 'Actuals from Apr 2014 to May 2015
+    (14 points); latest 95.4% (May 2015). Mean 94.1%; process limits 90.2% to 98.0%; no point outside
+    them. Trajectory of 5 points. Target at least 95%.'"""
+    show = lambda v: indicator_value(indicator, v)
+    parts = [f"Actuals from {first.words} to {last.words} ({plural(count, 'point')}); latest {show(latest)} ({last.words})."]
+    if centre:
+        label, v = centre
+        text = f"{label} {show(v)}"
+        if limits:
+            low, high = limits
+            text += f"; process limits {show(low)} to {show(high)}; "
+            text += ("no point outside them" if not outside else
+                     f"{plural(len(outside), 'point')} outside them ({and_list([p.words for p in outside])})")
+        parts.append(text + ".")
+    if trajectory:
+        parts.append(f"Trajectory of {plural(trajectory, 'point')}.")
+    if target is not None:
+        parts.append(f"Target {indicator_value(indicator, target)[0].lower()}{indicator_value(indicator, target)[1:]}.")
+    return " ".join(parts)
+
+
+def axis_number(number: Decimal) -> str:
+    """A chart axis tick: '1,750', '94.5'."""
+    return format_decimal(number)

@@ -33,8 +33,9 @@ class IdList:
     label: str                               # what a reader calls one item: "QIPP scheme"
     items: Callable[["Plan"], Iterable]        # the model's items of this list, in plan order
     domain_reference: bool = False           # its items may name a domain (`domain: <id>`)
-    scope: str = "plan"                      # where an id must be unique: "plan", or "table" (a data
-                                             # table's rows and columns: unique within their table)
+    scope: str = "plan"                      # where an id must be unique: "plan", "table" (a data
+                                             # table's rows and columns: unique within their table) or
+                                             # "indicator" (an indicator's areas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +87,16 @@ ID_LISTS: tuple[IdList, ...] = (
     IdList(("qipp", "schemes"), "QIPP scheme", _qipp, domain_reference=True),
     IdList(("risks",), "risk", lambda p: p.risks, domain_reference=True),
     IdList(("indicators",), "indicator", lambda p: p.indicators, domain_reference=True),
+    IdList(("indicators", "*", "areas"), "area", lambda p: [a for i in p.indicators for a in i.areas],
+           scope="indicator"),  # an indicator's breakdown: ids unique within the indicator
     IdList(("finance", "allocation"), "allocation line", lambda p: p.finance.allocation if p.finance else []),
     IdList(("finance", "expenditure"), "budget line", lambda p: p.finance.expenditure if p.finance else []),
     IdList(("finance", "lines"), "finance line", lambda p: p.finance.lines if p.finance else []),
     IdList(("finance", "assumptions"), "planning assumption", lambda p: p.finance.assumptions if p.finance else []),
     IdList(("bcf", "schemes"), "BCF scheme", lambda p: p.bcf.schemes if p.bcf else []),
     IdList(("bcf", "metrics"), "BCF metric", lambda p: p.bcf.metrics if p.bcf else [], domain_reference=True),
+    IdList(("bcf", "metrics", "*", "areas"), "area", lambda p: [a for m in (p.bcf.metrics if p.bcf else []) for a in m.areas],
+           scope="indicator"),
     IdList(("sections",), "section", lambda p: p.sections),
     IdList(("sections", "*", "sections"), "section", lambda p: [x for x in p.all_sections if x.level == 2]),
     IdList(("sections", "*", "sections", "*", "sections"), "section",

@@ -77,6 +77,10 @@ class Value:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     revised_from: Revision | None = None
+    # a target stated against the present (indicators v2): kind "relative" has no figure of its own
+    # ({comparison: maintain} or {see: KPI-X}); change_unit is "percent" for reduce_by 5 percent
+    change_unit: str | None = None
+    see: str | None = None
 
     @classmethod
     def of(cls, raw: Any) -> "Value":
@@ -104,8 +108,11 @@ class Value:
         if isinstance(revision, dict) and "value" in revision and not isinstance(revision["value"], dict):
             revised = Revision(cls.of(revision["value"]), _text(revision.get("date")), _text(revision.get("by")),
                                revision.get("reason"))
-        return cls(base.kind, base.number, raw.get("comparison"), _decimal(raw.get("numerator")),
-                   _decimal(raw.get("denominator")), revised)
+        kind = base.kind
+        if "value" not in raw and (raw.get("comparison") == "maintain" or isinstance(raw.get("see"), str)):
+            kind = "relative"  # maintain the current level, or as another indicator's target
+        return cls(kind, base.number, raw.get("comparison"), _decimal(raw.get("numerator")),
+                   _decimal(raw.get("denominator")), revised, _text(raw.get("unit")), _text(raw.get("see")))
 
     @property
     def is_number(self) -> bool:
@@ -126,9 +133,13 @@ class Value:
             return "n/a"
         if self.kind == "not_stated":
             return "Not stated"
+        if self.kind == "relative":
+            return ""  # no figure of its own: display.indicator_value says it in words
         return format_decimal(self.number) + suffix
 
     def as_json(self) -> Any:
+        if self.kind == "relative":
+            return self.comparison or f"see:{self.see}"
         return {"tbc": "tbc", "na": "n/a", "not_stated": "not_stated"}.get(self.kind) or str(self.number)
 
 
@@ -553,6 +564,41 @@ class Risk:
         return self.status != "closed"
 
 
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """How an indicator compares in one period (indicators v2): national, regional, county, peer
+    median and percentiles (each a figure, None where not given), and the plan's rank of N."""
+
+    period: Period | None
+    period_text: str
+    national: Value | None = None
+    regional: Value | None = None
+    county: Value | None = None
+    median: Value | None = None
+    p25: Value | None = None
+    p75: Value | None = None
+    rank: tuple[int, int] | None = None  # (value, of)
+    peer_group: str | None = None
+    source: str | None = None
+
+
+BENCHMARK_FIELDS = ("national", "regional", "county", "median", "p25", "p75")
+
+
+@dataclass(slots=True)
+class IndicatorArea:
+    """An indicator broken down by area, locality, provider or practice, with its own figures."""
+
+    id: str
+    title: str
+    kind: str | None
+    baseline: Value | None
+    baseline_period: Period | None
+    targets: dict[Period, Value]
+    actuals: dict[Period, Value]
+    path: tuple
+
+
 @dataclass(slots=True)
 class Indicator:
     id: str
@@ -570,6 +616,10 @@ class Indicator:
     baseline_period_text: str | None = None  # as written: a period, or tbc
     code: str | None = None  # national code, e.g. "E.B.1"
     assessments: list[Assessment] = field(default_factory=list)
+    group: str | None = None  # nhs_constitution, ccg_outcomes, quality_premium, bcf, local, other
+    benchmarks: list[Benchmark] = field(default_factory=list)  # sorted by period
+    trajectory: dict[Period, Value] = field(default_factory=dict)
+    areas: list[IndicatorArea] = field(default_factory=list)
 
     @property
     def baseline_period_words(self) -> str:
@@ -1135,7 +1185,40 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
         assessments=[Assessment(a["status"], _parse(Period.parse, str(a["period"])) if a.get("period") else None,
                                 _text(a.get("period")), a.get("note"))
                      for a in raw.get("assessments") or []],
+        group=raw.get("group"),
+        benchmarks=_benchmarks(raw.get("benchmarks")),
+        trajectory=_period_map(raw.get("trajectory"), tbcs, path + ("trajectory",), f"{label} trajectory"),
+        areas=[_indicator_area(a, path + ("areas", i), tbcs, label) for i, a in enumerate(raw.get("areas") or [])
+               if isinstance(a, dict) and "id" in a],
     )
+
+
+def _benchmarks(raw: list | None) -> list[Benchmark]:
+    out = []
+    for b in raw or []:
+        if not isinstance(b, dict) or "period" not in b:
+            continue
+        rank = b.get("rank")
+        rank = (rank["value"], rank["of"]) if isinstance(rank, dict) and "value" in rank and "of" in rank else None
+        out.append(Benchmark(_parse(Period.parse, str(b["period"])), str(b["period"]),
+                             *(Value.of(b[f]) if f in b else None for f in BENCHMARK_FIELDS),
+                             rank=rank, peer_group=_text(b.get("peer_group")), source=_text(b.get("source"))))
+    return sorted(out, key=lambda b: (b.period is None, b.period.first_day if b.period else None,
+                                      b.period.last_day if b.period else None))
+
+
+def _indicator_area(raw: dict, path: tuple, tbcs: list[TbcItem], label: str) -> IndicatorArea:
+    label = f"{label} area {raw['id']}"
+    baseline = raw.get("baseline") if isinstance(raw.get("baseline"), dict) else {}
+    value = Value.detailed(baseline) if "value" in baseline else None
+    if value is not None and value.is_tbc:
+        tbcs.append(TbcItem(path + ("baseline", "value"), f"{label} baseline"))
+    period = baseline.get("period")
+    return IndicatorArea(
+        id=raw["id"], title=raw.get("title") or raw["id"], kind=raw.get("kind"), baseline=value,
+        baseline_period=_parse(Period.parse, period) if period and period != "tbc" else None,
+        targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
+        actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"), path=path)
 
 
 def _money_lines(raw: list | None, path: tuple, tbcs: list[TbcItem], label: str) -> list[MoneyLine]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from opgen import chapters, display, governance, schedules
+from opgen import chapters, display, governance, indicators, schedules
 from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_yaml_path
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
@@ -98,6 +98,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_figures(c, plan)
     schedules.check(c.error, data)
     governance.check(data, plan, c.error, c.warning)
+    indicators.check(c, data, plan)
     return c.out
 
 
@@ -400,6 +401,9 @@ def _check_percents(c: _Checker, plan: Plan) -> None:
             for period, value in figures.items():
                 check_percent(c, indicator.path + (name + "s", period.text), value,
                               f"the {name} of {what} for {period.words}")
+        for where, words, value in indicators.count_figures(indicator):  # trajectory, benchmarks, areas (v2)
+            path = indicator.path + where + (("value",) if where[-1] == "baseline" else ())
+            check_percent(c, path, value, f"the {words} of {what}")
 
 
 def check_stated_total(c: _Checker, path: tuple, what: str, stated: Value | None, computed: Total, unit: str,
@@ -1048,6 +1052,7 @@ def _check_figures(c: _Checker, plan: Plan) -> None:
         figures = [(("baseline",), "baseline", indicator.baseline)]
         figures += [(("targets", p.text), f"target {p.words}", v) for p, v in indicator.targets.items()]
         figures += [(("actuals", p.text), f"actual {p.words}", v) for p, v in indicator.actuals.items()]
+        figures += indicators.count_figures(indicator)  # trajectory, benchmarks, areas (indicators v2)
         for where, what, v in figures:
             if v is None or (v.numerator is None and v.denominator is None):
                 continue

@@ -292,6 +292,11 @@ def _explain_value(value: Any, schema: dict, kind: str, error, is_key: bool = Fa
                 "write a number (or tbc, n/a, not_stated), or {value: 97, comparison: at_most}, "
                 "{value: 87.8, numerator: 439, denominator: 500} or {value: 0.8, revised_from: {value: 3.5}}", "type")
 
+    if x_kind == "target":
+        return (f"expected a target, but found {describe_value(value)}",
+                "write a number (or tbc, n/a, not_stated), or {value: 97, comparison: at_most}, {comparison: maintain}, "
+                "{comparison: reduce_by, value: 5, unit: percent} or {see: OTHER-ID}", "type")
+
     if kind == "enum" or kind == "const":
         allowed = [str(v) for v in (schema.get("enum") or [schema.get("const")])]
         guess = did_you_mean(str(value), allowed)

@@ -90,9 +90,12 @@ def test_id_lists_are_every_schema_array_whose_items_carry_an_id(schema_walk):
     assert schema_walk["ids"] == {x.path for x in ID_LISTS}
     assert len({x.path for x in ID_LISTS}) == len(ID_LISTS)
     assert all(x.label for x in ID_LISTS)
-    assert all(x.scope in ("plan", "table") for x in ID_LISTS)
+    assert all(x.scope in ("plan", "table", "indicator") for x in ID_LISTS)
     # a data table's rows and columns have ids unique within their table, not the plan
     assert {x.path for x in ID_LISTS if x.scope == "table"} == {("tables", "*", "rows"), ("tables", "*", "columns")}
+    # an indicator's areas have ids unique within their indicator (indicators v2)
+    assert {x.path for x in ID_LISTS if x.scope == "indicator"} == {("indicators", "*", "areas"),
+                                                                   ("bcf", "metrics", "*", "areas")}
 
 
 def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_walk):
@@ -184,13 +187,16 @@ def _with_everything(data: dict) -> dict:
         "minimum_contribution": {"2015/16": 11000},
         "actual_contribution": {"2015/16": "tbc"},
         "metrics": [{"id": "BCF-M-NEA", "domain": "hospital", "title": "Non-elective admissions",
-                     "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"}}],
+                     "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"},
+                     "areas": [{"id": "swale", "title": "Swale", "targets": {"2015/16": 100}}]}],
     }
     data["governance"] = {"bodies": [{"id": "GOV-GB", "title": "Governing Body"},
                                      {"id": "GOV-QC", "title": "Quality Committee", "reports_to": "GOV-GB"}]}
     data["frameworks"] = [{"id": "jhws", "title": "Kent Joint Health and Wellbeing Strategy", "kind": "jhws",
                            "items": [{"id": "jhws-o1", "title": "Every child has the best start in life"}]}]
     data["domains"][0]["aligns"] = ["jhws-o1"]
+    data["indicators"][0]["areas"] = [{"id": "dover", "title": "Dover and Deal", "kind": "locality",
+                                       "targets": {"2015/16": "tbc"}}]
     data["tables"] = [{"id": "planning-assumptions", "title": "Planning assumptions", "chapter": "finance",
                        "columns": [{"id": "item", "type": "text"}, {"id": "2013/14", "type": "percent"}],
                        "rows": [{"id": "growth", "item": "Allocation growth", "2013/14": "tbc"}]}]

@@ -32,6 +32,8 @@ def value_json(value: Value | None):
         return "n/a"
     if value.kind == "not_stated":
         return "not_stated"
+    if value.kind == "relative":  # maintain, or as another indicator's target
+        return value.as_json()
     return json_number(value.number)
 
 

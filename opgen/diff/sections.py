@@ -9,6 +9,7 @@ from __future__ import annotations
 from opgen import chapters, display
 
 from opgen.diff import governance, texts
+from opgen.diff import indicators as indicators_v2
 from decimal import Decimal
 
 from opgen.diff.changes import TotalChange
@@ -509,6 +510,10 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         c.field(s, n.id, "baseline_period", o.baseline_period_words or None, n.baseline_period_words or None,
                 title=n.title)
         for period in sorted(set(o.targets) | set(n.targets)):
+            if indicators_v2.in_words(o.targets.get(period)) or indicators_v2.in_words(n.targets.get(period)):
+                indicators_v2.target(c, s, n, f"target {period.words}", o.targets.get(period),
+                                     n.targets.get(period), (n.id, "targets", period.text), n.title)
+                continue  # maintain, reduce by, as another indicator: compared in words, not by number
             c.value(s, n.id, f"target {period.words}", o.targets.get(period), n.targets.get(period),
                     key=(n.id, "targets", period.text), title=n.title, show=n.show, polarity=polarity,
                     target=True, unjudged=unjudged)
@@ -531,6 +536,7 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
             c.value(s, n.id, f"actual {quarter.words}", o.actuals.get(quarter), n.actuals.get(quarter),
                     key=(n.id, "actuals", quarter.text), title=n.title, show=n.show, polarity=polarity,
                     first_kind="reported", compare_to=compare_to if polarity else None, unjudged=unjudged)
+        indicators_v2.compare(c, s, o, n, polarity, unjudged)  # group, benchmarks, trajectory, areas
 
     c.items(s, old_items, new_items, describe=describe, compare=compare)
 

@@ -26,6 +26,7 @@ from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear, Period
+from opgen.render import indicators as indicators_view
 from opgen.render.finance import finance_tables
 from opgen.render import gantt
 from opgen.render.governance import view as governance_view
@@ -624,7 +625,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                        "has_assessments": any(i.assessments for i in figured),
                        "has_sources": any(i.source for i in plan.indicators),
                        "polarity_unknown": any(not i.polarity for i in plan.indicators),
-                       "sources": display.source_notes(plan.indicators)}
+                       "sources": display.source_notes(plan.indicators),
+                       "v2": indicators_view.view(plan)}  # benchmarks, standards, charts, areas
 
     place("performance", "after")
     place("qipp", "before")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from opgen.render import indicators as indicators_v2
 from opgen.ids import natural_key, section_money, tbc_inventory, tbc_sort_key
 from opgen import display, schedules
 from opgen.model import Plan
@@ -211,6 +212,7 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             for a in i.assessments:
                 lines.append(f"  {i.id} assessment: {display.assessment(a)}")
                 lines += _sentences(a.note, f"  {i.id} assessment | ")
+            lines += indicators_v2.text_lines(i)  # group, benchmarks, trajectory, areas
             if i.source:
                 lines.append(f"  {i.id} source: {i.source}")
         return lines

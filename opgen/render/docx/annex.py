@@ -57,6 +57,7 @@ from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.finance import FigureTable, finance_tables
 from opgen.render.docx import schedule
 from opgen.render.docx.governance import governance_part
+from opgen.render.docx import indicators as indicators_v2
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
     RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
@@ -957,6 +958,7 @@ class _Builder:
         worded = [i for i in everything if display.words_only(i)]
         if worded:
             self._words_indicators(worded, section.blocks, width, heading=True)
+        section.blocks += indicators_v2.blocks(self, self.plan, width)  # standards, benchmarks, series, areas
         self.source_notes(everything, section.blocks)
 
     def _assessments_cell(self, ind: Indicator) -> Cell:
