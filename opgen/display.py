@@ -105,6 +105,8 @@ __all__ = [
     "table_source", "table_total_flag",
     "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "percent_value", "rule_state", "rule_percent",
     "item_in_words", "item_index", "board_warnings", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
+    "BCF_HEADINGS", "BCF_NO_HEADING", "BCF_RECURRENT", "BCF_HOLDS_POOL", "BCF_RANGES_NOTE", "BCF_RISKS_TITLE",
+    "BCF_RISK_COLUMNS", "bcf_heading", "bcf_funding", "bcf_funding_total", "bcf_risk_score",
 ]
 
 
@@ -963,7 +965,7 @@ def provider_kind(kind: str | None) -> str:
     return PROVIDER_KIND_LABELS.get(kind or "", "")
 
 
-def bcf_contents(schemes: int, contributions: bool, metrics: int) -> str:
+def bcf_contents(schemes: int, contributions: bool, metrics: int, risks: int = 0) -> str:
     """What the Better Care Fund part holds, counted: 'Better Care Fund: 1 metric'."""
     parts = []
     if schemes:
@@ -972,7 +974,81 @@ def bcf_contents(schemes: int, contributions: bool, metrics: int) -> str:
         parts.append("pooled budget contributions")
     if metrics:
         parts.append(plural(metrics, "metric"))
+    if risks:
+        parts.append(plural(risks, "risk"))
     return "Better Care Fund: " + (and_list(parts) if parts else "no schemes, contributions or metrics recorded")
+
+
+# -- Better Care Fund (version 2): the national scheme headings, funding ranges, contributions ----------
+# The national scheme headings (the one list: the schema's examples, opgen validate's check and
+# every paper read it), in the order the papers group schemes by.
+BCF_HEADINGS = {
+    "reablement": "Reablement",
+    "intermediate_care": "Intermediate care",
+    "integrated_care_teams": "Integrated care teams and joint assessment",
+    "care_homes": "Support to care homes",
+    "care_at_home": "Personalised support and care at home",
+    "assistive_technology": "Assistive technology",
+    "carers": "Support for carers",
+    "prevention": "Prevention and early intervention",
+    "housing": "Housing and Disabled Facilities Grant",
+    "seven_day_services": "Seven-day services to support discharge",
+    "protection_of_social_care": "Protection of adult social care",
+    "care_act": "Care Act implementation",
+    "enablers": "Enablers (data sharing, IT, workforce)",
+    "other": "Other",
+}
+BCF_NO_HEADING = "No national heading given"
+BCF_RECURRENT = {True: "recurrent", False: "non-recurrent"}
+BCF_HOLDS_POOL = "Holds the pooled budget"
+BCF_RANGES_NOTE = ("Where the plan gives a range, a scheme's funding reads \u201cminimum to maximum\u201d and "
+                   "the total adds up the minima and the maxima.")
+BCF_RISKS_TITLE = "Risks to the Better Care Fund plan"
+BCF_RISK_COLUMNS = ("Gross", "Current", "Target")
+
+
+def bcf_heading(key: str | None) -> str:
+    """A scheme's heading as printed: the national heading's words ('Reablement'); a version 1 plan's
+    free text as written; '' where none is given."""
+    return BCF_HEADINGS.get(key or "", key or "")
+
+
+def _bcf_money(v: Value | None, unit: MoneyUnit | None) -> str:
+    if v is None:
+        return DASH
+    return unit.short(v.number) if unit is not None and v.is_number else v.display()
+
+
+def bcf_funding(scheme, year, unit: MoneyUnit | None = None) -> str:
+    """One year's funding of a BCF scheme: '1,200 to 1,500', 'at least 1,200', '400, non-recurrent';
+    with `unit`, in the plan's money wording ('£1,200k to £1,500k'). A dash where the year has none."""
+    top, low = scheme.funding.get(year), scheme.funding_min.get(year)
+    if top is None and low is None:
+        return DASH
+    if year in scheme.open_ranges:
+        text = f"at least {_bcf_money(low, unit)}"
+    elif low is not None and not (low.is_number and top.is_number and low.number == top.number):
+        text = f"{_bcf_money(low, unit)} to {_bcf_money(top, unit)}"
+    else:
+        text = _bcf_money(top, unit)
+    recurrent = scheme.recurrent.get(year)
+    return text if recurrent is None else f"{text}, {BCF_RECURRENT[recurrent]}"
+
+
+def bcf_risk_score(risk, pos: RiskPosition | None) -> str:
+    """A BCF risk's gross, current or target score: '4 × 4 = 16, Extreme'; a dash where not given."""
+    if pos is None:
+        return DASH
+    return f"{position(pos)}, {band(risk.band_of(pos.score))}"
+
+
+def bcf_funding_total(low: Total, high: Total, unit: MoneyUnit | None = None) -> str:
+    """The schemes' total for a year: one figure, or 'minimum to maximum' where ranges make them differ."""
+    def one(t: Total) -> str:
+        return total(t) if unit is None or not t.parts else money(t, unit)
+    if low.value == high.value and low.incomplete == high.incomplete:
+        return one(high)
+    return f"{one(low)} to {one(high)}"
 
 
 # -- what a board paper says where the plan gives nothing (never an invented 0, said once) -----------

@@ -97,6 +97,8 @@ ID_LISTS: tuple[IdList, ...] = (
     IdList(("bcf", "metrics"), "BCF metric", lambda p: p.bcf.metrics if p.bcf else [], domain_reference=True),
     IdList(("bcf", "metrics", "*", "areas"), "area", lambda p: [a for m in (p.bcf.metrics if p.bcf else []) for a in m.areas],
            scope="indicator"),
+    IdList(("bcf", "contributions"), "BCF contribution", lambda p: p.bcf.contributions if p.bcf else []),
+    IdList(("bcf", "risks"), "BCF risk", lambda p: p.bcf.risks if p.bcf else [], domain_reference=True),
     IdList(("sections",), "section", lambda p: p.sections),
     IdList(("sections", "*", "sections"), "section", lambda p: [x for x in p.all_sections if x.level == 2]),
     IdList(("sections", "*", "sections", "*", "sections"), "section",
@@ -114,7 +116,7 @@ DOMAIN_REFERENCES: tuple[tuple, ...] = tuple(x.path for x in ID_LISTS if x.domai
 
 # The lists whose items may name other items (`see: [id, ...]`), by data path.
 SEE_REFERENCES: tuple[tuple, ...] = (("actions",), ("actions", "*", "milestones"), ("qipp", "schemes"), ("risks",),
-                                     ("indicators",), ("bcf", "metrics"))
+                                     ("indicators",), ("bcf", "metrics"), ("bcf", "risks"))
 
 _QIPP, _FINANCE, _BCF = ("qipp", "unit"), ("finance", "unit"), ("bcf", "unit")
 
@@ -138,6 +140,9 @@ MONEY_FIELDS: tuple[MoneyField, ...] = (
     MoneyField(("bcf", "schemes", "*", "funding"), _BCF, "funding"),
     MoneyField(("bcf", "minimum_contribution"), _BCF, "minimum contribution"),
     MoneyField(("bcf", "actual_contribution"), _BCF, "actual contribution"),
+    MoneyField(("bcf", "contributions", "*", "minimum"), _BCF, "minimum contribution"),
+    MoneyField(("bcf", "contributions", "*", "actual"), _BCF, "actual contribution"),
+    MoneyField(("bcf", "stated_totals"), _BCF, "stated total"),
 )
 
 

@@ -866,8 +866,31 @@ class BcfScheme:
     title: str
     heading: str | None
     description: str | None
-    funding: dict[FinancialYear, Value]
+    funding: dict[FinancialYear, Value]   # the amount, or a range's maximum ("up to")
     path: tuple
+    funding_min: dict[FinancialYear, Value] = field(default_factory=dict)  # a range's minimum (version 2)
+    recurrent: dict[FinancialYear, bool] = field(default_factory=dict)     # where the plan says (version 2)
+    open_ranges: set[FinancialYear] = field(default_factory=set)           # a minimum with no maximum
+
+    def minimum(self, year: FinancialYear) -> Value | None:
+        """The low end of a year's funding: a range's minimum, else the one amount."""
+        return self.funding_min.get(year, self.funding.get(year))
+
+
+@dataclass(slots=True)
+class BcfContribution:
+    """Who pays into the pooled budget (version 2)."""
+    id: str
+    organisation: str
+    minimum: dict[FinancialYear, Value]
+    actual: dict[FinancialYear, Value]
+    holds_pool: bool
+    note: str | None
+    path: tuple
+
+    @property
+    def title(self) -> str:  # the diff and the item index name items by title
+        return self.organisation
 
 
 @dataclass(slots=True)
@@ -877,16 +900,47 @@ class Bcf:
     minimum_contribution: dict[FinancialYear, Value]
     actual_contribution: dict[FinancialYear, Value]
     metrics: list[Indicator]
+    contributions: list[BcfContribution] = field(default_factory=list)
+    stated_totals: dict[FinancialYear, Value] = field(default_factory=dict)
+    risks: list[Risk] = field(default_factory=list)
 
     @property
     def years(self) -> list[FinancialYear]:
         years: set[FinancialYear] = set(self.minimum_contribution) | set(self.actual_contribution)
+        years |= set(self.stated_totals)
         for s in self.schemes:
             years.update(s.funding)
+        for c in self.contributions:
+            years.update(c.minimum)
+            years.update(c.actual)
         return sorted(years)
+
+    @property
+    def has_ranges(self) -> bool:
+        return any(s.funding_min for s in self.schemes)
 
     def funding_total(self, year: FinancialYear) -> Total:
         return Total.of(s.funding.get(year) for s in self.schemes)
+
+    def funding_min_total(self, year: FinancialYear) -> Total:
+        """The sum of the low ends (a range's minimum, else the amount)."""
+        return Total.of(s.minimum(year) for s in self.schemes)
+
+    def stated_sum(self, year: FinancialYear) -> Total | None:
+        """What a stated total for `year` is checked against: the schemes' sum, or with ranges the
+        nearer end (sum of minima or of maxima); None when a stated number lies within the range."""
+        stated = self.stated_totals.get(year)
+        high, low = self.funding_total(year), self.funding_min_total(year)
+        if stated is None or not stated.is_number or high.incomplete or low.incomplete or not high.parts:
+            return high
+        slack = total_tolerance(stated.number)
+        if low.value - slack <= stated.number <= high.value + slack:
+            return None
+        return low if stated.number < low.value else high
+
+    def contribution_total(self, year: FinancialYear, name: str) -> Total:
+        """The contributions' minimum or actual ('minimum', 'actual') summed for a year."""
+        return Total.of(getattr(c, name).get(year) for c in self.contributions)
 
 
 @dataclass(slots=True)
@@ -1036,6 +1090,31 @@ def _fy_map(raw: dict | None, tbcs: list[TbcItem], path: tuple, label: str) -> d
         if out[year].is_tbc:
             tbcs.append(TbcItem(path + (key,), f"{label} {key}"))
     return out
+
+
+def _bcf_funding(scheme: BcfScheme, raw: dict | None, tbcs: list[TbcItem]) -> None:
+    """A scheme's version 2 funding ({min, max, recurrent} or {amount, recurrent}) into its amount (or
+    the range's maximum), its minimum and its recurrence; plain figures were read by _fy_map."""
+    for key, entry in (raw or {}).items():
+        year = _parse(FinancialYear.parse, key)
+        if year is None or not isinstance(entry, dict):
+            continue
+        path = scheme.path + ("funding", key)
+        if "amount" in entry or "max" in entry:
+            scheme.funding[year] = Value.of(entry.get("amount", entry.get("max")))
+        elif "min" in entry:
+            scheme.funding[year] = Value.of(entry["min"])
+        else:
+            scheme.funding.pop(year, None)
+        if "min" in entry and "amount" not in entry:
+            scheme.funding_min[year] = Value.of(entry["min"])
+            if "max" not in entry:
+                scheme.open_ranges.add(year)
+        for name in ("amount", "min", "max"):
+            if entry.get(name) == "tbc":
+                tbcs.append(TbcItem(path + (name,), f"BCF {scheme.id} funding {key} ({name})"))
+        if isinstance(entry.get("recurrent"), bool):
+            scheme.recurrent[year] = entry["recurrent"]
 
 
 def _as_periods(mapping: dict[FinancialYear, Value]) -> dict[Period, Value]:
@@ -1395,7 +1474,23 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             actual_contribution=_fy_map(b.get("actual_contribution"), tbcs, ("bcf", "actual_contribution"),
                                         "BCF actual contribution"),
             metrics=[_indicator(raw, ("bcf", "metrics", i), tbcs) for i, raw in enumerate(b.get("metrics") or [])],
+            contributions=[BcfContribution(
+                c["id"], c["organisation"],
+                _fy_map(c.get("minimum"), tbcs, ("bcf", "contributions", i, "minimum"), f"BCF {c['organisation']} minimum contribution"),
+                _fy_map(c.get("actual"), tbcs, ("bcf", "contributions", i, "actual"), f"BCF {c['organisation']} actual contribution"),
+                c.get("holds_pool") is True, c.get("note"), ("bcf", "contributions", i))
+                for i, c in enumerate(b.get("contributions") or [])],
+            stated_totals=_fy_map(b.get("stated_totals"), tbcs, ("bcf", "stated_totals"), "BCF stated total"),
+            risks=[Risk(
+                id=r["id"], title=r["title"], description=r.get("description"), domain_id=r.get("domain"),
+                owner=r.get("owner"), status=r.get("status", "open"), current=_position(r),
+                gross=_position(r.get("gross")), target=_position(r.get("target")),
+                rating=scales.risk_rating(r.get("rating")), mitigation=r.get("mitigation"), path=("bcf", "risks", i),
+                bands=bands, rating_word=_alias_word(scales, r.get("rating")), see=list(r.get("see") or []),
+            ) for i, r in enumerate(b.get("risks") or [])],
         )
+        for i, s in enumerate(b.get("schemes") or []):
+            _bcf_funding(bcf.schemes[i], s.get("funding"), tbcs)
 
     tables = _tables(data, tbcs)
 

@@ -99,6 +99,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     schedules.check(c.error, data)
     governance.check(data, plan, c.error, c.warning)
     indicators.check(c, data, plan)
+    _check_bcf(c, data, plan)
     return c.out
 
 
@@ -1037,7 +1038,9 @@ def _check_unstated_fields(c: _Checker, data: dict, plan: Plan) -> None:
                     'add as_at: "YYYY/YY Qn" under plan: the quarter whose RAG the papers show')
     bcf = data.get("bcf")
     if isinstance(bcf, dict) and not bcf.get("unit"):
-        money = [k for k in ("minimum_contribution", "actual_contribution") if bcf.get(k)]
+        money = [k for k in ("minimum_contribution", "actual_contribution", "stated_totals") if bcf.get(k)]
+        money += ["contributions" for x in bcf.get("contributions") or []
+                  if isinstance(x, dict) and (x.get("minimum") or x.get("actual"))][:1]
         money += ["funding" for s in bcf.get("schemes") or [] if isinstance(s, dict) and s.get("funding")][:1]
         if money:
             c.error(("bcf",), "unit-missing", f"the Better Care Fund gives money ({money[0]}) but no unit",
@@ -1086,3 +1089,97 @@ def _count_agrees(value, numerator, denominator, unit: str | None) -> bool:
 def _decimal_words(number) -> str:
     from opgen.model import format_decimal
     return format_decimal(Decimal(number).normalize() if Decimal(number) == Decimal(number).to_integral_value() else Decimal(number))
+
+
+# --- Better Care Fund (version 2) -------------------------------------------------------------------
+
+BCF_V2_KEYS = ("contributions", "stated_totals", "risks")
+
+
+def _check_bcf(c: _Checker, data: dict, plan: Plan) -> None:
+    """Version 2's BCF: only in a version 2 plan; national scheme headings from the fixed list; a
+    funding range that is one (min at most max, never with an amount); the stated totals against the
+    schemes (with ranges, anything from the sum of minima to the sum of maxima agrees); an actual
+    contribution below its minimum; one organisation holding the pool."""
+    raw = data.get("bcf")
+    if not isinstance(raw, dict) or plan.bcf is None:
+        return
+    b = plan.bcf
+    v1 = data.get("schema_version") == 1
+    fix = "set schema_version: 2 (opgen migrate PLAN does it, keeping your comments)"
+    if v1:
+        for key in BCF_V2_KEYS:
+            if key in raw:
+                c.error(("bcf", key), "needs-version-2", f"'bcf.{key}' needs a version 2 plan, but this plan says "
+                        "schema_version: 1", fix, key=True)
+    for i, s in enumerate(raw.get("schemes") or []):
+        if not isinstance(s, dict):
+            continue
+        scheme_id = s.get("id")
+        heading = s.get("heading")
+        if heading is not None and not v1 and heading not in display.BCF_HEADINGS:
+            words = {label.lower(): key for key, label in display.BCF_HEADINGS.items()}
+            guess = did_you_mean(str(heading), list(display.BCF_HEADINGS))
+            if guess is None and (by_words := did_you_mean(str(heading).lower(), list(words))):
+                guess = words[by_words]
+            hint = (f"did you mean '{guess}' ({display.BCF_HEADINGS[guess]})? " if guess else "") + \
+                "use one of the national scheme headings: " + ", ".join(display.BCF_HEADINGS)
+            c.error(("bcf", "schemes", i, "heading"), "bcf-heading",
+                    f"BCF scheme {scheme_id}: '{heading}' is not a national BCF scheme heading", hint)
+        for key, entry in (s.get("funding") or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            path = ("bcf", "schemes", i, "funding", key)
+            if v1:
+                c.error(path, "needs-version-2", f"BCF scheme {scheme_id} {key}: funding as a range or with "
+                        "its recurrence needs a version 2 plan, but this plan says schema_version: 1",
+                        f"{fix}, or give the one amount: \"{key}\": "
+                        f"{entry.get('amount', entry.get('max', entry.get('min', 1200)))}",
+                        cause="BCF funding ranges need version 2")
+                continue
+            if "amount" in entry and ("min" in entry or "max" in entry):
+                c.error(path + ("amount",), "bcf-funding", f"BCF scheme {scheme_id} {key}: gives an amount and "
+                        "a range", "keep amount: for one figure, or min: and max: for a range", key=True)
+            elif not any(k in entry for k in ("amount", "min", "max")):
+                c.error(path, "bcf-funding", f"BCF scheme {scheme_id} {key}: gives no amount",
+                        "add amount: (one figure) or min: and max: (a range); not_stated if the source gives none")
+            low, high = entry.get("min"), entry.get("max")
+            if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (low, high)) and low > high:
+                c.error(path + ("min",), "bcf-funding", f"BCF scheme {scheme_id} {key}: the minimum ({low}) is "
+                        f"more than the maximum ({high})", "swap min: and max:")
+    unit = b.unit.header
+    for year, stated in b.stated_totals.items():
+        path = ("bcf", "stated_totals", year.label)
+        high, low = b.funding_total(year), b.funding_min_total(year)
+        what = f"BCF stated total {year}"
+        if low.value != high.value:
+            what += f" (the schemes give {display.bcf_funding_total(low, high)})"
+        nearest = b.stated_sum(year)
+        if nearest is not None:  # None: within the range the schemes give
+            check_stated_total(c, path, what, stated, nearest, unit, "BCF schemes")
+    holders = [x for x in b.contributions if x.holds_pool]
+    for extra in holders[1:]:
+        c.warning(extra.path + ("holds_pool",), "bcf-pool-holders",
+                  f"BCF contribution {extra.id}: {extra.organisation} holds the pooled budget, but so does "
+                  f"{holders[0].organisation}", "set holds_pool: true on the one organisation that hosts the pool")
+    for x in b.contributions:
+        for year, actual in x.actual.items():
+            minimum = x.minimum.get(year)
+            if minimum is not None and minimum.is_number and actual.is_number and actual.number < minimum.number:
+                c.warning(x.path + ("actual", year.label), "bcf-below-minimum",
+                          f"BCF contribution {x.id} {year}: {x.organisation} pays {actual.display()} {unit}, "
+                          f"below its minimum of {minimum.display()} {unit}",
+                          "correct the figure; if the source says so, keep it and note why in note:")
+    for risk in b.risks:
+        if risk.current and risk.target and risk.target.score > risk.current.score:
+            c.warning(risk.path + ("target",), "risk-target-above-current",
+                      f"BCF risk {risk.id}'s target score ({risk.target.score}) is above its current score ({risk.score})",
+                      "the target is where mitigation should bring the risk: check the numbers")
+        if risk.current and risk.gross and risk.current.score > risk.gross.score:
+            c.warning(risk.path + ("gross",), "risk-current-above-gross",
+                      f"BCF risk {risk.id}'s current score ({risk.score}) is above its gross score ({risk.gross.score})",
+                      "gross is the risk before any controls: check the numbers")
+        if risk.is_open and risk.band == "extreme" and not (risk.mitigation and risk.owner):
+            missing = [n for n, v in (("mitigation", risk.mitigation), ("owner", risk.owner)) if not v]
+            c.warning(risk.path, "extreme-unmitigated", f"BCF risk {risk.id} is extreme but has no "
+                      f"{' or '.join(missing)}", f"add {' and '.join(repr(m + ':') for m in missing)}")

@@ -101,8 +101,10 @@ def test_id_lists_are_every_schema_array_whose_items_carry_an_id(schema_walk):
 def test_money_fields_are_every_year_keyed_money_property_with_its_unit(schema_walk):
     money = {path: unit for path, unit in schema_walk["years"].items() if unit is not None}
     assert money == {f.path: f.unit for f in MONEY_FIELDS if not f.by_period}
-    # every money_by_year in the schema is one of them (none sits outside a section with a money unit)
-    assert schema_walk["refs"]["money_by_year"] == set(money)
+    # every money_by_year in the schema is one of them (none sits outside a section with a money unit);
+    # a BCF scheme's funding is money by year that may also be a range (bcf_funding_by_year)
+    assert schema_walk["refs"]["money_by_year"] | schema_walk["refs"]["bcf_funding_by_year"] == set(money)
+    assert schema_walk["refs"]["bcf_funding_by_year"] == {("bcf", "schemes", "*", "funding")}
 
 
 def test_period_keyed_money_fields_are_every_money_by_period_with_its_unit(schema_walk):
@@ -140,7 +142,8 @@ def test_domain_references_are_the_lists_whose_items_name_a_domain(schema_walk):
 def test_section_and_item_money_helpers():
     assert [f.name for f in section_money("qipp")] == ["stated_total", "stated_savings_total",
                                                         "stated_investment_total"]
-    assert [f.name for f in section_money("bcf")] == ["minimum_contribution", "actual_contribution"]
+    assert [f.name for f in section_money("bcf")] == ["minimum_contribution", "actual_contribution", "stated_totals"]
+    assert [f.name for f in item_money(("bcf", "contributions"))] == ["minimum", "actual"]
     assert [f.label for f in item_money(("qipp", "schemes"))] == ["savings", "investment"]
     assert [f.name for f in item_money(("finance", "expenditure"))] == ["amounts"]
     assert item_money(("risks",)) == ()
@@ -189,6 +192,12 @@ def _with_everything(data: dict) -> dict:
         "metrics": [{"id": "BCF-M-NEA", "domain": "hospital", "title": "Non-elective admissions",
                      "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"},
                      "areas": [{"id": "swale", "title": "Swale", "targets": {"2015/16": 100}}]}],
+                     "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"}}],
+        "contributions": [{"id": "kcc", "organisation": "Kent County Council", "minimum": {"2015/16": 10000},
+                           "actual": {"2015/16": 12000}, "holds_pool": True}],
+        "stated_totals": {"2015/16": 120},
+        "risks": [{"id": "BCF-R1", "domain": "hospital", "title": "Admissions not reduced",
+                   "gross": {"likelihood": 4, "impact": 4}, "likelihood": 3, "impact": 4}],
     }
     data["governance"] = {"bodies": [{"id": "GOV-GB", "title": "Governing Body"},
                                      {"id": "GOV-QC", "title": "Quality Committee", "reports_to": "GOV-GB"}]}

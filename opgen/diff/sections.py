@@ -15,6 +15,7 @@ from decimal import Decimal
 from opgen.diff.changes import TotalChange
 from opgen.diff import schedules as schedule_changes
 from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale, same_total, scale_total
+from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale, same_total, scale_total, value_json
 from opgen.ids import item_money, section_money
 from opgen.model import BAND_ORDER, RAG_ORDER, TOTALLED_GROUPS, Indicator
 from opgen.periods import Quarter
@@ -423,9 +424,10 @@ def qipp(c: Comparer) -> None:
                   unit, factor)
 
 
-def risks(c: Comparer) -> None:
-    s = "risks"
-    old, new = c.old, c.new
+def risks(c: Comparer, s: str = "risks", old_items: list | None = None, new_items: list | None = None) -> None:
+    """The risk register (or, with `s` and the lists, the Better Care Fund's risks)."""
+    old_items = c.old.risks if old_items is None else old_items
+    new_items = c.new.risks if new_items is None else new_items
 
     def score_text(r) -> str:
         if r.current:
@@ -478,7 +480,7 @@ def risks(c: Comparer) -> None:
         c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
         _see(c, s, o, n)
 
-    c.items(s, old.risks, new.risks, describe=describe, compare=compare, value_of=lambda r: r.band)
+    c.items(s, old_items, new_items, describe=describe, compare=compare, value_of=lambda r: r.band)
 
 
 def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[Indicator]) -> None:
@@ -648,17 +650,55 @@ def bcf(c: Comparer) -> None:
     unit, factor = c.unit_change(s, ob, nb)
 
     def describe(x) -> str:
-        return "; ".join(f"{y}: {texts.value(v)}" for y, v in sorted(x.funding.items()))
+        return "; ".join(f"{y}: {display.bcf_funding(x, y, unit)}" for y in sorted(x.funding))
+
+    def funding_json(x, year) -> dict | None:
+        if year not in x.funding:
+            return None
+        low = x.funding_min.get(year)
+        return {"min": value_json(low) if low is not None else None,
+                "max": None if year in x.open_ranges else value_json(x.funding[year]),
+                "recurrent": x.recurrent.get(year)}
+
+    def ranged(x, year) -> bool:
+        return year in x.funding_min or year in x.recurrent
 
     def compare(o, n) -> None:
         c.retitled(s, n.id, o.title, n.title)
-        c.field(s, n.id, "heading", o.heading, n.heading, title=n.title)
+        c.field(s, n.id, "heading", o.heading, n.heading, title=n.title, show=display.bcf_heading)
         c.text(s, n.id, "description", o.description, n.description, title=n.title)
-        c.item_money(s, item_money((s, "schemes")), o, n, unit=unit, factor=factor)
+        plain = [y for y in set(o.funding) | set(n.funding) if not (ranged(o, y) or ranged(n, y))]
+        c.money_map(s, n.id, "funding", {y: v for y, v in o.funding.items() if y in plain},
+                    {y: v for y, v in n.funding.items() if y in plain}, key_prefix=(n.id, "funding"),
+                    unit=unit, factor=factor, title=n.title)
+        for y in sorted((set(o.funding) | set(n.funding)) - set(plain)):  # a range or its recurrence
+            before, after = display.bcf_funding(o, y, o_unit), display.bcf_funding(n, y, unit)
+            if before != after:
+                c.add(s, "changed", n.id, f"funding {y.label}", old=funding_json(o, y), new=funding_json(n, y),
+                      title=n.title,
+                      old_text=before, new_text=after, key=(n.id, "funding", y.label))
 
+    def describe_contribution(x) -> str:
+        parts = [f"{name} {y}: {texts.value(v)}" for name, m in (("minimum", x.minimum), ("actual", x.actual))
+                 for y, v in sorted(m.items())]
+        return "; ".join(([display.BCF_HOLDS_POOL.lower()] if x.holds_pool else []) + parts)
+
+    def compare_contribution(o, n) -> None:
+        c.retitled(s, n.id, o.organisation, n.organisation)
+        if o.holds_pool != n.holds_pool:
+            c.add(s, "changed", n.id, "holds_pool", old=o.holds_pool, new=n.holds_pool, title=n.organisation,
+                  old_text="yes" if o.holds_pool else "no", new_text="yes" if n.holds_pool else "no",
+                  key=(n.id, "holds_pool"))
+        c.item_money(s, item_money((s, "contributions")), o, n, unit=unit, factor=factor)
+        c.text(s, n.id, "note", o.note, n.note, title=n.organisation)
+
+    o_unit = ob.unit if ob else unit
     c.items(s, ob.schemes if ob else [], nb.schemes if nb else [], describe=describe, compare=compare)
+    c.items(s, ob.contributions if ob else [], nb.contributions if nb else [], describe=describe_contribution,
+            compare=compare_contribution, title_of=lambda x: x.organisation)
     c.section_money(s, section_money(s), ob, nb, unit=unit, factor=factor)
     indicators(c, s, ob.metrics if ob else [], nb.metrics if nb else [])
+    risks(c, s, ob.risks if ob else [], nb.risks if nb else [])
     c.year_totals(s, ob, nb, (("scheme funding", "funding_total"),), unit, factor)
 
 

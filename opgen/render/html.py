@@ -27,6 +27,7 @@ from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, V
 from opgen.model import Section as PlanSection
 from opgen.periods import FinancialYear, Period
 from opgen.render import indicators as indicators_view
+from opgen.render import bcf as bcf_tables
 from opgen.render.finance import finance_tables
 from opgen.render import gantt
 from opgen.render.governance import view as governance_view
@@ -521,6 +522,10 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "metric_years": [display.period(y) for y in metric_years],
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
         "sources": display.source_notes(b.metrics),
+        "v2": bcf_tables.v2(b),  # version 2's tables (render/bcf.py; templates/_bcf.html.j2)
+        "v2_schemes": bcf_tables.schemes_table(b), "contributions": bcf_tables.contributions_table(b),
+        "risks": bcf_tables.risks_table(b), "risk_columns": display.BCF_RISK_COLUMNS,
+        "risks_title": display.BCF_RISKS_TITLE,
     }
 
 

@@ -241,15 +241,32 @@ def render_textconv(plan: Plan, warnings=()) -> str:
         b = plan.bcf
         out += ["", f"== Better Care Fund ({b.unit.header})"]
         for s in by_id(b.schemes):
-            out.append(f"[{s.id}] {s.title}" + (f" ({s.heading})" if s.heading else ""))
-            for year, value in sorted(s.funding.items()):
-                out.append(f"  {s.id} {year}: {display.value(value)}")
+            out.append(f"[{s.id}] {s.title}" + (f" ({display.bcf_heading(s.heading)})" if s.heading else ""))
+            for year in sorted(s.funding):
+                ranged = year in s.funding_min or year in s.recurrent
+                out.append(f"  {s.id} {year}: " + (display.bcf_funding(s, year, b.unit) if ranged
+                                                    else display.value(s.funding[year])))
             out += _sentences(s.description, f"  {s.id} | ")
+        for x in by_id(b.contributions):
+            out.append(f"[{x.id}] {x.organisation}" + (f" ({display.BCF_HOLDS_POOL.lower()})" if x.holds_pool else ""))
+            for name in ("minimum", "actual"):
+                for year, value in sorted(getattr(x, name).items()):
+                    out.append(f"  {x.id} {name} {year}: {display.value(value)}")
+            out += _sentences(x.note, f"  {x.id} | ")
         for name in (f.name for f in section_money("bcf")):
             for year, value in sorted(getattr(b, name).items()):
                 out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += indicator_lines(b.metrics)
     out += governance_lines(plan)
+        for r in by_id(b.risks):
+            out.append(f"[{r.id}] {r.title}" + (" (closed)" if not r.is_open else ""))
+            for label, pos in zip(display.BCF_RISK_COLUMNS, (r.gross, r.current, r.target)):
+                if pos:
+                    out.append(f"  {r.id} {label.lower()}: {display.bcf_risk_score(r, pos)}")
+            if r.owner:
+                out.append(f"  {r.id} owner: {r.owner}")
+            out += _sentences(r.description, f"  {r.id} | ")
+            out += _sentences(r.mitigation, f"  {r.id} mitigation | ")
 
     if plan.tables:
         out += ["", "== Tables"]

@@ -52,6 +52,7 @@ from opgen.model import (
     nested,
 )
 from opgen.periods import Quarter
+from opgen.render import bcf as bcf_tables
 from opgen.render import document_timestamp
 from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.finance import FigureTable, finance_tables
@@ -504,8 +505,9 @@ class _Builder:
                             + (" and planning assumptions" if plan.finance.assumptions else ""))
         if plan.bcf:
             contents.append(display.bcf_contents(len(plan.bcf.schemes),
-                                                 bool(plan.bcf.minimum_contribution or plan.bcf.actual_contribution),
-                                                 len(plan.bcf.metrics)))
+                                                 bool(plan.bcf.minimum_contribution or plan.bcf.actual_contribution
+                                                      or plan.bcf.contributions),
+                                                 len(plan.bcf.metrics), len(plan.bcf.risks)))
         if plan.governance or plan.frameworks:
             contents.append(display.governance_contents(plan))
         if plan.tbcs or self.warnings:
@@ -1187,9 +1189,15 @@ class _Builder:
         if has_heading:
             cols.append(Col("Scheme heading", 3.2, flex=0.4))
         cols += [Col(f"{y.label} ({unit})", money, align="right") for y in years]
+        v2 = bcf_tables.v2(b)
+        schemes = bcf_tables.schemes_table(b) if v2 else None
+        if schemes:
+            cols = self._bcf_scheme_cols(schemes)
         section, width = self.section([self.heading("Better Care Fund", 1)], [cols])
         out = section.blocks
-        if b.schemes:
+        if schemes:
+            self._bcf_schemes(schemes, cols, out, width)
+        elif b.schemes:
             out.append(self.body_text(f"Funding by scheme and financial year, in {unit}."))
             rows = []
             for s in b.schemes:
@@ -1213,6 +1221,8 @@ class _Builder:
                 if mapping:
                     rows.append(Row([self.cell(label)] + [self.value_cell(display.value(mapping.get(y))) for y in years]))
             out.append(_table(ccols, rows, "Pooled budget contributions", min(width, PORTRAIT_WIDTH)))
+        if contributions := bcf_tables.contributions_table(b):
+            self._bcf_contributions(contributions, out, width)
         if b.metrics:
             out.append(self.heading("Better Care Fund metrics", 2))
             metric_years = sorted({y for i in b.metrics for y in i.targets})
@@ -1227,6 +1237,76 @@ class _Builder:
             rows = [self._indicator_row(i, metric_years, has_actual) for i in b.metrics]
             out.append(_table(mcols, rows, "Better Care Fund metrics", width))
             self.source_notes(b.metrics, out)
+        if risks := bcf_tables.risks_table(b):
+            self._bcf_risks(risks, out, width)
+
+    # Better Care Fund, version 2 (the rows come from opgen/render/bcf.py, as in the full plan)
+
+    def _bcf_scheme_cols(self, t: bcf_tables.SchemesTable) -> list[Col]:
+        rows = [r for g in t.groups for r in g.rows]
+        money = _fit([c for r in rows for c in r.cells] + t.totals + (t.stated or []), 1.9, 4.6, bold=True)
+        cols = [Col("ID", _fit([r.id for r in rows], 1.4, 3.0)), Col("Scheme", 5.0, flex=1)]
+        if not t.grouped:
+            cols.append(Col("Scheme heading", 3.2, flex=0.4))
+        return cols + [Col(f"{y} ({t.unit})" if t.unit else y, money, align="right") for y in t.years]
+
+    def _bcf_schemes(self, t: bcf_tables.SchemesTable, cols: list[Col], out: list, width: int) -> None:
+        out.append(self.body_text("Funding by scheme and financial year" + (", by national scheme heading"
+                                  if t.grouped else "") + (f", in {t.unit}." if t.unit else ".")))
+        label_cols = 2 if t.grouped else 3
+        rows = []
+        for g in t.groups:
+            if t.grouped:
+                rows.append(Row([self.cell(g.heading, fmt=BOLD, fill=PALE_GREY, span=len(cols))]))
+            for r in g.rows:
+                cells = [self.cell(r.id), self.titled_cell(r.title, r.description or None)]
+                if not t.grouped:
+                    cells.append(self.cell(r.heading) if r.heading else self.dash())
+                rows.append(Row(cells + [self.value_cell(c) for c in r.cells]))
+        totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
+        for c in t.totals:
+            totals.append(self.value_cell(c, fmt=BOLD))
+            totals[-1].fill = PALE_GREY
+        rows.append(Row(totals))
+        if t.stated:
+            stated = [self.cell("Total stated in the plan", span=label_cols)]
+            for c, flag in zip(t.stated, t.flags):
+                stated.append(self.value_cell(f"{c} ({flag})" if flag else c))
+            rows.append(Row(stated))
+        out.append(_table(cols, rows, "Better Care Fund schemes", width))
+        for note in t.notes:
+            out.append(self.body_text(note, fmt=MUTED))
+
+    def _bcf_contributions(self, t: bcf_tables.ContributionsTable, out: list, width: int) -> None:
+        out.append(self.heading("Contributions to the pooled budget", 2))
+        money = _fit([c for r in t.rows for c in r["cells"]] + t.totals, 1.9, 3.0, bold=True)
+        cols = [Col("ID", _fit([r["id"] for r in t.rows], 1.4, 3.0)), Col("Organisation", 5.0, flex=1)]
+        cols += [Col(f"{name} {y} ({t.unit})", max(money, 2.4), align="right") for y, name in t.columns]
+        rows = []
+        for r in t.rows:
+            rows.append(Row([self.cell(r["id"]), self.titled_cell(r["organisation"], r["note"] or None,
+                                                                  part_of=r["pool"] or None)]
+                            + [self.value_cell(c) for c in r["cells"]]))
+        totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=2)]
+        for c in t.totals:
+            totals.append(self.value_cell(c, fmt=BOLD))
+            totals[-1].fill = PALE_GREY
+        rows.append(Row(totals))
+        out.append(_table(cols, rows, "Contributions to the pooled budget", width))
+        for note in t.notes:
+            out.append(self.body_text(note, fmt=MUTED))
+
+    def _bcf_risks(self, risks: list[dict], out: list, width: int) -> None:
+        out.append(self.heading(display.BCF_RISKS_TITLE, 2))
+        cols = [Col("ID", _fit([r["id"] for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1),
+                Col("Owner", 2.6, flex=0.3)] + [Col(c, 2.6) for c in display.BCF_RISK_COLUMNS]
+        rows = [Row([self.cell(r["id"]), self.titled_cell(r["title"] + (" (closed)" if r["closed"] else ""),
+                                                          r["description"] or None,
+                                                          extra=[("Mitigation", r["mitigation"] or None)]),
+                     self.cell(r["owner"]) if r["owner"] else self.dash()] + [self.value_cell(s, align="left")
+                                                                                for s in r["scores"]])
+                for r in risks]
+        out.append(_table(cols, rows, display.BCF_RISKS_TITLE, width))
 
     def open_points(self) -> None:
         tbcs = self.plan.tbcs

@@ -1,0 +1,143 @@
+"""The Better Care Fund's version 2 tables, as data both papers print: schemes grouped by national
+heading with funding ranges, contributions by organisation, and risks with gross, current and target
+scores. Every text comes from opgen.display; the full plan's HTML (render/html.py) and the Word annex
+(render/docx/annex.py) lay the same rows out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from opgen import display
+from opgen.figures import compare_stated
+from opgen.model import Bcf, BcfScheme, Total
+
+
+@dataclass(slots=True)
+class SchemeRow:
+    id: str
+    title: str
+    description: str
+    heading: str          # printed only where schemes are not grouped by heading
+    cells: list[str]
+
+
+@dataclass(slots=True)
+class SchemeGroup:
+    heading: str          # '' for the one group of an ungrouped table
+    rows: list[SchemeRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SchemesTable:
+    years: list[str]
+    unit: str             # the unit in the year headers; '' where cells carry the money wording
+    grouped: bool
+    groups: list[SchemeGroup]
+    totals: list[str]
+    stated: list[str] | None      # the stated totals row, where the plan states any
+    flags: list[str]              # per year: the mark beside a stated total validate warns about
+    notes: list[str]
+
+
+def _ranged(b: Bcf) -> bool:
+    """Funding given as ranges or with its recurrence: cells then carry the plan's money wording."""
+    return any(s.funding_min or s.recurrent for s in b.schemes)
+
+
+def _grouped(b: Bcf) -> bool:
+    return any(s.heading for s in b.schemes)
+
+
+def _order(b: Bcf) -> list[tuple[str, list[BcfScheme]]]:
+    """Schemes by heading: the national headings in their fixed order, then free-text headings in
+    first-seen order, then schemes with none."""
+    keys = list(display.BCF_HEADINGS)
+    groups: dict[str, list[BcfScheme]] = {}
+    for s in b.schemes:
+        groups.setdefault(s.heading or "", []).append(s)
+    def rank(key: str) -> tuple:
+        if key in keys:
+            return (0, keys.index(key))
+        return (2, 0) if key == "" else (1, list(groups).index(key))
+    return sorted(groups.items(), key=lambda kv: rank(kv[0]))
+
+
+def _money(v, unit) -> str:
+    return unit.short(v.number) if unit is not None and v is not None and v.is_number else display.value(v)
+
+
+def v2(b: Bcf) -> bool:
+    """The BCF uses what version 2 adds (headings to group by, ranges, stated totals, contributions,
+    risks): its schemes table is then laid out by heading; a version 1 BCF keeps its one table."""
+    return bool(_ranged(b) or b.stated_totals or b.contributions or b.risks
+                or any(s.heading in display.BCF_HEADINGS for s in b.schemes))
+
+
+def schemes_table(b: Bcf) -> SchemesTable | None:
+    if not b.schemes:
+        return None
+    years = b.years
+    ranged = _ranged(b)
+    unit = b.unit if ranged else None
+    grouped = _grouped(b)
+
+    def row(s: BcfScheme) -> SchemeRow:
+        return SchemeRow(s.id, s.title, s.description or "", display.bcf_heading(s.heading),
+                         [display.bcf_funding(s, y, unit) for y in years])
+
+    if grouped:
+        groups = [SchemeGroup(display.bcf_heading(key) or display.BCF_NO_HEADING, [row(s) for s in schemes])
+                  for key, schemes in _order(b)]
+    else:
+        groups = [SchemeGroup("", [row(s) for s in b.schemes])]
+    totals = [display.bcf_funding_total(b.funding_min_total(y), b.funding_total(y), unit) for y in years]
+    stated = flags = None
+    if b.stated_totals:
+        stated = [_money(b.stated_totals.get(y), unit) for y in years]
+        flags = []
+        for y in years:
+            against = b.stated_sum(y) if y in b.stated_totals else None
+            diff = compare_stated(b.stated_totals.get(y), against) if against is not None else None
+            flags.append(display.stated_flag(diff) if diff is not None else "")
+    notes = []
+    if ranged and b.has_ranges:
+        notes.append(display.BCF_RANGES_NOTE)
+    sums: list[Total] = [b.funding_total(y) for y in years] + [b.funding_min_total(y) for y in years]
+    if note := display.incomplete_note(sums):
+        notes.append(note)
+    return SchemesTable([y.label for y in years], "" if ranged else b.unit.header, grouped, groups, totals,
+                        stated, flags or [], notes)
+
+
+@dataclass(slots=True)
+class ContributionsTable:
+    years: list[str]
+    unit: str
+    columns: list[tuple[str, str]]     # (year, 'Minimum' | 'Actual')
+    rows: list[dict]                   # id, organisation, pool ('' or the words), note, cells
+    totals: list[str]
+    notes: list[str]
+
+
+def contributions_table(b: Bcf) -> ContributionsTable | None:
+    if not b.contributions:
+        return None
+    years = [y for y in b.years if any(y in c.minimum or y in c.actual for c in b.contributions)]
+    columns = [(y, name) for y in years for name in ("minimum", "actual")
+               if any(y in getattr(c, name) for c in b.contributions)]
+    rows = [{"id": c.id, "organisation": c.organisation, "pool": display.BCF_HOLDS_POOL if c.holds_pool else "",
+             "note": c.note or "", "cells": [display.value(getattr(c, name).get(y)) for y, name in columns]}
+            for c in b.contributions]
+    sums = [b.contribution_total(y, name) for y, name in columns]
+    return ContributionsTable([y.label for y in years], b.unit.header,
+                              [(y.label, "Minimum" if name == "minimum" else "Actual") for y, name in columns],
+                              rows, [display.total(t) for t in sums], [n for n in [display.incomplete_note(sums)] if n])
+
+
+def risks_table(b: Bcf) -> list[dict] | None:
+    if not b.risks:
+        return None
+    return [{"id": r.id, "title": r.title, "description": r.description or "", "owner": r.owner or "",
+             "mitigation": r.mitigation or "", "closed": not r.is_open,
+             "scores": [display.bcf_risk_score(r, pos) for pos in (r.gross, r.current, r.target)]}
+            for r in b.risks]
