@@ -257,7 +257,6 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             for year, value in sorted(getattr(b, name).items()):
                 out.append(f"{name.replace('_', ' ')} {year}: {display.value(value)}")
         out += indicator_lines(b.metrics)
-    out += governance_lines(plan)
         for r in by_id(b.risks):
             out.append(f"[{r.id}] {r.title}" + (" (closed)" if not r.is_open else ""))
             for label, pos in zip(display.BCF_RISK_COLUMNS, (r.gross, r.current, r.target)):
@@ -267,6 +266,7 @@ def render_textconv(plan: Plan, warnings=()) -> str:
                 out.append(f"  {r.id} owner: {r.owner}")
             out += _sentences(r.description, f"  {r.id} | ")
             out += _sentences(r.mitigation, f"  {r.id} mitigation | ")
+    out += governance_lines(plan)
 
     if plan.tables:
         out += ["", "== Tables"]
