@@ -192,7 +192,6 @@ def _with_everything(data: dict) -> dict:
         "metrics": [{"id": "BCF-M-NEA", "domain": "hospital", "title": "Non-elective admissions",
                      "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"},
                      "areas": [{"id": "swale", "title": "Swale", "targets": {"2015/16": 100}}]}],
-                     "unit": "count", "polarity": "lower_is_better", "targets": {"2015/16": "tbc"}}],
         "contributions": [{"id": "kcc", "organisation": "Kent County Council", "minimum": {"2015/16": 10000},
                            "actual": {"2015/16": 12000}, "holds_pool": True}],
         "stated_totals": {"2015/16": 120},
