@@ -44,6 +44,7 @@ def walk(secs, out):
 
 
 SEC = walk(d['sections'], {})
+TAB = {t['id']: t for t in d['tables']}
 
 
 def _n(x):
@@ -160,7 +161,7 @@ narrative(K, 'es-key-intentions', {
 # ---------------------------------------------------------------- Commissioning Intentions 2015/16 (765-781)
 M = 'Commissioning Intentions 2015/16'
 narrative(M, 'es-intentions-2015')
-for r in d['tables'][0]['rows']:
+for r in TAB['mh-investment']['rows']:
     add(M, f"MH investment: {r['area']}", 'S', 'tables.mh-investment area', r['area'][:40])
     add(M, f"MH investment amount: {r['area'][:30]}: £{r['2015/16']}k", 'S', 'tables.mh-investment 2015/16', f"row:{r['area'][:25]}:{r['2015/16']}")
 
@@ -191,7 +192,7 @@ add(FC, 'Unit £m', 'S', 'finance.unit', '£m')
 # ---------------------------------------------------------------- QIPP 2015/16 (819-843)
 Q = 'QIPP 2015/16'
 narrative(Q, 'es-qipp')
-qs = d['tables'][1]
+qs = TAB['qipp-summary']
 for r in qs['rows']:
     add(Q, f"QIPP by programme: {r['programme']} (label)", 'S', 'tables.qipp-summary programme', r['programme'] if r['programme'] != 'Total' else 'row:Total:5,716.2')
     for c in ('saving', 'investment', 'net'):
@@ -270,21 +271,23 @@ AB = 'Appendix B'
 add(AB, 'heading: Appendix B Details of the QIPP key projects', 'S', 'sections.appendix-b title', 'Details of the QIPP key projects')
 for s in d['qipp']['schemes']:
     add(AB, f"{s['id']}: programme area {s['title']}", 'S', 'qipp.schemes title/domain', f"id:{s['id']}:{s['title'][:20]}")
-    add(AB, f"{s['id']}: point of delivery {s['point_of_delivery']}", 'S', 'qipp.schemes point_of_delivery', s['point_of_delivery'])
+    add(AB, f"{s['id']}: point of delivery {s['point_of_delivery']}", 'S', 'qipp.schemes point_of_delivery; tables.appendix-b-detail pod', s['point_of_delivery'])
     v = (s.get('savings') or s.get('investment'))['2015/16']
     add(AB, f"{s['id']}: finance 15/16 {v}", 'S', 'qipp.schemes savings/investment', f"row:{s['id']}:{v:,}")
     m = re.search(r'activity change 15/16: ([-+0-9,]+)', s.get('note', ''))
     if m:
-        add(AB, f"{s['id']}: activity change {m.group(1)}", 'F', 'qipp.schemes note', m.group(1), 'QIPP activity change (a scheme has money fields only)')
+        act = int(m.group(1).replace(',', '').replace('+', ''))
+        add(AB, f"{s['id']}: activity change {m.group(1)}", 'S', 'tables.appendix-b-detail activity (also the scheme note)', f"row:{s['id']}:{act:,}")
 for t, amount, act in [('Integrated Care - Dementia and carers', '827,271', '1,552'), ('Mental Health', '1,369,807', '489'),
                        ('Planned Care', '741,703', '4,758'), ('Prescribing', '1,000,000', None),
                        ('Urgent Care', '1,142,838', '1,173'), ('Other Investment', '250,000', None)]:
-    add(AB, f'programme total (finance): {t} ({amount})', 'F', 'yaml comment; the QIPP chapter sums the schemes by programme', amount, 'a stated subtotal of a group of QIPP schemes (one stated total for all schemes)')
+    add(AB, f'programme total (finance): {t} ({amount})', 'S', 'tables.appendix-b-detail total row', '-' + amount)
     if act:
-        add(AB, f'programme total (activity): {t} ({act})', 'F', 'yaml comment only', '', 'QIPP activity change (a scheme has money fields only)')
+        add(AB, f'programme total (activity): {t} ({act})', 'S', 'tables.appendix-b-detail total row', '-' + act)
+add(AB, 'column headings: Point of delivery impacted, Sum of 15/16 Planned Activity Changes, Sum of Planned Finance Reduction 15/16', 'S', 'tables.appendix-b-detail columns', 'planned activity changes')
 add(AB, 'Grand Total finance (5,500,036)', 'S', 'qipp.stated_total', '5,500,036')
-add(AB, 'Grand Total activity (8,039)', 'F', 'yaml comment only', '', 'QIPP activity change (a scheme has money fields only)')
-for r in d['tables'][2]['rows']:
+add(AB, 'Grand Total activity (8,039)', 'F', 'tables.appendix-b-detail note', '8,039', 'a grand total after subtotals (a total row sums the rows since the previous total)')
+for r in TAB['qipp-key-projects']['rows']:
     add(AB, f"key project: {r['project'][:60]}", 'S', 'tables.qipp-key-projects (+ action ' + r['action'] + ')', r['project'][:35])
 narrative(AB, 'b-prescribing', title=True)
 
@@ -398,10 +401,10 @@ for sid, dom, pre in progs:
             if t['id'] == 'planned-care-savings' and dom == 'planned-care':
                 pass
     if dom == 'planned-care':
-        for row in d['tables'][3]['rows']:
+        for row in TAB['planned-care-savings']['rows']:
             add(sec, f"potential saving: {row['project'][:50]} {row['saving']}", 'S', 'tables.planned-care-savings', (f"{abs(row['saving']):,}" if row['saving'] != 'tbc' else 'TBC'))
     if dom == 'prescribing':
-        for row in d['tables'][4]['rows']:
+        for row in TAB['prescribing-projects']['rows']:
             add(sec, f"saving: {row['action']} {row['saving']}", 'S', 'tables.prescribing-projects saving', f"row:{row['action']}:{row['saving']:,}")
     for h in ('Key Drivers for Change', 'What did our providers and GPs tell us?', 'What did our patients and local population tell us?', 'Workforce implications'):
         add(sec, 'subheading: ' + h, 'S', f'sections.{sid} body heading', h)
