@@ -36,14 +36,14 @@ S('Signed: Dr Darren Cocker, Clinical Chair','plan.signatories[0]','row:Dr Darre
 S('Signed: Hazel Carpenter, Accountable Officer','plan.signatories[1]','row:Hazel Carpenter:Accountable Officer')
 
 sec('Our Vision')
-S('chapter title: Our Vision','sections.our-vision.title','line:Our Vision')
-NS('Mission and vision developed through wide consultation and engagement with membership, patients, public, partners','sections.our-vision (and DRV-ENGAGE note)','developed through wide consultation and engagement')
+S('chapter title: Our Vision','vision (the built-in chapter "Our vision")','line:Our vision')
+F('Mission and vision developed through wide consultation and engagement with membership, patients, public, partners','plan.drivers DRV-ENGAGE note','developed through wide consultation and engagement','the vision has no field for its own introduction')
 S('Mission: To ensure the best health and care for our community','vision.mission','To ensure the best health and care for our community')
 S('Hospital Care: acute care highly expert','vision.statements[Hospital Care]','will be highly expert to ensure high quality')
 S('Hospital Care: hospitals as hub for clinicians','vision.statements[Hospital Care]','Hospitals will act as a hub for clinicians')
 S('Out-of-Hospital Care: services integrate around the most vulnerable','vision.statements[Out-of-Hospital Care]','wrapping around the most vulnerable')
 S('Out-of-Hospital Care: package of care focussed on personal ambitions','vision.statements[Out-of-Hospital Care]','package of care focussed on their personal health')
-NS('Page label: NHS South Kent Coast CCG Strategy and Plan','sections.our-vision','NHS South Kent Coast CCG Strategy and Plan')
+N('Page label: NHS South Kent Coast CCG Strategy and Plan','(not kept)','a page label of the source (the vision has no field for its introduction)')
 
 sec('Understanding Our Local Health Needs')
 S('chapter title: '+SEC[0],'sections.health-needs.title','Understanding Our Local Health Needs in 2015/16')
@@ -102,8 +102,8 @@ S('chapter title: '+SEC[0],'sections.improved-outcomes.title','line:Delivery of 
 NS('Table aligns local plans with NHSOF domains, 2014/15 challenges, CFV health needs','sections.improved-outcomes','align with the NHS Outcome Framework domains')
 
 sec('Our approach to contracting')
-S('chapter title: '+SEC[0],'sections.contracting.title; domains.contracting-prog','line:Our approach to contracting in 2015/16')
-S('The commitments are for 2015/16','domains.contracting-prog.due','Throughout 2015/16')
+S('chapter title: '+SEC[0],'domains.contracting.title','line:Our approach to contracting in 2015/16')
+S('The commitments are for 2015/16','domains.contracting.due','Throughout 2015/16')
 S('Further integrate health and social care through the BCF','CON-01 title','id:CON-01:Further integrate Health and Social Care')
 F('BCF the vehicle for reductions in A&E attendance, admission, long term care','CON-01 description')
 S('Negotiate a 2015/16 contract with EKHUFT','CON-02 title','id:CON-02:Negotiate a 2015/16 contract with EKHUFT')
@@ -234,7 +234,7 @@ S('Four MCP hubs','OOH-01 title','id:OOH-01:Four Multi-specialty Community Provi
 for i,h in enumerate(['Deal','Dover','Folkestone','Romney Marsh (including Hythe)']):
     S('MCP hub: '+h,'OOH-01%s title'%'abcd'[i],'MCP hub: '+h)
 F('Hubs offer specialist advice and support incl. urgent and planned care','OOH-01 description')
-S('(see model page 18)','OOH-01 see: mcp-model','See also: 17 Multi||Multi-speciality Community Provider (MCP) Model (chapter)')
+S('(see model page 18)','OOH-01 see: mcp-model','See also: 15 Multi||See also: 16 Multi||See also: 17 Multi||Multi-speciality Community Provider (MCP) Model (chapter)')
 S('Multi-disciplinary integrated working at General Practice level','OOH-02 title','id:OOH-02:Multi-disciplinary integrated working')
 F('Incl. social care and MH; proactive management of longer term needs','OOH-02 description')
 F('Prevention, self-care, self-management, enhanced support in care homes','OOH-02 description')
