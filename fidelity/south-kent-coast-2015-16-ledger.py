@@ -289,7 +289,7 @@ for i,t in enumerate(['Community Mental Health and Wellbeing','All-age Neuro-dev
     F('Detail: '+t,'MH-P0%d description'%(i+1))
 F('Community MH and Wellbeing is a Better Access 2020 / CfV scheme (*)','MH-P01 description','','membership of a national programme: drivers do not link to actions')
 F('Acute Liaison Psychiatry is a Better Access 2020 / CfV scheme (*)','MH-P04 description','','membership of a national programme: drivers do not link to actions')
-S('footnote: *Achieving Better Access to Mental health Services 2020 / CfV','plan.drivers DRV-MH2020','Achieving Better Access to Mental Health Services by 2020')
+S('footnote: *Achieving Better Access to Mental health Services 2020 / CfV','plan.drivers DRV-MH2020','Achieving Better Access to Mental health Services 2020')
 
 sec('Mental Health Performance')
 S('chapter title: '+SEC[0],'sections.performance-mh.title','line:Mental Health Performance')
