@@ -273,3 +273,14 @@ def test_migrate_names_version_1_headings_from_the_national_list_and_says_so():
     assert "'Integrated Teams and Reablement' -> integrated_care_teams" in notes and "check it" in notes
     assert "'Something else entirely' -> other" in notes
     assert load(upgraded).ok
+
+
+def test_a_version_2_bcf_without_headings_is_one_table_without_a_heading_column():
+    data = variant()
+    for s in data["bcf"]["schemes"]:
+        s.pop("heading")
+    result = load(data)
+    html = _html_tables(operational_plan_html(result.plan, result.report.diagnostics))
+    rows = html["Schemes"]
+    assert rows[0] == ["Ref", "Scheme", "2015/16", "2016/17"]
+    assert ["BCF-3", "Carers' breaks", "£400k, non-recurrent", "–"] in rows
