@@ -32,8 +32,38 @@ def _set_version(data: dict) -> tuple[list[tuple[tuple, Any]], list[str]]:
     return [(("schema_version",), 2)], ["schema_version: 1 -> 2"]
 
 
+def _bcf_headings(data: dict) -> tuple[list[tuple[tuple, Any]], list[str]]:
+    """Version 2 names a BCF scheme's heading from the national list: a version 1 free-text heading
+    that is one of them in words ('Reablement', 'Support for carers') becomes its value; one close to
+    one of them becomes the nearest, and one close to none becomes `other`, each with a note naming
+    the old words so the author can check it (the report of `opgen migrate`, and `--diff`)."""
+    from opgen.diagnostics import did_you_mean
+    from opgen.display import BCF_HEADINGS
+    by_words = {label.casefold(): key for key, label in BCF_HEADINGS.items()}
+    by_words.update({key.replace("_", " "): key for key in BCF_HEADINGS})
+    changes, notes = [], []
+    bcf = data.get("bcf") if isinstance(data, dict) else None
+    for i, scheme in enumerate((bcf or {}).get("schemes") or [] if isinstance(bcf, dict) else []):
+        heading = scheme.get("heading") if isinstance(scheme, dict) else None
+        if not isinstance(heading, str) or heading in BCF_HEADINGS:
+            continue
+        key = by_words.get(" ".join(heading.replace("_", " ").split()).casefold())
+        if key:
+            notes.append(f"bcf.schemes[{i}].heading: {heading!r} -> {key} (the national scheme heading)")
+        elif near := did_you_mean(heading.casefold(), list(by_words)) or did_you_mean(heading, list(BCF_HEADINGS)):
+            key = by_words.get(near, near)
+            notes.append(f"bcf.schemes[{i}].heading: {heading!r} -> {key}, the nearest national scheme heading: "
+                         "check it")
+        else:
+            key = "other"
+            notes.append(f"bcf.schemes[{i}].heading: {heading!r} -> other (no national scheme heading is close): "
+                         "choose one, or keep other")
+        changes.append((("bcf", "schemes", i, "heading"), key))
+    return changes, notes
+
+
 # Steps from version 1 to version 2, in order: each reads the plan's data and returns its edits and notes.
-STEPS_V1_TO_V2: tuple[Callable[[dict], tuple[list, list[str]]], ...] = (_set_version,)
+STEPS_V1_TO_V2: tuple[Callable[[dict], tuple[list, list[str]]], ...] = (_set_version, _bcf_headings)
 
 
 def migrate_text(text: str, data: dict) -> Migration:

@@ -256,3 +256,31 @@ def test_textconv_shows_headings_ranges_contributions_and_risk_scores():
     assert "[kcc] Kent County Council (holds the pooled budget)" in text
     assert "stated totals 2015/16: 3,100" in text
     assert "  BCF-R1 gross: 4 × 4 = 16, Extreme" in text
+
+
+def test_migrate_names_version_1_headings_from_the_national_list_and_says_so():
+    from opgen.migrate import migrate_text
+    data = variant(schema_version=1)
+    data["bcf"] = {"unit": "gbp_thousands", "schemes": [
+        {"id": "S1", "title": "Breaks", "heading": "Support for carers"},
+        {"id": "S2", "title": "Teams", "heading": "Integrated Teams and Reablement"},
+        {"id": "S3", "title": "X", "heading": "Something else entirely"}]}
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    migration = migrate_text(text, yaml.safe_load(text))
+    upgraded = yaml.safe_load(migration.text)
+    assert [s["heading"] for s in upgraded["bcf"]["schemes"]] == ["carers", "integrated_care_teams", "other"]
+    notes = " ".join(migration.notes)
+    assert "'Integrated Teams and Reablement' -> integrated_care_teams" in notes and "check it" in notes
+    assert "'Something else entirely' -> other" in notes
+    assert load(upgraded).ok
+
+
+def test_a_version_2_bcf_without_headings_is_one_table_without_a_heading_column():
+    data = variant()
+    for s in data["bcf"]["schemes"]:
+        s.pop("heading")
+    result = load(data)
+    html = _html_tables(operational_plan_html(result.plan, result.report.diagnostics))
+    rows = html["Schemes"]
+    assert rows[0] == ["Ref", "Scheme", "2015/16", "2016/17"]
+    assert ["BCF-3", "Carers' breaks", "£400k, non-recurrent", "–"] in rows

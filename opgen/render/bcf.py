@@ -17,7 +17,6 @@ class SchemeRow:
     id: str
     title: str
     description: str
-    heading: str          # printed only where schemes are not grouped by heading
     cells: list[str]
 
 
@@ -31,7 +30,7 @@ class SchemeGroup:
 class SchemesTable:
     years: list[str]
     unit: str             # the unit in the year headers; '' where cells carry the money wording
-    grouped: bool
+    grouped: bool         # by national heading; a table of schemes without headings has one group
     groups: list[SchemeGroup]
     totals: list[str]
     stated: list[str] | None      # the stated totals row, where the plan states any
@@ -82,8 +81,7 @@ def schemes_table(b: Bcf) -> SchemesTable | None:
     grouped = _grouped(b)
 
     def row(s: BcfScheme) -> SchemeRow:
-        return SchemeRow(s.id, s.title, s.description or "", display.bcf_heading(s.heading),
-                         [display.bcf_funding(s, y, unit) for y in years])
+        return SchemeRow(s.id, s.title, s.description or "", [display.bcf_funding(s, y, unit) for y in years])
 
     if grouped:
         groups = [SchemeGroup(display.bcf_heading(key) or display.BCF_NO_HEADING, [row(s) for s in schemes])

@@ -1246,22 +1246,18 @@ class _Builder:
         rows = [r for g in t.groups for r in g.rows]
         money = _fit([c for r in rows for c in r.cells] + t.totals + (t.stated or []), 1.9, 4.6, bold=True)
         cols = [Col("ID", _fit([r.id for r in rows], 1.4, 3.0)), Col("Scheme", 5.0, flex=1)]
-        if not t.grouped:
-            cols.append(Col("Scheme heading", 3.2, flex=0.4))
         return cols + [Col(f"{y} ({t.unit})" if t.unit else y, money, align="right") for y in t.years]
 
     def _bcf_schemes(self, t: bcf_tables.SchemesTable, cols: list[Col], out: list, width: int) -> None:
         out.append(self.body_text("Funding by scheme and financial year" + (", by national scheme heading"
                                   if t.grouped else "") + (f", in {t.unit}." if t.unit else ".")))
-        label_cols = 2 if t.grouped else 3
+        label_cols = 2
         rows = []
         for g in t.groups:
             if t.grouped:
                 rows.append(Row([self.cell(g.heading, fmt=BOLD, fill=PALE_GREY, span=len(cols))]))
             for r in g.rows:
                 cells = [self.cell(r.id), self.titled_cell(r.title, r.description or None)]
-                if not t.grouped:
-                    cells.append(self.cell(r.heading) if r.heading else self.dash())
                 rows.append(Row(cells + [self.value_cell(c) for c in r.cells]))
         totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
         for c in t.totals:
