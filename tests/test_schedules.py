@@ -262,3 +262,10 @@ def test_the_chart_marks_where_the_plan_stands_from_its_as_at(plan):
     no_as_at = result(TEXT.replace('  as_at: "2014/15 Q3"\n', ""))
     html = operational_plan_html(no_as_at.plan, [])
     assert "stroke-dasharray" not in html and "As at end of" not in html
+
+
+def test_the_annex_milestones_table_gives_each_milestones_type(plan):
+    doc = docx.Document(io.BytesIO(annex_docx(plan)))
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Milestone")
+    row = next(r for r in table.rows if r.cells[0].text == "A2.1-m1")
+    assert row.cells[1].text == "Business case to HRG\nHealth Reform Group"

@@ -735,7 +735,10 @@ class _Builder:
             if domain_title is not None:
                 rows.append(self.group_row(domain_title, len(cols)))
             for action, m in group:
-                cells = [self.cell(m.id), self.titled_cell(m.title, see=m.see, fmt=PLAIN) if m.see else self.cell(m.title),
+                title = self.titled_cell(m.title, see=m.see, fmt=PLAIN) if m.see else self.cell(m.title)
+                if m.type:  # its type from scales.milestone_types, under the title as in the full plan
+                    title.paras.append(self.text_para(display.milestone_type(plan.scales, m.type), fmt=MUTED))
+                cells = [self.cell(m.id), title,
                          Cell([_para([_run(f"{action.id} ", MUTED), _run(action.title)], "TableText")]),
                          self.value_cell(m.due_display, align=None)]
                 if has_status:
