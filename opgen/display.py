@@ -1057,7 +1057,7 @@ ASSESSED_IN_WORDS = "Indicators assessed in words"
 ASSESSED_IN_WORDS_NOTE = ("The plan gives no figures for these indicators (no unit, baseline, target or actual), "
                           "only its assessment in words, newest first.")
 ASSESSMENT = "Assessment"
-SETTLED_STATUSES = ("complete", "stopped", "paused")  # an action whose status says more than a missing RAG
+SETTLED_STATUSES = ("complete", "stopped", "paused", "revised")  # an action whose status says more than a missing RAG
 
 
 def assessments_newest_first(assessments: list) -> list:
@@ -1099,7 +1099,7 @@ def no_rag_in_plan(as_at_label: str, actions: int) -> str:
 
 
 def settled_status(action) -> str:
-    """A complete, stopped or paused action's status in words, where it stands in for a missing RAG
+    """A complete, stopped, paused or revised action's status in words, where it stands in for a missing RAG
     ('Complete'); '' otherwise."""
     return action_status(action.status) if action.status in SETTLED_STATUSES and not action.rag else ""
 
@@ -1113,6 +1113,37 @@ def section_ref(label: str, title: str) -> tuple[str, str]:
 def no_rag_as_at(as_at_label: str) -> str:
     """After a count of actions where the plan reports no RAG: 'no RAG reported yet (as at 2015/16 Q1)'."""
     return f"{NO_RAG_YET[0].lower()}{NO_RAG_YET[1:]}" + (f" (as at {as_at_label})" if as_at_label else "")
+
+
+POP_NO_FIGURES = "No figure stated"
+POP_NO_TARGET = "No target stated"
+POP_MEASURES_NOTE = "The plan names these measures without a baseline or target."
+POP_QIPP_STATED = "Net saving stated in the plan"
+
+
+def pop_qipp_note(schemes: int, tbc: bool, unstated: bool) -> str:
+    """The note under the plan on a page's QIPP box, saying what its totals leave out: values still to
+    be confirmed ('+ TBC'), amounts the plan does not state ('+ not stated'), or nothing."""
+    parts = []
+    if tbc:
+        parts.append("totals marked \u201c+ TBC\u201d include values still to be confirmed")
+    if unstated:
+        parts.append("totals marked \u201c+ not stated\u201d leave out schemes the plan gives no amount for")
+    return plural(schemes, "scheme") + "".join(f"; {p}" for p in parts) + "."
+
+
+def pop_masthead(version_text: str | None, status_text: str, as_at_label: str, date_text: str) -> list[tuple[str, str]]:
+    """The plan on a page's masthead facts as (label, value): only what the plan states (no
+    'Version Not stated', no dash for a date it does not give); the status always."""
+    facts = []
+    if version_text:
+        facts.append(("Version", version_text))
+    facts.append(("Status", status_text))
+    if as_at_label:
+        facts.append(("RAG as at", as_at_label))
+    if date_text:
+        facts.append(("Date", date_text))
+    return facts
 
 
 def qipp_no_amounts(schemes: int) -> str:

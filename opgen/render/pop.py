@@ -16,6 +16,7 @@ from typing import Any
 
 from opgen import display
 from opgen.diagnostics import WARNING, Diagnostic
+from opgen.figures import compare_stated
 from opgen.model import RAG_LABELS, Plan, nested
 from opgen.render.html import (RAG_KEYS, _action_pill, band_pill, identity, last_target, plain, rag_pill,
                                short_rich, truncate)
@@ -74,7 +75,24 @@ def qipp_shown(plan: Plan) -> bool:
     q = plan.qipp
     if not q or not q.schemes:
         return False
-    return any(t.parts or t.incomplete for y in (q.years or plan.meta.years) for t in (q.savings(y), q.investment(y)))
+    return bool(q.stated_total) or any(t.parts or t.incomplete for y in (q.years or plan.meta.years)
+                                       for t in (q.savings(y), q.investment(y)))
+
+
+def headline_target(ind, plan: Plan) -> tuple[str, Any] | None:
+    """The target the plan on a page shows: the one for the plan's own year (the latest year of the
+    plan period that has a figure), not a monthly or quarterly trajectory point; with no year's
+    target in the plan period, the latest full year's; else the latest target of any kind."""
+    if not ind.targets:
+        return None
+    numbered = [(p, v) for p, v in ind.targets.items() if v.is_number]
+    years = set(plan.meta.years)
+    for candidates in ([(p, v) for p, v in numbered if p.financial_year in years],
+                       [(p, v) for p, v in numbered if p.kind in ("financial_year", "calendar_year")]):
+        if candidates:
+            p, v = candidates[-1]
+            return display.period(p), v
+    return last_target(ind)
 
 
 def rag_reported(plan: Plan) -> bool:
@@ -285,8 +303,20 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
             by_domain.append({"title": plan.domain_title(domain_id) if domain_id else display.NO_DOMAIN,
                               "nets": [display.total(q.net(y, schemes)) for y in years]})
         shown_qd = by_domain[: limits.qipp_domains]
+        values = [v for s in q.schemes for y in years for v in (s.savings.get(y), s.investment.get(y)) if v is not None]
+        stated = []
+        if q.stated_total:
+            for y in years:
+                value = q.stated_total.get(y)
+                difference = compare_stated(value, q.net(y))
+                stated.append({"text": display.value(value) if value is not None else display.DASH,
+                               "flag": display.stated_flag(difference) if difference is not None else ""})
         qipp = {
             "unit": q.unit.header,
+            "stated": stated,
+            "stated_label": display.POP_QIPP_STATED,
+            "note": display.pop_qipp_note(len(q.schemes), any(v.kind == "tbc" for v in values),
+                                          any(v.kind == "not_stated" for v in values)),
             "years": [{"label": y.label, "net": display.total(q.net(y)), "savings": display.total(q.savings(y)),
                        "investment": display.total(q.investment(y)), "incomplete": q.net(y).incomplete}
                       for y in years],
@@ -307,12 +337,15 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
     inds_shown = inds_all[: limits.indicators]
     indicators = []
     for ind in inds_shown:
-        target = last_target(ind)
+        target = headline_target(ind, plan)
         indicators.append({
+            # a baseline "not stated" and no target or actual is no figure at all
+            "figures": bool(ind.targets or ind.actuals or (ind.baseline is not None and ind.baseline.kind != "not_stated")),
+            "no_target": target is None,
             "title": truncate(ind.title, limits.title_chars),
             "baseline": display.indicator_value(ind, ind.baseline),
             "baseline_period": ind.baseline_period_words,
-            "target": display.indicator_value(ind, target[1] if target else None),
+            "target": display.indicator_value(ind, target[1]) if target else display.POP_NO_TARGET,
             "target_year": target[0] if target else "",
             "direction": display.polarity_arrow(ind.polarity),
             "polarity": display.polarity(ind.polarity),
@@ -328,8 +361,11 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
     if len(statement_rows) > 1 and len(statement_rows[-1]) < vision_per_row:
         statement_rows[-1] = statement_rows[-1] + [None] * (vision_per_row - len(statement_rows[-1]))
     warnings = [d for d in diagnostics if d.severity == WARNING]
+    ident = identity(plan)
     return {
-        **identity(plan),
+        **ident,
+        "masthead": display.pop_masthead(ident["version"] if ident["version_stated"] else "", ident["status"],
+                                         ident["as_at"], ident["date"]),
         "has_side": bool(qipp or risks or indicators),
         "limits": limits,
         "page_class": "a3" if limits.page == "A3" else "a4",
@@ -356,6 +392,10 @@ def pop_view(plan: Plan, diagnostics: list[Diagnostic], limits: PopLimits) -> di
         "indicators": indicators,
         "indicators_more": len(inds_all) - len(inds_shown),
         "indicators_in_words": bool(indicators) and all(i["words"] for i in indicators),
+        # none has a figure or the plan's words: a list of the measures, not rows of "Not stated → –"
+        "indicators_named_only": bool(indicators) and not any(i["figures"] or i["words"] for i in indicators),
+        "indicators_named_note": display.POP_MEASURES_NOTE,
+        "no_figures": display.POP_NO_FIGURES,
         "indicators_arrows": any(i["direction"] for i in indicators),
         "assessment_heading": display.LATEST_ASSESSMENT,
         "tbc_count": len(plan.tbcs),

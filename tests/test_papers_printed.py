@@ -1,0 +1,118 @@
+"""The plan on a page, indicators and data tables as a reader sees them, for what the transcribers of
+the Kent plans saw on the printed pages (issue 9, round 2): what the page says must be what the plan
+says, never a dash per missing field, an arrow to nothing, or a footnote about TBCs that are not there."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+
+from conftest import PLANS_DIR
+from opgen.pipeline import plan_from_file
+from opgen.render.pop import default_pop_limits, plan_on_a_page_html
+from paper_text import checked, flat
+
+
+def _text(markup: str) -> str:
+    markup = re.sub(r"<(style|title)[^>]*>.*?</\1>", " ", markup, flags=re.S)
+    return flat(html_lib.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+_results: dict[str, object] = {}
+
+
+def result(name: str):
+    if name not in _results:
+        _results[name] = checked(plan_from_file(PLANS_DIR / f"{name}.yaml"))
+    return _results[name]
+
+
+def pop_html(name: str) -> str:
+    r = result(name)
+    # every side-panel item shown, so what is asserted is what the page says, not the fit
+    return plan_on_a_page_html(r.plan, r.report.diagnostics, default_pop_limits(r.plan).with_(indicators=50, actions=10_000))
+
+
+def pop_text(name: str) -> str:
+    return _text(pop_html(name))
+
+
+# --- plan on a page -------------------------------------------------------------------------------
+
+def test_the_qipp_box_says_not_stated_not_tbc_and_shows_the_stated_total():
+    text = pop_text("south-kent-coast-2015-16")
+    assert "4.3 + not stated" in text
+    assert "+ TBC" not in text  # nothing in the plan is to be confirmed
+    assert "leave out schemes the plan gives no amount for" in text
+    assert "Net saving stated in the plan 6.3" in text  # "£6.3m of net QIPP savings in 2015/16"
+
+
+def test_a_qipp_box_with_tbcs_still_says_so():
+    text = pop_text("dartford-gravesham-swanley-2015-16")
+    if "+ TBC" in text:
+        assert "include values still to be confirmed" in text
+
+
+@pytest.mark.parametrize("name", ["thanet-2015-16", "west-kent-2015-16", "south-kent-coast-2015-16"])
+def test_the_masthead_leaves_out_what_the_plan_does_not_state(name):
+    r = result(name)
+    head = _text(re.search(r'<table class="mast-meta".*?</table>', pop_html(name), re.S).group(0))
+    assert "Not stated" not in head and "\u2013" not in head
+    assert ("Version" in head) == bool(r.plan.meta.version)
+    assert "Status" in head
+
+
+def test_a_plan_that_states_its_version_and_date_still_shows_them():
+    r = result("south-kent-coast-2014-16")
+    head = _text(re.search(r'<table class="mast-meta".*?</table>', pop_html("south-kent-coast-2014-16"), re.S).group(0))
+    assert r.plan.meta.version and "Version TBC" in head  # a version still to be confirmed is stated as TBC
+    assert "RAG as at 2014/15 Q1" in head
+
+
+def test_headline_measures_with_no_figures_are_a_list_of_words_not_arrows_to_nothing():
+    page = pop_html("thanet-2015-16")
+    panel = _text(re.search(r'<section class="panel indicators">.*?</section>', page, re.S).group(0))
+    assert "95% of patients being seen and treated within 4 hours in A&E" in panel
+    assert "\u2192" not in panel and "\u2013" not in panel and "Not stated" not in panel
+    assert "without a baseline or target" in panel
+
+
+def test_a_headline_indicator_with_a_baseline_but_no_target_says_so_in_words():
+    text = """schema_version: 2
+plan: {title: Plan, period: {start: "2015/16", end: "2015/16"}, status: draft}
+organisation: {name: NHS Test CCG}
+domains:
+  - {id: d1, title: One}
+actions:
+  - {id: A-1, domain: d1, title: Something}
+indicators:
+  - {id: K-1, title: A measure with a baseline only, unit: percent, headline: true, baseline: {value: 52, period: "2014/15"}}
+  - {id: K-2, title: A measure with a target, unit: percent, headline: true, baseline: not_stated, targets: {"2015/16": 60}}
+"""
+    from opgen.pipeline import plan_from_bytes
+    r = checked(plan_from_bytes(text.encode(), "t.yaml"))
+    page = plan_on_a_page_html(r.plan, r.report.diagnostics)
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", page, re.S)
+    first = _text(next(row for row in rows if "baseline only" in row))
+    assert "52%" in first and "No target stated" in first and "\u2192" not in first
+    second = _text(next(row for row in rows if "with a target" in row))
+    assert "\u2192 60%" in second
+
+
+def test_a_revised_action_says_so_as_a_paused_one_does():
+    page = pop_html("west-kent-2015-16")
+    for action in ("PA-03", "PA-04"):
+        row = re.search(rf'<span class="a-id">{action}</span>.*?</td>', page, re.S).group(0)
+        assert "Revised" in _text(row)
+    row = re.search(r'<span class="a-id">PA-01</span>.*?</td>', page, re.S).group(0)
+    assert "Paused" in _text(row)
+
+
+def test_the_headline_target_is_the_plan_years_not_a_monthly_point():
+    page = pop_html("west-kent-2015-16")
+    row = _text(next(r for r in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", page, re.S)
+                     if "Dementia (diagnosis rate)" in r))
+    assert "66.7%" in row and "2015/16" in row
+    assert "Oct 2015" not in row
