@@ -218,6 +218,39 @@ def indicator_value_parts(indicator: Indicator, v: Value | None) -> tuple[str, s
     return (full[:-len(note)].rstrip(), note) if note and full.endswith(note) else (full, "")
 
 
+def indicator_figure_lines(indicator: Indicator, v: Value | None) -> tuple[str, str]:
+    """indicator_value as a figure and what goes on a line under it in a narrow column: the count
+    behind it and the revision ('91.3%', '(42 of 46)'), so a figure never overruns its column."""
+    figure, note = indicator_value_parts(indicator, v)
+    if v is not None and v.is_number and v.numerator is not None and v.denominator is not None:
+        counts = f" ({format_decimal(v.numerator)} of {format_decimal(v.denominator)})"
+        if figure.endswith(counts):
+            figure, note = figure[:-len(counts)], (counts.strip() + (" " + note if note else ""))
+    return figure, note
+
+
+LATEST_ACTUAL = "Latest actual"
+ACTUALS_NEWEST_FIRST = "Actuals (latest first)"
+
+
+def actuals_heading(indicators) -> str:
+    """The actuals column's heading: 'Latest actual' where no indicator has more than one, else
+    'Actuals (latest first)' (every stated actual is printed, the year to date with the quarter)."""
+    return ACTUALS_NEWEST_FIRST if any(len(i.actuals) > 1 for i in indicators) else LATEST_ACTUAL
+
+
+def actuals_lede(indicators) -> str:
+    """What the performance table's actuals column holds, in its lede."""
+    return ("every reported actual (the latest first)" if actuals_heading(indicators) == ACTUALS_NEWEST_FIRST
+            else "the latest reported actual")
+
+
+def actuals_newest_first(indicator) -> list:
+    """Every actual the plan states for an indicator, as (period, value), the latest first (of two
+    ending together, the shorter first, as the latest actual is chosen)."""
+    return sorted(indicator.actuals.items(), key=lambda pv: (pv[0].last_day, pv[0].first_day), reverse=True)
+
+
 def revised_from(indicator: Indicator, v: Value | None) -> str:
     """'revised from 3.5%': the figure a target had before it was revised, or ''."""
     if v is None or v.revised_from is None:
@@ -688,10 +721,17 @@ def table_caption(number: int, title: str) -> str:
 
 
 def column_unit(column) -> str:
-    """The unit a column's header carries: '£000' for money in thousands, '%' for a percent, else ''."""
+    """The unit a column's header carries: '£000' for money in thousands, '%' for a percent, else ''.
+    '' where the heading already says it (a percent column titled '%' or 'Uptake (%)' is not
+    headed '% %')."""
     if column.type == "money" and column.unit is not None:
-        return column.unit.header
-    return "%" if column.type == "percent" else ""
+        unit = column.unit.header
+    else:
+        unit = "%" if column.type == "percent" else ""
+    label = (getattr(column, "label", "") or "").strip()
+    if unit and unit in label:
+        return ""
+    return unit
 
 
 def table_rag(colour: str | None) -> str:

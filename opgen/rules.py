@@ -675,6 +675,8 @@ def _check_tables(c: _Checker, data: dict, plan: Plan) -> None:
     if not plan.tables:
         return
     chapters = list(BUILT_IN_CHAPTERS) + _section_ids(data)
+    domain_ids = [d.id for d in plan.domains]  # a programme's table prints with that programme
+    chapters += [d for d in domain_ids if d not in chapters]
     scales = data.get("scales") or {}
     rag_scale = scales.get("rag") or "three_point"
     words = rating_words(scales)
@@ -684,7 +686,7 @@ def _check_tables(c: _Checker, data: dict, plan: Plan) -> None:
             guess = did_you_mean(table.chapter, chapters)
             c.error(table.path + ("chapter",), "unknown-chapter", f"there is no chapter '{table.chapter}'",
                     f"did you mean '{guess}'?" if guess else
-                    f"use a built-in chapter ({', '.join(BUILT_IN_CHAPTERS)}) or the id of a section; "
+                    f"use a built-in chapter ({', '.join(BUILT_IN_CHAPTERS)}), the id of a section or of a programme (domain); "
                     "leave chapter out to put the table in an appendix")
         for column, raw_column in zip(table.columns, raw.get("columns") or []):
             if column.id in ROW_FIELDS:

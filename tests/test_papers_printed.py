@@ -116,3 +116,73 @@ def test_the_headline_target_is_the_plan_years_not_a_monthly_point():
                      if "Dementia (diagnosis rate)" in r))
     assert "66.7%" in row and "2015/16" in row
     assert "Oct 2015" not in row
+
+
+# --- performance table ----------------------------------------------------------------------------
+
+def full_html(name: str) -> str:
+    from opgen.render.html import operational_plan_html
+    r = result(name)
+    return operational_plan_html(r.plan, r.report.diagnostics)
+
+
+def _performance(page: str) -> str:
+    return re.search(r'<section class="chapter[^"]*" id="part-performance">.*?(?=<section class="chapter)', page, re.S).group(0)
+
+
+def _row(section: str, ind_id: str) -> str:
+    return next(r for r in re.findall(r"<tr[^>]*>.*?</tr>", section, re.S) if f'<span class="ref">{ind_id}</span>' in r)
+
+
+def test_every_stated_actual_is_printed_the_year_to_date_with_the_quarter():
+    perf = _performance(full_html("dartford-gravesham-swanley-2015-16"))
+    ae = _text(_row(perf, "KPI-AE4"))
+    assert "94.5% (2014/15 Q3)" in ae and "95.2% (Apr to Dec 2014)" in ae.replace("95.20%", "95.2%")
+    conv = _text(_row(perf, "KPI-CONV"))
+    assert "24% (Jul 2014)" in conv and "33% (Jan 2014)" in conv  # the latest first
+    assert conv.index("24%") < conv.index("33%")
+    assert "Actuals (latest first)" in _text(perf)
+
+
+def test_every_stated_actual_is_in_the_word_annex_too():
+    import io
+    import docx
+    from opgen.render.docx import annex_docx
+    r = result("dartford-gravesham-swanley-2015-16")
+    document = docx.Document(io.BytesIO(annex_docx(r.plan, r.report.diagnostics)))
+    rows = [" | ".join(" ".join(c.text.split()) for c in row.cells) for t in document.tables for row in t.rows]
+    conv = next(row for row in rows if row.startswith("KPI-CONV |"))
+    assert "24%" in conv and "33%" in conv and "(Jan 2014)" in conv
+
+
+def test_a_count_goes_under_its_figure_and_the_table_gets_a_landscape_page():
+    perf = _performance(full_html("dartford-gravesham-swanley-2015-16"))
+    assert perf.startswith('<section class="chapter wide"')  # notes have room: assessments on A4 landscape
+    row = _row(perf, "KPI-CAN-31-RT")
+    assert re.search(r'91\.3%<span class="per count">\(42 of 46\)</span>', row)
+
+
+# --- data tables ----------------------------------------------------------------------------------
+
+def test_a_percent_column_whose_heading_says_percent_is_not_headed_twice():
+    page = full_html("redditch-bromsgrove-2012-13")
+    headings = [_text(h) for h in re.findall(r'<th scope="col" class="c-percent[^"]*">.*?</th>', page, re.S)]
+    assert headings and all(h == "Change (%)" for h in headings), headings
+
+
+def test_a_table_naming_a_programme_prints_with_that_programme():
+    page = full_html("south-kent-coast-2015-16")
+    sections = re.findall(r'<section class="chapter domain" id="[^"]*">.*?(?=<section class="chapter)', page, re.S)
+    titled = {re.search(r"<h1>.*?</h1>", s, re.S).group(0): s for s in sections}
+    ooh = next(s for h, s in titled.items() if "Out of Hospital Programme" in h)
+    mh = next(s for h, s in titled.items() if "Mental Health Programme" in h)
+    assert "Out of Hospital Programme: From / To" in ooh and "Mental Health Programme: From / To" not in ooh
+    assert "Mental Health Programme: From / To" in mh
+
+
+def test_a_table_naming_an_unknown_chapter_is_a_located_error_naming_programmes():
+    from opgen.pipeline import plan_from_bytes
+    text = (PLANS_DIR / "south-kent-coast-2015-16.yaml").read_text().replace("chapter: mh\n", "chapter: mhx\n", 1)
+    r = plan_from_bytes(text.encode(), "skc.yaml")
+    errors = [d for d in r.report.errors if d.code == "unknown-chapter"]
+    assert errors and errors[0].line > 0 and "mhx" in errors[0].message

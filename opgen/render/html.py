@@ -319,6 +319,13 @@ def _indicator_row(ind: Indicator, years: list[Period], plan: Plan | None,
         "baseline_period": display.period_note(ind.baseline_period_words),
         "targets": [display.indicator_value(ind, ind.targets.get(y)) for y in years],
         "target_parts": [display.indicator_value_parts(ind, ind.targets.get(y)) for y in years],
+        # figure and count on lines of their own ('91.3%' over '(42 of 46)'), for the narrow columns
+        "target_lines": [display.indicator_figure_lines(ind, ind.targets.get(y)) for y in years],
+        "baseline_lines": display.indicator_figure_lines(ind, ind.baseline),
+        # every stated actual, the latest first: the year to date is printed with the quarter
+        "actuals": [{"figure": f, "note": n, "period": display.period_note(p)}
+                    for p, v in display.actuals_newest_first(ind)
+                    for f, n in [display.indicator_figure_lines(ind, v)]],
         "latest": display.indicator_value(ind, latest[1] if latest else None),
         "latest_period": display.period_note(latest[0] if latest else None),
         "source": ind.source or "",
@@ -627,6 +634,8 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                        "assessment_heading": display.assessment_heading(figured),
                        "words_assessment_heading": display.assessment_heading(worded),
                        "has_actuals": any(i.actuals for i in plan.indicators),
+                       "actuals_heading": display.actuals_heading(figured),
+                       "actuals_lede": display.actuals_lede(figured),
                        "has_assessments": any(i.assessments for i in figured),
                        "has_sources": any(i.source for i in plan.indicators),
                        "polarity_unknown": any(not i.polarity for i in plan.indicators),

@@ -3,7 +3,8 @@ and each cell as a reader sees it. The full plan (render/html.py) and the Word a
 (render/docx/annex.py) both print from these views, so a table has the same number, headings and
 cell texts in both.
 
-A table goes at the end of the chapter it names (a section's tables after the section's body).
+A table goes at the end of the chapter it names (a section's tables after the section's body; a
+programme's, named by its domain id, at the end of that programme).
 Tables with no chapter, or naming a chapter the paper does not print (a plan with no QIPP has no
 QIPP chapter), go in an appendix, "Tables". Tables are numbered in the order the paper prints them.
 
@@ -34,8 +35,13 @@ def chapters_printed(plan: Plan, *, inventory: bool) -> list[str]:
     if not inventory:
         have.discard("inventory")
     order: dict[str, None] = {}
+    sections = {s.id for top in plan.sections for s in top.walk()}
     for kind, item in chapters.arrange(plan).order():
         if kind == "builtin":
+            if item == "domains" and item in have:
+                # a table naming a programme prints at the end of that programme, before the tables
+                # of the programmes chapter as a whole (at the end of the last programme)
+                order.update(dict.fromkeys(d.id for d in plan.domains if d.id not in sections))
             if item in have:
                 order[item] = None
         else:

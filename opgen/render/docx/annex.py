@@ -945,7 +945,7 @@ class _Builder:
                                      1.8, 2.8, header="Baseline"), align="right")]
         cols += [Col(display.period(y), 1.9, align="right", group="Target") for y in years]
         if has_actual:
-            cols.append(Col("Latest actual", 2.5, align="right"))
+            cols.append(Col(display.actuals_heading(indicators), 2.5, align="right"))
         has_assessment = any(i.assessments for i in indicators)
         if has_assessment:
             cols.append(Col(display.assessment_heading(indicators), 3.4, flex=0.4))
@@ -1005,13 +1005,11 @@ class _Builder:
                  Cell(baseline)]
         cells += [self.value_cell(display.indicator_value(ind, ind.targets.get(y))) for y in years]
         if has_actual:
-            latest = ind.latest_actual()
-            if latest:
-                period, value = latest
-                cells.append(Cell([self.text_para(display.indicator_value(ind, value), align="right"),
-                                   self.text_para(display.period_note(period), align="right", fmt=MUTED)]))
-            else:
-                cells.append(self.dash("right"))
+            paras = []  # every stated actual, the latest first, each with its period
+            for period, value in display.actuals_newest_first(ind):
+                paras += [self.text_para(display.indicator_value(ind, value), align="right"),
+                          self.text_para(display.period_note(period), align="right", fmt=MUTED)]
+            cells.append(Cell(paras) if paras else self.dash("right"))
         if has_assessment:
             cells.append(self._assessments_cell(ind))
         return Row(cells)
