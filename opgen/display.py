@@ -1096,6 +1096,20 @@ ASSESSMENTS_HEADING = "Assessments (newest first)"
 ASSESSED_IN_WORDS = "Indicators assessed in words"
 ASSESSED_IN_WORDS_NOTE = ("The plan gives no figures for these indicators (no unit, baseline, target or actual), "
                           "only its assessment in words, newest first.")
+NAMED_MEASURES = "Measures named without figures"
+NAMED_MEASURES_NOTE = ("The plan names these measures of success without a unit, baseline, target, actual or "
+                       "assessment.")
+
+
+def named_only(indicator) -> bool:
+    """A measure the plan only names: no unit, no stated baseline, no target, actual, trajectory,
+    benchmark, breakdown or assessment. It reads as a list of words, never a row of 'Not stated'."""
+    baseline = indicator.baseline
+    return not (indicator.unit or (baseline is not None and baseline.kind != "not_stated") or indicator.targets
+                or indicator.actuals or indicator.assessments or getattr(indicator, "trajectory", None)
+                or getattr(indicator, "benchmarks", None) or getattr(indicator, "areas", None))
+
+
 ASSESSMENT = "Assessment"
 SETTLED_STATUSES = ("complete", "stopped", "paused", "revised")  # an action whose status says more than a missing RAG
 

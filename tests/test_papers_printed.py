@@ -186,3 +186,36 @@ def test_a_table_naming_an_unknown_chapter_is_a_located_error_naming_programmes(
     r = plan_from_bytes(text.encode(), "skc.yaml")
     errors = [d for d in r.report.errors if d.code == "unknown-chapter"]
     assert errors and errors[0].line > 0 and "mhx" in errors[0].message
+
+
+# --- a short plan reads as short ------------------------------------------------------------------
+
+def test_measures_the_plan_only_names_are_a_list_of_words_in_both_papers():
+    perf = _performance(full_html("thanet-2015-16"))
+    text = _text(perf)
+    assert "IND-GP-1 Reduction in cost of Continuing Health Care spend" in text
+    assert "Not stated" not in text and "Not reported" not in text
+    import io
+    import docx
+    from opgen.render.docx import annex_docx
+    r = result("thanet-2015-16")
+    document = docx.Document(io.BytesIO(annex_docx(r.plan, r.report.diagnostics)))
+    rows = [" | ".join(" ".join(c.text.split()) for c in row.cells) for t in document.tables for row in t.rows]
+    gp1 = next(row for row in rows if row.startswith("IND-GP-1 |"))
+    assert "Not stated" not in gp1 and "\u2013" not in gp1
+
+
+def test_short_programmes_share_pages_instead_of_one_page_each():
+    import shutil
+    import subprocess
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    from opgen.render.pdf import operational_plan_pdf
+    r = result("thanet-2015-16")
+    _, pdf = operational_plan_pdf(r.plan, r.report.diagnostics)
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                           timeout=120, check=True).stdout.decode("utf-8").split("\f")
+    # the third programme starts on the page where the second one ends, not on a page of its own
+    start = next(p for p in pages if "Patients receive high quality, integrated out of" in p and "OOH-01" in p)
+    assert "GP-06" in start
+    assert len(pages) - 1 <= 17  # 20 before: a page (and a near-empty one) per programme

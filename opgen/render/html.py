@@ -14,6 +14,8 @@ says so) and unique in the plan (the rules say so).
 
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -276,6 +278,32 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
                      for a in plan.sub_actions(action.id) if a is not action],
         "see": see_view(plan, action.see, anchors),
     }
+
+
+SHORT_DOMAIN_LINES = 60  # about a page and a half of a portrait page's body text (about 41 lines a page)
+_LINE_CHARS = 95         # characters in a line of body text on a portrait page
+
+
+def _domain_lines(d: dict[str, Any], plan: Plan) -> float:
+    """A rough height of a programme's section, in lines of body text: its facts, description,
+    actions summary, schedule and each action's heading, text, RAG grid and milestones, and its
+    tables. Only used to let short programmes share pages."""
+    def text(t: str) -> float:
+        return math.ceil(len(t) / _LINE_CHARS) if t else 0
+
+    lines = 8.0 + text(d["description"]) * 1.1
+    if d["actions"]:
+        lines += 3 + 1.4 * len(d["actions"])
+    if d.get("schedule"):
+        lines += 8 + 1.5 * len(d["actions"])
+    for a in d["actions"]:
+        lines += 3.5 + text(a["description"]) * 1.1 + text(a["status_note"]) * 1.1 + (1 if a["see"] else 0)
+        lines += 7 if a["grid"] else 0
+        lines += (3 + 1.5 * len(a["milestones"])) if a["milestones"] else 0
+    for t in plan.tables:
+        if t.chapter == d["id"]:
+            lines += 4 + 2 * len(t.rows)
+    return lines
 
 
 def _action_pill(action: Action) -> Pill:
@@ -606,6 +634,10 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                     a["rag"] = None
     for d in domains:
         d["rag_column"] = any(a["rag"] for a in d["actions"])
+    # a short programme runs on after the one before it instead of starting a page of its own: a
+    # plan on a page's programmes of six one-line actions each read as a few pages, not one per page
+    for i, d in enumerate(domains):
+        d["run_on"] = i > 0 and _domain_lines(d, plan) <= SHORT_DOMAIN_LINES
     place("domains", "after")
 
     # performance
@@ -615,8 +647,13 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     if plan.indicators:
         # an indicator given in words only (no unit, no figures) goes in a table of its own, where the
         # words are the content, not in a row of "Not stated" and dashes
-        figured = [i for i in plan.indicators if not display.words_only(i)]
+        named = [i for i in plan.indicators if display.named_only(i)]  # a list of words, not a table
+        figured = [i for i in plan.indicators if not display.words_only(i) and not display.named_only(i)]
         worded = [i for i in plan.indicators if display.words_only(i)]
+        named_groups: dict[str, list[dict]] = {}
+        for ind in named:
+            name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
+            named_groups.setdefault(name, []).append(_indicator_row(ind, indicator_years, plan, anchors))
         groups: dict[str, list[dict]] = {}
         for ind in figured:
             name = plan.domain_title(ind.domain_id) if ind.domain_id else display.PLAN_WIDE
@@ -629,6 +666,9 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                        "years": [display.period(y) for y in indicator_years],
                        "groups": [{"name": k, "rows": v} for k, v in groups.items()],
                        "word_groups": [{"name": k, "rows": v} for k, v in word_groups.items()],
+                       "named_groups": [{"name": k, "rows": v} for k, v in named_groups.items()],
+                       "named_heading": display.NAMED_MEASURES if figured or worded else "",
+                       "named_note": display.NAMED_MEASURES_NOTE,
                        "words_heading": display.ASSESSED_IN_WORDS if figured else "",
                        "words_note": display.ASSESSED_IN_WORDS_NOTE,
                        "assessment_heading": display.assessment_heading(figured),
@@ -638,7 +678,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                        "actuals_lede": display.actuals_lede(figured),
                        "has_assessments": any(i.assessments for i in figured),
                        "has_sources": any(i.source for i in plan.indicators),
-                       "polarity_unknown": any(not i.polarity for i in plan.indicators),
+                       "polarity_unknown": any(not i.polarity for i in figured),
                        "sources": display.source_notes(plan.indicators),
                        "v2": indicators_view.view(plan)}  # benchmarks, standards, charts, areas
 

@@ -69,7 +69,8 @@ def _trajectory_at(ind: Indicator, when: Period | None) -> tuple[Period, Value] 
 def constitution_table(indicators: list[Indicator]) -> TableView | None:
     """The NHS Constitution standards, each with its current position (the latest actual) and the
     trajectory and target it is held to."""
-    rows_of = [i for i in indicators if i.group == "nhs_constitution"]
+    # a standard the plan only names has no position or target to show: it is in the list of measures
+    rows_of = [i for i in indicators if i.group == "nhs_constitution" and not display.named_only(i)]
     if not rows_of:
         return None
     cols = display.CONSTITUTION_COLUMNS

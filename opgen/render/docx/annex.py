@@ -929,10 +929,16 @@ class _Builder:
         if not everything:
             return
         # an indicator given in words only has a table of its own, where the words are the content
-        indicators = [i for i in everything if not display.words_only(i)]
+        # a measure the plan only names is a list of words, not a row of "Not stated" and dashes
+        named = [i for i in everything if display.named_only(i)]
+        indicators = [i for i in everything if not display.words_only(i) and not display.named_only(i)]
         if not indicators:
             section, width = self.section([self.heading("Performance indicators", 1)])
-            self._words_indicators(everything, section.blocks, width, heading=False)
+            worded = [i for i in everything if display.words_only(i)]
+            if worded:
+                self._words_indicators(worded, section.blocks, width, heading=False)
+            if named:
+                self._named_indicators(named, section.blocks, width, heading=bool(worded))
             self.source_notes(everything, section.blocks)
             return
         years = target_periods(indicators, self.plan.meta.years)
@@ -963,6 +969,8 @@ class _Builder:
         worded = [i for i in everything if display.words_only(i)]
         if worded:
             self._words_indicators(worded, section.blocks, width, heading=True)
+        if named:
+            self._named_indicators(named, section.blocks, width, heading=True)
         section.blocks += indicators_v2.blocks(self, self.plan, width)  # standards, benchmarks, series, areas
         self.source_notes(everything, section.blocks)
 
@@ -992,6 +1000,22 @@ class _Builder:
                                  self.titled_cell(title, see=ind.see, fmt=PLAIN) if ind.see else self.cell(title),
                                  self._assessments_cell(ind)]))
         out.append(_table(cols, rows, display.ASSESSED_IN_WORDS, width))
+
+    def _named_indicators(self, indicators: list[Indicator], out: list, width: int, heading: bool) -> None:
+        """Measures the plan only names: ID and measure, by programme (no columns of 'Not stated')."""
+        if heading:
+            out.append(self.heading(display.NAMED_MEASURES, 2))
+        out.append(self.body_text(display.NAMED_MEASURES_NOTE))
+        cols = [Col("ID", _fit([i.id for i in indicators], 1.4, 3.2)), Col("Measure", 8.0, flex=1)]
+        rows: list[Row] = []
+        for domain_title, group in _grouped(indicators, lambda i: i.domain_id, self.plan):
+            if domain_title is not None:
+                rows.append(self.group_row(domain_title, len(cols)))
+            for ind in group:
+                title = display.indicator_title(ind.title, ind.code, ind.id)
+                rows.append(Row([self.cell(ind.id),
+                                 self.titled_cell(title, see=ind.see, fmt=PLAIN) if ind.see else self.cell(title)]))
+        out.append(_table(cols, rows, display.NAMED_MEASURES, width))
 
     def _indicator_row(self, ind: Indicator, years, has_actual: bool, has_assessment: bool = False) -> Row:
         baseline = [self.text_para(display.indicator_value(ind, ind.baseline), align="right")]
