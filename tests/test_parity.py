@@ -298,6 +298,8 @@ def expected_pairs(plan, h: dict, w: dict) -> list[tuple[str, str, str]]:
                 pair(f"indicator {i.id} assessments", (display.ASSESSED_IN_WORDS, i.id, None, _unit_free(heading)),
                      (display.ASSESSED_IN_WORDS, i.id, None, heading))
                 continue
+            if display.named_only(i):  # a list of the measures' names in both papers: no cells to compare
+                continue
             for col in ("Unit", "Polarity", "Baseline"):
                 pair(f"indicator {i.id} {col}", ("Performance indicators", i.id, None, col),
                      ("Performance indicators", i.id, None, col))
@@ -305,8 +307,10 @@ def expected_pairs(plan, h: dict, w: dict) -> list[tuple[str, str, str]]:
                 pair(f"indicator {i.id} target {y}", ("Performance indicators", i.id, None, f"Target {y.words}"),
                      ("Performance indicators", i.id, "Target", y.words))
             if any(x.actuals for x in plan.indicators):
-                pair(f"indicator {i.id} latest", ("Performance indicators", i.id, None, "Latest actual"),
-                     ("Performance indicators", i.id, None, "Latest actual"))
+                heading = display.actuals_heading([x for x in plan.indicators if not display.words_only(x)
+                                                   and not display.named_only(x)])
+                pair(f"indicator {i.id} actuals", ("Performance indicators", i.id, None, _unit_free(heading)),
+                     ("Performance indicators", i.id, None, heading))
 
     for hkey in sorted((k for k in h if isinstance(k[0], str) and DATA_TABLE.match(k[0])), key=str):
         pair(f"{hkey[0]} row {hkey[1]} {hkey[3]}", hkey, hkey)  # every cell of every data table
