@@ -289,6 +289,7 @@ def check(data: dict, plan, error: Report, warning: Report) -> None:
         for item in cov.unaddressed:
             warning(item.path + ("id",), "unaddressed-framework-item",
                     f"nothing in the plan aligns to {item.id} ({item.title}) of {cov.framework.title}",
-                    "add aligns: [<item id>] to the domain, action or indicator that addresses it, or remove "
-                    "the item if the plan does not answer to it",
+                    # one hint for every such item, so the papers group them (display.board_warnings)
+                    "add the item's id to aligns: on the domain, action or indicator that addresses it, or "
+                    "remove the item if the plan does not answer to it",
                     cause="framework items have nothing in the plan aligned to them")
