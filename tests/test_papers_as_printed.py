@@ -155,10 +155,11 @@ def test_bcf_risks_print_their_stated_rating_in_both_papers():
     html, annex = html_of(SKC), annex_of(SKC)
     table = html_table(html, display.BCF_RISKS_TITLE)
     assert headers(table)[-1] == display.BCF_RISK_RATING
-    assert not {"Gross", "Current", "Target"} & set(headers(table))  # no columns of dashes
+    assert not {"Gross", "Current", "Target", "Owner"} & set(headers(table))  # no columns of dashes
     pdf = [text(tr[-1]) for tr in table.iter("tr") if tr[0].tag == "td"]
     word_table = word_tables(annex)[display.BCF_RISKS_TITLE]
     word = [r.cells[-1].text for r in word_table.rows[1:]]
+    assert [c.text for c in word_table.rows[0].cells] == ["ID", "Risk", display.BCF_RISK_RATING]
     assert pdf == word == ["High"] * 7
 
 

@@ -1314,13 +1314,15 @@ class _Builder:
 
     def _bcf_risks(self, risks: list[dict], out: list, width: int) -> None:
         out.append(self.heading(display.BCF_RISKS_TITLE, 2))
-        cols = [Col("ID", _fit([r["id"] for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1),
-                Col("Owner", 2.6, flex=0.3)] + [Col(c, 2.6) for c in bcf_tables.risk_columns(self.plan.bcf)]
+        owners = any(r["owner"] for r in risks)  # no Owner column of dashes where no risk names one
+        cols = [Col("ID", _fit([r["id"] for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1)]
+        cols += [Col("Owner", 2.6, flex=0.3)] if owners else []
+        cols += [Col(c, 2.6) for c in bcf_tables.risk_columns(self.plan.bcf)]
         rows = [Row([self.cell(r["id"]), self.titled_cell(r["title"] + (" (closed)" if r["closed"] else ""),
                                                           r["description"] or None,
-                                                          extra=[("Mitigation", r["mitigation"] or None)]),
-                     self.cell(r["owner"]) if r["owner"] else self.dash()] + [self.value_cell(s, align="left")
-                                                                                for s in r["scores"]])
+                                                          extra=[("Mitigation", r["mitigation"] or None)])]
+                    + ([self.cell(r["owner"]) if r["owner"] else self.dash()] if owners else [])
+                    + [self.value_cell(s, align="left") for s in r["scores"]])
                 for r in risks]
         out.append(_table(cols, rows, display.BCF_RISKS_TITLE, width))
 
