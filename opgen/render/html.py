@@ -221,7 +221,7 @@ def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear])
 
 
 def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str] | None = None,
-                 depth: int = 0, plan_rated: bool = True) -> dict[str, Any]:
+                 depth: int = 0, plan_rated: bool = True, milestones_rated: bool | None = None) -> dict[str, Any]:
     """One action's page. Where the plan reports no RAG for any action (`plan_rated` False), that
     is said once for the plan and once per programme, not again under every action."""
     anchors = anchors or {}
@@ -264,7 +264,8 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
                        for m in action.milestones],
         # a plan that reports no milestone's status gets no Status column of "Not reported" (as the
         # annex leaves it out, and as an unrated plan gets no RAG lines)
-        "milestone_status": any(m.status for _, m in plan.milestones),
+        "milestone_status": (any(m.status for _, m in plan.milestones) if milestones_rated is None
+                             else milestones_rated),
         "depth": min(depth, 3),
         "contact": action.contact or "",
         "status": display.action_status(action.status),
@@ -569,6 +570,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
 
     anchors = _anchors(plan)
     plan_rated = any(a.rag for a in plan.actions)
+    milestones_rated = any(m.status for _, m in plan.milestones)
 
     # one section per domain
     place("domains", "before")
@@ -577,7 +579,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         section = add(domain.title, f"domain-{d_index + 1}")
         actions = []
         for action, depth in nested(domain.actions):
-            view = _action_view(plan, action, anchors[id(action)], anchors, depth, plan_rated)
+            view = _action_view(plan, action, anchors[id(action)], anchors, depth, plan_rated, milestones_rated)
             actions.append(view)
         domains.append({
             "section": section,
