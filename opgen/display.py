@@ -886,11 +886,16 @@ def frequency(text: str | None) -> str:
 
 
 def reports_to_body(governance, body) -> str:
-    """The title of the body a body reports to; 'Top of the structure' at the top."""
+    """The title of the body a body reports to; 'Top of the structure' for the one body at the top of a
+    structure (others report to it); '' for a body that reports to none and heads nothing, or one of
+    several unrelated top bodies (it is just a body: the table prints a dash)."""
     parent = governance.body(body.reports_to) if body.reports_to else None
     if parent is not None:
         return parent.title
-    return body.reports_to or GOVERNANCE_TOP
+    if body.reports_to:
+        return body.reports_to
+    tops = [b for b, depth in governance.tree() if depth == 0]
+    return GOVERNANCE_TOP if len(tops) == 1 and governance.children(body.id) else ""
 
 
 def members(names: list[str]) -> str:
@@ -943,7 +948,7 @@ def governance_alt(governance) -> str:
         if kids:
             parts.append(f"{body.title}: {and_list([k.title for k in kids])} report to it.")
     tops = [b for b, depth in governance.tree() if depth == 0]
-    head = f"{and_list([b.title for b in tops])} at the top." if tops else ""
+    head = f"{tops[0].title} at the top." if len(tops) == 1 else ""
     return " ".join([head] + parts).strip()
 # -- vision, sources, Better Care Fund contents (the Word annex and the full plan) ---------------------
 VISION_TITLE = "Our vision"
@@ -1005,11 +1010,12 @@ def provider_kind(kind: str | None) -> str:
     return PROVIDER_KIND_LABELS.get(kind or "", "")
 
 
-def bcf_contents(schemes: int, contributions: bool, metrics: int, risks: int = 0) -> str:
-    """What the Better Care Fund part holds, counted: 'Better Care Fund: 1 metric'."""
+def bcf_contents(schemes: int, contributions: bool, metrics: int, risks: int = 0, funded: bool = True) -> str:
+    """What the Better Care Fund part holds, counted: 'Better Care Fund: 1 metric'. Schemes are 'with
+    funding by year' only where some scheme has an amount (`funded`)."""
     parts = []
     if schemes:
-        parts.append(plural(schemes, "scheme") + " with funding by year")
+        parts.append(plural(schemes, "scheme") + (" with funding by year" if funded else ""))
     if contributions:
         parts.append("pooled budget contributions")
     if metrics:
@@ -1418,3 +1424,33 @@ def chart_summary(indicator: Indicator, first: Period, last: Period, count: int,
 def axis_number(number: Decimal) -> str:
     """A chart axis tick: '1,750', '94.5'."""
     return format_decimal(number)
+
+
+# --- papers as printed (issue 9, round 2) -------------------------------------------------------
+
+def point_of_delivery(pod: str | None) -> str:
+    """A QIPP scheme's point of delivery under its title, the same in the full plan and the annex:
+    'Point of delivery: Accident and Emergency' (so schemes of one programme do not read as repeats)."""
+    return f"Point of delivery: {pod}" if pod else ""
+
+
+BCF_RISK_RATING = "Rating"  # a BCF risks column: the rating the plan states in a word ("High")
+SIGN_OFF = "Sign-off"  # the signatories' table, in the full plan's front matter and the annex's document control
+FRAMEWORK_UNALIGNED = "The plan does not say which of its work addresses these."  # a framework nothing aligns to
+
+
+_APPENDIX_PREFIX = re.compile(r"^\s*appendix\s+([A-Za-z]{1,2}|\d{1,2})\s*[:.\u2013\u2014-]\s*(\S.*)$", re.I | re.S)
+
+
+def appendix_prefix(title: str) -> tuple[str, str] | None:
+    """('C', 'Foo') for a title written 'Appendix C: Foo' (or 'Appendix C - Foo'), else None."""
+    m = _APPENDIX_PREFIX.match(title or "")
+    return (m.group(1).upper(), m.group(2).strip()) if m else None
+
+
+def appendix_title(letter: str, title: str) -> str:
+    """An appendix's title under its 'Appendix A' label: a leading 'Appendix A:' that repeats the
+    letter opgen gives it is left out ('Appendix A: Foo' -> 'Foo'), so the heading does not read
+    'Appendix A Appendix A: Foo'. Another letter is kept as written (opgen validate warns)."""
+    found = appendix_prefix(title)
+    return found[1] if found and found[0] == letter.upper() else title

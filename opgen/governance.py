@@ -230,8 +230,9 @@ def _align_lists(data: dict) -> Iterable[tuple[tuple, Any]]:
 
 def check(data: dict, plan, error: Report, warning: Report) -> None:
     """The governance and alignment rules: `reports_to` names a body and makes no loop; `aligns`
-    names framework items; a framework item nothing addresses is a warning at the item; `aligns` is
-    version 2 only."""
+    names framework items; a framework item nothing addresses is a warning at the item (grouped by
+    cause), and a framework none of whose items anything addresses is one warning at the framework;
+    `aligns` is version 2 only."""
     if data.get("schema_version") == 1:
         for path, _ in _align_lists(data):
             error(path + ("aligns",), "needs-version-2", "'aligns' needs a version 2 plan, but this plan says "
@@ -275,8 +276,20 @@ def check(data: dict, plan, error: Report, warning: Report) -> None:
             error(path + ("aligns", j), "unknown-reference", f"there is no framework item with the id '{ref}'",
                   f"did you mean '{guess}'?" if guess else _choices(options, "framework item ids"))
     for cov in coverage(plan):
+        if cov.rows and not cov.addressed:
+            # nothing aligns to any item: one warning for the framework, not one per item (the plan's
+            # alignment table is missing, not each item's)
+            f = cov.framework
+            warning(f.path + ("id",), "unaligned-framework",
+                    f"nothing in the plan aligns to any of the {len(f.items)} items of {f.title}, so the papers "
+                    f"list them without saying which of the plan's work addresses each",
+                    f"add aligns: [<item id>] to the domains, actions or indicators that address its items "
+                    f"(e.g. aligns: [{f.items[0].id}]), or remove the framework if the plan does not answer to it")
+            continue
         for item in cov.unaddressed:
             warning(item.path + ("id",), "unaddressed-framework-item",
                     f"nothing in the plan aligns to {item.id} ({item.title}) of {cov.framework.title}",
-                    f"add aligns: [{item.id}] to the domain, action or indicator that addresses it, or remove "
-                    f"the item if the plan does not answer to it")
+                    # one hint for every such item, so the papers group them (display.board_warnings)
+                    "add the item's id to aligns: on the domain, action or indicator that addresses it, or "
+                    "remove the item if the plan does not answer to it",
+                    cause="framework items have nothing in the plan aligned to them")

@@ -85,6 +85,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     _check_finance_periods(c, data)
     _check_finance(c, plan)
     _check_sections(c, plan)
+    _check_appendix_titles(c, plan)
     _check_tables(c, data, plan)
     _check_rag_scale(c, data)
     _check_risk_rating_words(c, data)
@@ -149,6 +150,25 @@ def _check_sections(c: _Checker, plan: Plan) -> None:
                     f"placed relative to each other in a circle ({loop})",
                     "place one of them against a built-in chapter (e.g. {after: vision}) or remove its place:")
 
+
+
+def _check_appendix_titles(c: _Checker, plan: Plan) -> None:
+    """An appendix titled 'Appendix C: Foo' that opgen letters otherwise (it is the first appendix,
+    so 'Appendix A') would print 'Appendix A Appendix C: Foo': a warning at its title. A title whose
+    letter is the one opgen gives is printed without the repeat (display.appendix_title)."""
+    if not plan.sections:
+        return
+    for i, s in enumerate(chapters.arrange(plan).appendices):
+        letter = chapters.appendix_letter(i)
+        found = display.appendix_prefix(s.title)
+        if found is None or found[0] == letter:
+            continue
+        c.warning(s.path + ("title",), "appendix-title",
+                  f"section {s.id} is titled '{s.title}', but it is the plan's {display.appendix(letter)} "
+                  f"(appendices are lettered in order), so its heading would read "
+                  f"'{display.appendix(letter)} {s.title}'",
+                  f"title it '{found[1]}' (opgen adds '{display.appendix(letter)}'), or order the appendices so "
+                  f"this one is {display.appendix(found[0])}")
 
 
 def _check_ids(c: _Checker, data: dict) -> None:

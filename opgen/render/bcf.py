@@ -88,7 +88,9 @@ def schemes_table(b: Bcf) -> SchemesTable | None:
                   for key, schemes in _order(b)]
     else:
         groups = [SchemeGroup("", [row(s) for s in b.schemes])]
-    totals = [display.bcf_funding_total(b.funding_min_total(y), b.funding_total(y), unit) for y in years]
+    # no scheme has any funding: no Total row of dashes
+    totals = ([display.bcf_funding_total(b.funding_min_total(y), b.funding_total(y), unit) for y in years]
+              if funded(b) else [])
     stated = flags = None
     if b.stated_totals:
         stated = [_money(b.stated_totals.get(y), unit) for y in years]
@@ -132,10 +134,43 @@ def contributions_table(b: Bcf) -> ContributionsTable | None:
                               rows, [display.total(t) for t in sums], [n for n in [display.incomplete_note(sums)] if n])
 
 
+def funded(b: Bcf) -> bool:
+    """Some scheme has an amount (or a range) for some year."""
+    return any(s.funding or s.funding_min for s in b.schemes)
+
+
+def _positions(b: Bcf) -> list[tuple[str, str]]:
+    """(column, attribute) of the scores some risk has: gross, current, target."""
+    return [(label, name) for label, name in zip(display.BCF_RISK_COLUMNS, ("gross", "current", "target"))
+            if any(getattr(r, name) is not None for r in b.risks)]
+
+
+def _rated(b: Bcf) -> bool:
+    """Some risk is rated in a word (`rating: high`) without a current score to give its band."""
+    return any(r.rating and r.current is None for r in b.risks)
+
+
+def risk_columns(b: Bcf) -> list[str]:
+    """The risks table's rating columns, in the order of each row's `scores`: the scores the plan gives
+    (no column of dashes), then the stated rating where a risk has one without a current score."""
+    columns = [label for label, _ in _positions(b)]
+    if _rated(b) or not columns:
+        columns.append(display.BCF_RISK_RATING)
+    return columns
+
+
 def risks_table(b: Bcf) -> list[dict] | None:
     if not b.risks:
         return None
+    positions = _positions(b)
+    rating = _rated(b) or not positions
+
+    def scores(r) -> list[str]:
+        out = [display.bcf_risk_score(r, getattr(r, name)) for _, name in positions]
+        if rating:
+            out.append(display.risk_rating(r.rating, r.rating_word) if r.rating else display.DASH)
+        return out
+
     return [{"id": r.id, "title": r.title, "description": r.description or "", "owner": r.owner or "",
-             "mitigation": r.mitigation or "", "closed": not r.is_open,
-             "scores": [display.bcf_risk_score(r, pos) for pos in (r.gross, r.current, r.target)]}
+             "mitigation": r.mitigation or "", "closed": not r.is_open, "scores": scores(r)}
             for r in b.risks]

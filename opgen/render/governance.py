@@ -42,6 +42,9 @@ class CoverageTable:
     caption: str
     summary: str
     rows: list[CoverageRow] = field(default_factory=list)
+    # nothing in the plan aligns to any item: the items are listed, with this one sentence, not a
+    # table of "Not addressed"
+    unaligned: str = ""
 
 
 @dataclass(slots=True)
@@ -76,8 +79,10 @@ def view(plan) -> GovernanceView | None:
         rows = [CoverageRow(item.id, item.title, display.FRAMEWORK_ITEM_KINDS.get(item.kind or "", ""),
                             [(display.addresser(a), a.id) for a in by], bool(by))
                 for item, by in cov.rows]
+        unaligned = bool(rows) and not cov.addressed
         tables.append(CoverageTable(cov.framework.id, display.coverage_caption(cov.framework),
-                                    display.coverage_summary(cov), rows))
+                                    "" if unaligned else display.coverage_summary(cov), rows,
+                                    display.FRAMEWORK_UNALIGNED if unaligned else ""))
     # a chart only where there is a structure to draw: some body reports to another of the plan's
     diagram = structure_svg(g) if g is not None and any(g.body(b.reports_to) for b in g.bodies
                                                         if b.reports_to and b.reports_to != b.id) else ""
@@ -110,13 +115,14 @@ def _wrap(text: str, width: float, size: float, lines: int = 3) -> list[str]:
     if len(out) > lines:
         out = out[:lines]
         out[-1] = out[-1][:max(1, per_line - 1)].rstrip() + "\u2026"
-    return out
+    # a word longer than the box ('Monthly/bi-monthly/as-required') is cut, never drawn over the edge
+    return [line if len(line) <= per_line else line[:per_line - 1].rstrip() + "\u2026" for line in out]
 
 
 @dataclass(slots=True)
 class _Box:
     title: list[str]
-    small: str
+    small: list[str]   # how often it meets, wrapped to the box (two lines at most; the table has it whole)
     x: float = 0
     y: float = 0
     w: float = 0
@@ -124,12 +130,13 @@ class _Box:
 
     @property
     def h(self) -> float:
-        return 6 + len(self.title) * TITLE_SIZE * LINE + (SMALL_SIZE * LINE if self.small else 0) + 3
+        return 6 + len(self.title) * TITLE_SIZE * LINE + len(self.small) * SMALL_SIZE * LINE + 3
 
 
 def _box(body, width: float, top: bool = False) -> _Box:
     small = display.frequency(body.frequency)
-    return _Box(_wrap(body.title, width - 10, TITLE_SIZE), small, w=width, top=top)
+    return _Box(_wrap(body.title, width - 10, TITLE_SIZE), _wrap(small, width - 10, SMALL_SIZE, lines=2) if small else [],
+                w=width, top=top)
 
 
 def structure_svg(g: Governance) -> str:
@@ -232,9 +239,10 @@ def _draw(b: _Box) -> str:
         parts.append(f'<text x="{b.x + 5:.1f}" y="{ty:.1f}" font-size="{TITLE_SIZE}" font-weight="600" '
                      f'fill="{colour}" font-family="Inter">{escape(line)}</text>')
         ty += TITLE_SIZE * LINE
-    if b.small:
+    for line in b.small:
         parts.append(f'<text x="{b.x + 5:.1f}" y="{ty:.1f}" font-size="{SMALL_SIZE}" '
-                     f'fill="{"#E8EDEE" if b.top else GREY}" font-family="Inter">{escape(b.small)}</text>')
+                     f'fill="{"#E8EDEE" if b.top else GREY}" font-family="Inter">{escape(line)}</text>')
+        ty += SMALL_SIZE * LINE
     return "".join(parts)
 
 

@@ -223,7 +223,7 @@ def _money_cells(values: dict[FinancialYear, Value], years: list[FinancialYear])
 
 
 def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str] | None = None,
-                 depth: int = 0, plan_rated: bool = True) -> dict[str, Any]:
+                 depth: int = 0, plan_rated: bool = True, milestones_rated: bool | None = None) -> dict[str, Any]:
     """One action's page. Where the plan reports no RAG for any action (`plan_rated` False), that
     is said once for the plan and once per programme, not again under every action."""
     anchors = anchors or {}
@@ -264,6 +264,10 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
                         "anchor": anchors.get(m.id, ""), "see": see_view(plan, m.see, anchors),
                         "type": display.milestone_type(plan.scales, m.type)}
                        for m in action.milestones],
+        # a plan that reports no milestone's status gets no Status column of "Not reported" (as the
+        # annex leaves it out, and as an unrated plan gets no RAG lines)
+        "milestone_status": (any(m.status for _, m in plan.milestones) if milestones_rated is None
+                             else milestones_rated),
         "depth": min(depth, 3),
         "contact": action.contact or "",
         "status": display.action_status(action.status),
@@ -398,7 +402,7 @@ def _qipp_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
         schemes.append({
             "id": s.id, "title": s.title, "provider": s.provider or "",
             "domain": plan.domain_title(s.domain_id) if s.domain_id else "",
-            "pod": s.point_of_delivery or "", "lead": s.lead or "",
+            "pod": display.point_of_delivery(s.point_of_delivery), "lead": s.lead or "",
             "years": [{"savings": display.value(s.savings.get(y)),
                        "investment": display.value(s.investment.get(y)),
                        "net": display.net(s.savings.get(y), s.investment.get(y), s.net(y)),
@@ -421,6 +425,8 @@ def _qipp_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
         "by_provider": group_rows("provider", lambda v: v or "No provider named") if has_provider else None,
         "by_pod": group_rows("point_of_delivery", lambda v: v or display.NOT_STATED) if has_pod else None,
         "schemes": schemes,
+        # no scheme names a provider: no column of dashes
+        "has_provider": has_provider,
         "has_confidence": any(s["confidence"] for s in schemes),
         "has_notes": any(s.note for s in q.schemes),
         "incomplete": any(totals["incomplete"]),
@@ -551,7 +557,7 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "unit": b.unit.header,
         "years": [y.label for y in years],
         "schemes": schemes,
-        "totals": [display.total(b.funding_total(y)) for y in years],
+        "totals": [display.total(b.funding_total(y)) for y in years] if bcf_tables.funded(b) else [],
         "minimum": _money_cells(b.minimum_contribution, years) if b.minimum_contribution else None,
         "actual": _money_cells(b.actual_contribution, years) if b.actual_contribution else None,
         "metric_years": [display.period(y) for y in metric_years],
@@ -559,7 +565,7 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "sources": display.source_notes(b.metrics),
         "v2": bcf_tables.v2(b),  # version 2's tables (render/bcf.py; templates/_bcf.html.j2)
         "v2_schemes": bcf_tables.schemes_table(b), "contributions": bcf_tables.contributions_table(b),
-        "risks": bcf_tables.risks_table(b), "risk_columns": display.BCF_RISK_COLUMNS,
+        "risks": bcf_tables.risks_table(b), "risk_columns": bcf_tables.risk_columns(b) if b.risks else [],
         "risks_title": display.BCF_RISKS_TITLE,
     }
 
@@ -599,6 +605,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
 
     anchors = _anchors(plan)
     plan_rated = any(a.rag for a in plan.actions)
+    milestones_rated = any(m.status for _, m in plan.milestones)
 
     # one section per domain
     place("domains", "before")
@@ -607,7 +614,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         section = add(domain.title, f"domain-{d_index + 1}")
         actions = []
         for action, depth in nested(domain.actions):
-            view = _action_view(plan, action, anchors[id(action)], anchors, depth, plan_rated)
+            view = _action_view(plan, action, anchors[id(action)], anchors, depth, plan_rated, milestones_rated)
             actions.append(view)
         domains.append({
             "section": section,
@@ -720,6 +727,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
     for i, s in enumerate(arrangement.appendices):
         letter = chapters.appendix_letter(i)
         view = _narrative_view(s, letter, display.appendix(letter), "appendix")
+        view["section"].title = display.appendix_title(letter, s.title)  # not "Appendix A Appendix A: Foo"
         sections.append(view["section"])
         appendices.append(view)
 
@@ -748,6 +756,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "not_stated": display.NOT_STATED,
         "org_code": plan.organisation.code or "",
         "years": [y.label for y in meta.years],
+        "sign_off_title": display.SIGN_OFF,
         "signatories": [{"name": s.name, "role": s.role, "date": display.long_date(s.date)} for s in meta.signatories],
         "history": [{"version": display.version(h.version), "date": display.month_or_date(h.date),
                      "author": h.author or "", "summary": h.summary or "",

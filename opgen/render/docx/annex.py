@@ -388,7 +388,8 @@ class _Builder:
         appendices = {s.id: display.appendix(chapters.appendix_letter(i))
                       for i, s in enumerate(chapters.arrange(self.plan).appendices)}
         def walk(s, path: tuple[str, ...], label: str) -> None:
-            ref = display.section_ref(label, " › ".join(path + (s.title,)))
+            title = display.appendix_title(label.split()[-1], s.title) if label else s.title
+            ref = display.section_ref(label, " › ".join(path + (title,)))
             out[s.id] = (ref[0], f"{ref[0]} {ref[1]}".strip() if ref[0] else ref[1])
             for child in s.sections:
                 walk(child, path + (s.title,), "")
@@ -450,7 +451,9 @@ class _Builder:
         """A narrative chapter of the plan: Heading 1, its body, subsections as Heading 2 and 3."""
         section, _ = self.section([])
         for s in chapter.walk():
-            title = f"{label}: {s.title}" if label and s is chapter else s.title
+            # an appendix's own "Appendix A:" is not repeated after its label
+            title = (f"{label}: {display.appendix_title(label.split()[-1], s.title)}" if label and s is chapter
+                     else s.title)
             section.blocks.append(self.heading(title, min(s.level, 3)))
             if s.body:
                 section.blocks += self.rich(s.body, style=None)
@@ -507,7 +510,8 @@ class _Builder:
             contents.append(display.bcf_contents(len(plan.bcf.schemes),
                                                  bool(plan.bcf.minimum_contribution or plan.bcf.actual_contribution
                                                       or plan.bcf.contributions),
-                                                 len(plan.bcf.metrics), len(plan.bcf.risks)))
+                                                 len(plan.bcf.metrics), len(plan.bcf.risks),
+                                                 funded=bcf_tables.funded(plan.bcf)))
         if plan.governance or plan.frameworks:
             contents.append(display.governance_contents(plan))
         if plan.tbcs or self.warnings:
@@ -538,9 +542,10 @@ class _Builder:
             out.append(_para([_run(line, Fmt(size=20))], "ListBullet"))
 
     def document_control(self) -> None:
-        """Contacts, approvals and version history (with reviewers and status), where the plan has them."""
+        """Contacts, approvals, sign-off and version history (with reviewers and status), where the plan
+        has them."""
         meta = self.plan.meta
-        if not (meta.contacts or meta.approvals or meta.history):
+        if not (meta.contacts or meta.approvals or meta.signatories or meta.history):
             return
         section, width = self.section([self.heading("Document control", 1)])
         out = section.blocks
@@ -562,6 +567,13 @@ class _Builder:
                          Cell(self.rich(a.note)) if a.note else self.dash()])
                     for a in meta.approvals]
             out.append(_table(cols, rows, display.APPROVALS, width))
+        if meta.signatories:  # as the full plan's sign-off table, with a blank Signature column to sign in
+            out.append(self.heading(display.SIGN_OFF, 2))
+            cols = [Col("Name", 4.0, flex=0.5), Col("Role", 4.6, flex=1), Col("Signature", 4.0), Col("Date", 3.0)]
+            rows = [Row([self.cell(s.name, fmt=BOLD), self.value_cell(s.role, align=None), self.cell(""),
+                         self.cell(display.long_date(s.date))])  # blank to date by hand, as the PDF
+                    for s in meta.signatories]
+            out.append(_table(cols, rows, display.SIGN_OFF, width))
         if meta.history:
             out.append(self.heading("Version history", 2))
             has_reviewers = any(h.reviewers for h in meta.history)
@@ -783,7 +795,10 @@ class _Builder:
 
         rows: list[Row] = []
         for s in qipp.schemes:
-            cells = [self.cell(s.id), self.titled_cell(s.title, s.note, see=s.see)]
+            title = self.titled_cell(s.title, s.note, see=s.see)
+            if s.point_of_delivery:  # under the title, as in the full plan
+                title.paras.insert(1, self.text_para(display.point_of_delivery(s.point_of_delivery), fmt=MUTED))
+            cells = [self.cell(s.id), title]
             if has_provider:
                 cells.append(self.cell(s.provider))
             if has_conf:
@@ -1232,11 +1247,12 @@ class _Builder:
                 cells += [self.value_cell(display.value(s.funding.get(y))) for y in years]
                 rows.append(Row(cells))
             label_cols = 3 if has_heading else 2
-            totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
-            for y in years:
-                totals.append(self.value_cell(display.total(b.funding_total(y)), fmt=BOLD))
-                totals[-1].fill = PALE_GREY
-            rows.append(Row(totals))
+            if bcf_tables.funded(b):  # no Total row of dashes where no scheme has funding
+                totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
+                for y in years:
+                    totals.append(self.value_cell(display.total(b.funding_total(y)), fmt=BOLD))
+                    totals[-1].fill = PALE_GREY
+                rows.append(Row(totals))
             out.append(_table(cols, rows, "Better Care Fund schemes", width))
         if b.minimum_contribution or b.actual_contribution:
             out.append(self.heading("Pooled budget contributions", 2))
@@ -1284,11 +1300,12 @@ class _Builder:
             for r in g.rows:
                 cells = [self.cell(r.id), self.titled_cell(r.title, r.description or None)]
                 rows.append(Row(cells + [self.value_cell(c) for c in r.cells]))
-        totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
-        for c in t.totals:
-            totals.append(self.value_cell(c, fmt=BOLD))
-            totals[-1].fill = PALE_GREY
-        rows.append(Row(totals))
+        if t.totals:  # none where no scheme has funding
+            totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
+            for c in t.totals:
+                totals.append(self.value_cell(c, fmt=BOLD))
+                totals[-1].fill = PALE_GREY
+            rows.append(Row(totals))
         if t.stated:
             stated = [self.cell("Total stated in the plan", span=label_cols)]
             for c, flag in zip(t.stated, t.flags):
@@ -1319,13 +1336,15 @@ class _Builder:
 
     def _bcf_risks(self, risks: list[dict], out: list, width: int) -> None:
         out.append(self.heading(display.BCF_RISKS_TITLE, 2))
-        cols = [Col("ID", _fit([r["id"] for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1),
-                Col("Owner", 2.6, flex=0.3)] + [Col(c, 2.6) for c in display.BCF_RISK_COLUMNS]
+        owners = any(r["owner"] for r in risks)  # no Owner column of dashes where no risk names one
+        cols = [Col("ID", _fit([r["id"] for r in risks], 1.4, 3.0)), Col("Risk", 5.0, flex=1)]
+        cols += [Col("Owner", 2.6, flex=0.3)] if owners else []
+        cols += [Col(c, 2.6) for c in bcf_tables.risk_columns(self.plan.bcf)]
         rows = [Row([self.cell(r["id"]), self.titled_cell(r["title"] + (" (closed)" if r["closed"] else ""),
                                                           r["description"] or None,
-                                                          extra=[("Mitigation", r["mitigation"] or None)]),
-                     self.cell(r["owner"]) if r["owner"] else self.dash()] + [self.value_cell(s, align="left")
-                                                                                for s in r["scores"]])
+                                                          extra=[("Mitigation", r["mitigation"] or None)])]
+                    + ([self.cell(r["owner"]) if r["owner"] else self.dash()] if owners else [])
+                    + [self.value_cell(s, align="left") for s in r["scores"]])
                 for r in risks]
         out.append(_table(cols, rows, display.BCF_RISKS_TITLE, width))
 

@@ -4,7 +4,7 @@ coverage table per framework, with the same texts as the full plan (opgen.render
 from __future__ import annotations
 
 from opgen import display
-from opgen.render.docx.ooxml import BOLD, MUTED, Cell, Col, Fmt, Row, _table
+from opgen.render.docx.ooxml import BOLD, MUTED, Cell, Col, Fmt, Row, _para, _run, _table
 from opgen.render.governance import view
 
 # Column widths in cm (minimum, flex) by key of the bodies table.
@@ -43,6 +43,12 @@ def governance_part(annex) -> None:
         out.append(_table(cols, rows, display.GOVERNANCE_BODIES, width))
     for t in v.coverage:
         out.append(annex.heading(t.caption, 2))
+        if t.unaligned:  # nothing aligns to any item: the items as a list, with one sentence
+            out.append(annex.body_text(t.unaligned))
+            for r in t.rows:
+                out.append(_para([_run(f"{r.id} ", BOLD), _run(r.title)]
+                                 + ([_run(f" ({r.kind})", MUTED)] if r.kind else []), "ListBullet"))
+            continue
         ref, item, by = display.COVERAGE_COLUMNS
         cols = [Col(ref, 1.8), Col(item, 5.5, flex=0.8), Col(by, 6.0, flex=1)]
         rows = []
