@@ -55,10 +55,10 @@ CORPUS = ' | '.join(_n(v.get('body') or '') for v in SEC.values())
 CORPUS += ' | ' + ' | '.join(_n((r.get('description') or '') + ' ' + (r.get('mitigation') or '')) for r in d['risks'])
 CORPUS += ' | ' + ' | '.join(_n(str(c)) for t in d['tables'] for row in t['rows'] for c in row.values())
 EXTRA = {
-    'urgent-ltc': [('subheading: Other projects that will impact urgent care activity or underpin delivery', 'F', 'descriptions of UC-10, UC-12, UC-14, UC-15', 'One of the other projects that will impact', 'a group of actions with its own heading inside a domain (no sub-group field)')],
-    'planned-care': [('subheading: Schemes expected to impact in 2015/16', 'F', 'yaml comment; table planned-care-savings title', 'expected to impact in 2015/16', 'a group of actions with its own heading inside a domain (no sub-group field)'),
+    'urgent-ltc': [('subheading: Other projects that will impact urgent care activity or underpin delivery', 'S', 'actions UC-10, UC-12, UC-14, UC-15 category', 'Other projects that will impact urgent care', '')],
+    'planned-care': [('subheading: Schemes expected to impact in 2015/16', 'S', 'actions PC-01..12 category', 'Schemes expected to impact in 2015/16', ''),
                      ('subheading: Reviews to commence in 2015/16 (start date of PC-13..15)', 'S', 'actions PC-13..15 start', ''),
-                     ('...with impact expected in 2016/17 dependent on outcome of reviews', 'F', 'PC-13..15 descriptions', 'Impact expected in 2016/17', 'the year an action\'s benefit is expected (no field)')],
+                     ('...with impact expected in 2016/17 dependent on outcome of reviews', 'S', 'actions PC-13..15 category (the subheading in the source\'s words)', 'impact expected in 2016/17 dependent on outcome of reviews', '')],
     'mental-health': [('project: Neurodevelopmental Pathway (located in the Integrated Commissioning summary)', 'S', 'actions DEM-09 (one action for both mentions)', 'id:DEM-09:All age neurodevelopmental'),
                       ('...service redesign: transformation of ADHD & ASD services, all age care pathway', 'F', 'DEM-09 description', ''),
                       ('...to go live in 2016-17', 'S', 'DEM-09-M2 due 2016/17', 'All age care pathway to go live'),

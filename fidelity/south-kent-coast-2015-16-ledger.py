@@ -229,7 +229,7 @@ sec('Out of Hospital Programme')
 S('Programme: Out of Hospital Programme','domains.ooh.title','line:Out of Hospital Programme')
 S('Columns From / By doing what / To','tables.ooh-from-to columns; actions','Out of Hospital Programme: From / To')
 fromto('ooh-from-to',[('do not appear to communicate with one another','worked as a team'),('who the main person in charge of my care is','one first point of contact'),('I was not clear on what would happen next','there was a plan in place for what happened next'),('I panic when my condition deteriorates','get help at an early stage to avoid a crisis'),('made me dependent on others','helped me live the life I want'),('where to go in an emergency','stay in control in emergencies'),('not provided with good information about my condition','remain as independent as possible'),('opportunity to input into future care arrangements','was passed on in advance'),('quick review of my care and treatment once a year','regular reviews of my care and treatment'),('keep on top of my medicines regime','comprehensive reviews of my medicines')])
-F('heading: SYSTEM CHANGES','(action ids OOH-01..04)','','an action category (system change vs pathway change)')
+S('heading: SYSTEM CHANGES','OOH-01..04 category','row:OOH-01:System changes||System changes')
 S('Four MCP hubs','OOH-01 title','id:OOH-01:Four Multi-specialty Community Provider')
 for i,h in enumerate(['Deal','Dover','Folkestone','Romney Marsh (including Hythe)']):
     S('MCP hub: '+h,'OOH-01%s title'%'abcd'[i],'MCP hub: '+h)
@@ -242,12 +242,12 @@ S('Further mobilisation of the MIG','OOH-03 title','id:OOH-03:Further mobilisati
 F('MIG: GP records across providers with consent','OOH-03 description')
 S('Mobilisation of community assets','OOH-04 title','id:OOH-04:Mobilisation of community assets')
 F('Via District councils, domiciliary care agencies, voluntary organisations','OOH-04 description')
-F('heading: PATHWAY SPECIFIC CHANGE','(action ids OOH-P*)','','an action category (system change vs pathway change)')
+S('heading: PATHWAY SPECIFIC CHANGE','OOH-P* category','Pathway specific change')
 for i,t in enumerate(['Cardiovascular disease','Children with Challenging Behaviour','Community Nursing','Specialist Nursing','Diabetes','End of Life','Falls','Intermediate Care','Looked After Children','Respiratory Disease (including Asthma and COPD)']):
     S('Pathway: '+t,'OOH-P%02d title'%(i+1),'id:OOH-P%02d:%s'%(i+1,t))
     F('Pathway detail: '+t,'OOH-P%02d description'%(i+1))
 for t in ['Cardiovascular disease','Diabetes','Falls','Respiratory']:
-    F('%s is an NHS Right Care CfV scheme (*)'%t,'description','','membership of a national programme: drivers do not link to actions')
+    S('%s is an NHS Right Care CfV scheme (*)'%t,'programmes: [DRV-RIGHTCARE]','programme nhs right care||programme: nhs right care')
 S('footnote: *NHS Right Care: Commissioning for Value Schemes','plan.drivers DRV-RIGHTCARE','Commissioning for Value')
 
 sec('Multi-speciality Community Provider (MCP) Model')
@@ -265,7 +265,7 @@ ooh=[('KPI-NEL','Total non-elective admissions','104.71','Reduction of 1%'),('KP
 for i,t,v,c in ooh:
     S('Indicator title: '+t,i+' title',t)
     S('%s target %s'%(t,v),i+' targets','row:%s:%s'%(i,v))
-    F('%s target as a change: %s'%(t,c),i+' source',c,'a target stated both as a level and as a change')
+    S('%s target as a change: %s'%(t,c),i+' targets change','(%s %s)'%(c.split(' of ')[1],{'Reduction':'reduction','Increase':'increase'}[c.split(' of ')[0]]))
 S('DTOC target is at Q4','KPI-DTOC targets "2015/16 Q4"','Target 2015/16 Q4||| 2015/16 q4 |')
 F('Falls: 284 people per 100,000','KPI-FALLS source','284 people per 100,000','a target stated in two units')
 for i,t,v in [('KPI-KCHT-AA','KCHT admission avoidance','5% increase'),('KPI-LOS','Reduced length of stay','Reduction of 5%'),('KPI-LTC-ADM','Reducing hospital admissions for patients with chronic','Reduction of 7%'),('KPI-READMIT','30 day readmission rates','reduction of 5%')]:
@@ -278,17 +278,17 @@ for i,t,v in [('KPI-STEPUP','community hospital beds step up','60%'),('KPI-STEPD
 sec('Mental Health Programme')
 S('Programme: Mental Health Programme','domains.mh.title','line:Mental Health Programme')
 fromto('mh-from-to',[('wait too long for an assessment','seen quickly by the psychiatrist'),('never been considered in one place','understood my physical health problems'),('wait hours for psychiatric help','visited by a CPN on the same day'),('placed in a bed miles away from my home and family.\' | \'I was admitted||placed in a bed miles away','admitted to a bed in the nearest mental health unit'),('not told about the side effects of my medication','how to manage the possible side effects')])
-F('heading: SYSTEM CHANGES','(MH-01..03)','','an action category (system change vs pathway change)')
+S('heading: SYSTEM CHANGES','MH-01..03 category','System changes')
 for i,t in enumerate(['Community Mental Health Team Redesign','Mental health Personal Health Budgets','IAPT Re-procurement']):
     S('System change: '+t,'MH-0%d title'%(i+1),'id:MH-0%d:%s'%(i+1,t))
     F('Detail: '+t,'MH-0%d description'%(i+1))
-F('IAPT re-procurement is a Better Access 2020 / CfV scheme (*)','MH-03 description','','membership of a national programme: drivers do not link to actions')
-F('heading: PATHWAY SPECIFIC CHANGES','(MH-P*)','','an action category (system change vs pathway change)')
+S('IAPT re-procurement is a Better Access 2020 / CfV scheme (*)','MH-03 programmes','programme achieving better access||programme: achieving better access')
+S('heading: PATHWAY SPECIFIC CHANGES','MH-P* category','Pathway specific changes')
 for i,t in enumerate(['Community Mental Health and Wellbeing','All-age Neuro-development Pathway','All-age Eating Disorder Pathway','Acute Liaison Psychiatry','Personality Disorder']):
     S('Pathway: '+t,'MH-P0%d title'%(i+1),'id:MH-P0%d:%s'%(i+1,t))
     F('Detail: '+t,'MH-P0%d description'%(i+1))
-F('Community MH and Wellbeing is a Better Access 2020 / CfV scheme (*)','MH-P01 description','','membership of a national programme: drivers do not link to actions')
-F('Acute Liaison Psychiatry is a Better Access 2020 / CfV scheme (*)','MH-P04 description','','membership of a national programme: drivers do not link to actions')
+S('Community MH and Wellbeing is a Better Access 2020 / CfV scheme (*)','MH-P01 programmes','programme achieving better access||programme: achieving better access')
+S('Acute Liaison Psychiatry is a Better Access 2020 / CfV scheme (*)','MH-P04 programmes','programme achieving better access||programme: achieving better access')
 S('footnote: *Achieving Better Access to Mental health Services 2020 / CfV','plan.drivers DRV-MH2020','Achieving Better Access to Mental health Services 2020')
 
 sec('Mental Health Performance')
@@ -308,17 +308,17 @@ S('Further work planned for 2015/16','MH-R01 status in_progress','In progress')
 NS('Exception reports for non-compliance reviewed through contract meetings','sections.performance-mh-followup','Exception reports for non-compliance')
 S('SKC continues to exceed the IAPT access target','KPI-IAPT-ACCESS assessment above_target','Above target')
 S('IAPT recovery targets met for 2014/15','KPI-IAPT-RECOVERY assessment on_target','On target')
-F('IAPT access and outcomes monitored monthly','sections.performance-mh-iapt','on a monthly basis','how often an indicator is monitored')
+S('IAPT access and outcomes monitored monthly','KPI-IAPT-ACCESS, KPI-IAPT-RECOVERY frequency','Monitored monthly')
 S('6 weeks: January 2015 average 93%','KPI-IAPT-6W actuals 2015-01','93%')
 S('18 weeks: January 2015 average 100%','KPI-IAPT-18W actuals 2015-01','100%')
-F('6 weeks: monitored monthly, new national target 2015/16','KPI-IAPT-6W source','new national target in 2015/16','how often an indicator is monitored; a target new this year')
-F('18 weeks: monitored monthly, new national target 2015/16','KPI-IAPT-18W source','new national target in 2015/16','how often an indicator is monitored; a target new this year')
-F('EIP: monitored monthly, new national target 2015/16','KPI-EIP source','new national target in 2015/16','how often an indicator is monitored; a target new this year')
+F('6 weeks: monitored monthly, new national target 2015/16','KPI-IAPT-6W source','new national target in 2015/16','a target new this year (the monthly monitoring is in frequency, the row counts once)')
+F('18 weeks: monitored monthly, new national target 2015/16','KPI-IAPT-18W source','new national target in 2015/16','a target new this year (the monthly monitoring is in frequency, the row counts once)')
+F('EIP: monitored monthly, new national target 2015/16','KPI-EIP source','new national target in 2015/16','a target new this year (the monthly monitoring is in frequency, the row counts once)')
 
 sec('Hospital Programme')
 S('Programme: Hospital Programme','domains.hospital.title','line:Hospital Programme')
 fromto('hospital-from-to',[('3 or 4 trips to hospital','no big gaps between seeing the doctor'),('wait longer than expected for my discharge','visited by my community nurse on the same day'),('not asked my view on my treatment post-discharge','involved in the discussions and decisions'),('became unwell again and went back to A&E.\' | \'On discharge||On discharge I was given information','their purpose, how to take them')])
-F('heading: SYSTEM CHANGES','(H-01..03)','','an action category (system change vs pathway change)')
+S('heading: SYSTEM CHANGES','H-01..03 category','System changes')
 S('A&E 4 Hour Access Target','H-01 title','id:H-01:Accident & Emergency 4 Hour Access Target')
 for c,t in zip('abcdef',['clear parameters for success','Testing full 7 Day working','Early Warning System','escalation processes are embedded','messages we share with the Public',"two 'Perfect Week' programmes"]):
     S('A&E sub-action: '+t,'H-01%s title'%c,t)
@@ -328,12 +328,12 @@ S('EKHUFT Outpatient Strategy','H-02 title','id:H-02:EKHUFT Outpatient Strategy'
 F('Consolidation on six sites; equitable access for Deal and Shepway','H-02 description')
 S('Outpatient Follow-Ups','H-03 title','id:H-03:Outpatient Follow-Ups')
 F('New follow-up models: open access, patient initiated, telephone','H-03 description')
-F('heading: PATHWAY SPECIFIC CHANGES','(H-P*)','','an action category (system change vs pathway change)')
+S('heading: PATHWAY SPECIFIC CHANGES','H-P* category','Pathway specific changes')
 for i,t in enumerate(['Cancer','Cardiovascular disease','Dermatology','Orthopaedics']):
     S('Pathway: '+t,'H-P0%d title'%(i+1),'id:H-P0%d:%s'%(i+1,t))
     F('Detail: '+t,'H-P0%d description'%(i+1))
 for t in ['Cancer','Cardiovascular disease','Orthopaedics']:
-    F('%s is an NHS Right Care CfV scheme (*)'%t,'description','','membership of a national programme: drivers do not link to actions')
+    S('%s is an NHS Right Care CfV scheme (*)'%t,'programmes: [DRV-RIGHTCARE]','programme nhs right care||programme: nhs right care')
 S('footnote: *NHS Right Care: Commissioning for Value Schemes','plan.drivers DRV-RIGHTCARE','NHS Right Care programme (Commissioning for Value)')
 
 sec('In Hospital Performance')
@@ -442,17 +442,36 @@ for t in ['living with long term conditions','actively participate in the lives'
 S('heading: Measuring improved outcomes','sections.bcf-measuring.title','line:Measuring improved outcomes')
 S('BCF measures monitored by integrated performance dashboard','governance.bodies bcf-steering purpose (p2)','p2:dashboard')
 S('Monitored monthly through steering groups and the QPC','bcf-steering frequency monthly; qpc (p2)','p2:monthly')
-def scheme(sid, title, n):
+import os, re as _re, yaml as _yaml
+_PLAN = _yaml.safe_load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'plans', 'south-kent-coast-2015-16.yaml'), encoding='utf-8'))
+_SCHEMES = {s['id']: s for s in _PLAN['bcf']['schemes']}
+def _words(text, n=6):
+    return ' '.join(text.split()[:n]).rstrip(';,.')
+def scheme(sid, title, intro, n):
+    """intro: sentences of the scheme's description (free text); n: its requirement facts (group headings,
+    bullets; a paragraph of two sentences counts two), now in bcf.schemes[].requirements (issue 9 round 2)."""
     S('BCF scheme: '+title,'bcf.schemes %s title'%sid,'row:%s:%s'%(sid,title))
-    for k in range(n):
-        F('%s: intro sentence or scheme requirement %d'%(title,k+1),'bcf.schemes %s description'%sid,'','BCF scheme requirements (deliverables of a scheme)')
-scheme('BCF-TEAMS','Integrated Teams and Reablement',4+3+12)
+    for k in range(intro):
+        F('%s: intro sentence %d'%(title,k+1),'bcf.schemes %s description'%sid)
+    facts = []
+    for g in _SCHEMES[sid]['requirements']:
+        facts.append(('group', g['title']))
+        facts += [('item', x) for x in g['items']]
+    while len(facts) < n:   # split the last multi-sentence item into its sentences
+        j = max(k for k, f in enumerate(facts) if len(_re.split(r'(?<=\.) ', f[1])) > 1)
+        parts = _re.split(r'(?<=\.) ', facts[j][1], maxsplit=1)
+        facts[j:j+1] = [('item', parts[0]), ('item', parts[1])]
+    assert len(facts) == n, (sid, len(facts), n)
+    for k, (kind, text) in enumerate(facts):
+        S('%s: scheme requirement %s %d'%(title, 'heading' if kind == 'group' else 'fact', k+1),
+          'bcf.schemes %s requirements'%sid, _words(text))
+scheme('BCF-TEAMS','Integrated Teams and Reablement',4,3+12)
 F('Intermediate care beds: 60% step down and 40% step up','BCF-TEAMS description','60% step down from hospital and 40% step up','a scheme figure in prose (and the reverse of the OOH table\'s step up 60% / step down 40%)')
-scheme('BCF-PLT','Enhance Practice Level Teams and Care Coordination',4+2+8)
-scheme('BCF-PRIMARY','Enhance Primary Care',3+2+11)
-scheme('BCF-CAREHOMES','Enhance support to Care Homes',1+1+3)
-scheme('BCF-HOUSING','Integrated Health and Social Housing approaches',2+1+6)
-scheme('BCF-FALLS','Falls prevention',1+2+4)
+scheme('BCF-PLT','Enhance Practice Level Teams and Care Coordination',4,2+8)
+scheme('BCF-PRIMARY','Enhance Primary Care',3,2+11)
+scheme('BCF-CAREHOMES','Enhance support to Care Homes',1,1+3)
+scheme('BCF-HOUSING','Integrated Health and Social Housing approaches',2,1+6)
+scheme('BCF-FALLS','Falls prevention',1,2+4)
 S('heading: Success factors and timeframes for delivery','sections.bcf-success.title','line:Success factors and timeframes for delivery')
 NS('Each scheme and MCP has outcome measures to demonstrate success','sections.bcf-success','range of outcome measures to demonstrate success')
 for k in ['Reduced non-elective admissions','A&E attendances','re-admissions for patients with chronic','Reduced length of stay','Improved transfers of care','Reduced long term placements','Reduced need for long term supported care','previous level of functionality','patient self management','Reduction in falls and secondary falls','Reduction in hip fractures','Improve patient satisfaction','personal health budgets and integrated budgets','better use of prevention services','Reduce unnecessary prescribing']:

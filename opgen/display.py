@@ -174,9 +174,23 @@ def indicator_value(indicator: Indicator, v: Value | None) -> str:
     if v.numerator is not None and v.denominator is not None:
         counts = f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}"
         text = counts if text == format_decimal(v.numerator) else f"{text} ({counts})"
+    if v.change is not None and v.change.amount is not None:
+        text = f"{text} ({target_change(indicator, v.change)})"
     if v.revised_from is not None:
         text = f"{text} ({revised_from(indicator, v)})"
     return text
+
+
+CHANGE_NOUNS = {"reduce_by": "reduction", "increase_by": "increase"}
+
+
+def target_change(indicator: Indicator, change) -> str:
+    """The change a target level means, as the source states it: '1% reduction', '2 percentage
+    points increase'."""
+    amount = (f"{format_decimal(change.amount)}%" if change.unit == "percent" else
+              f"{format_decimal(change.amount)} percentage points" if indicator.unit == "percent" else
+              indicator.show(Value("number", change.amount)))
+    return f"{amount} {CHANGE_NOUNS[change.comparison]}"
 
 
 CHANGE_WORDS = {"maintain": "Maintain", "reduce_by": "Reduce by", "increase_by": "Increase by"}
@@ -215,6 +229,9 @@ def indicator_value_parts(indicator: Indicator, v: Value | None) -> tuple[str, s
     for a line of its own under it, the revision ('(revised from 3.5%)') or ''."""
     full = indicator_value(indicator, v)
     note = f"({revised_from(indicator, v)})" if v is not None and v.is_number and v.revised_from else ""
+    if v is not None and v.is_number and v.change is not None and v.change.amount is not None:
+        change = f"({target_change(indicator, v.change)})"  # '104.71' over '(1% reduction)'
+        note = f"{change} {note}" if note else change
     return (full[:-len(note)].rstrip(), note) if note and full.endswith(note) else (full, "")
 
 
@@ -292,6 +309,8 @@ def figure_details(indicator: Indicator, v: Value | None) -> str:
         parts.append(relative_target(indicator, dataclasses.replace(v, revised_from=None)))
     if v.numerator is not None and v.denominator is not None:
         parts.append(f"{format_decimal(v.numerator)} of {format_decimal(v.denominator)}")
+    if v.change is not None and v.change.amount is not None:
+        parts.append(target_change(indicator, v.change))
     if v.revised_from is not None:
         r = v.revised_from
         parts.append(" ".join(x for x in (revised_from(indicator, v), f"({month_or_date(r.date)})" if r.date else "",
@@ -989,6 +1008,9 @@ def source_notes(items) -> list[dict]:
             note = revision_note(i, p.words, v)
             if note:
                 groups.setdefault(note, []).append(i.id)
+    for i in items:  # how often it is monitored (version 2), shared like a source
+        if text := monitored(getattr(i, "frequency", None)):
+            groups.setdefault(text, []).append(i.id)
     return [{"ids": ids, "label": ", ".join(ids), "text": text} for text, ids in groups.items()]
 
 
@@ -996,6 +1018,23 @@ def as_at(meta) -> str:
     """The quarter the plan reports RAG at ('2015/16 Q1'), or '' where the plan states none (it
     reports no RAG): then nothing is said to be 'as at' a quarter."""
     return meta.as_at.label if getattr(meta, "as_at_stated", True) else ""
+
+
+def monitored(frequency: str | None) -> str:
+    """An indicator's monitoring frequency as a note: 'monthly' -> 'Monitored monthly.'"""
+    text = " ".join((frequency or "").split()).rstrip(".")
+    return f"Monitored {text}." if text else ""
+
+
+ACTION_CATEGORY = "Category"
+ACTION_PROGRAMMES = "Programme"
+
+
+def action_programmes(plan, ids: list[str]) -> str:
+    """The drivers an action is part of, by title ('NHS Right Care programme'); an id the plan does not
+    declare (validate reports it) is printed as written."""
+    titles = {d.id: d.title for d in getattr(plan.meta, "drivers", [])}
+    return "; ".join(titles.get(x, x) for x in ids)
 
 
 DOMAIN_DUE = "Due"
@@ -1047,6 +1086,32 @@ BCF_HEADINGS = {
 BCF_NO_HEADING = "No national heading given"
 BCF_RECURRENT = {True: "recurrent", False: "non-recurrent"}
 BCF_HOLDS_POOL = "Holds the pooled budget"
+BCF_REQUIREMENTS = "Scheme requirements"
+
+
+def bcf_requirements_md(requirements) -> str:
+    """A scheme's requirements as Markdown both papers print under the scheme: a bold label, each
+    group's heading in italics, its requirements as a bullet list."""
+    if not requirements:
+        return ""
+    out = [f"**{BCF_REQUIREMENTS}**"]
+    loose: list[str] = []
+    for r in requirements:
+        if r.title is None:
+            loose += r.items
+            continue
+        if loose:
+            out.append(_bullets(loose))
+            loose = []
+        out.append(f"*{r.title}*")
+        out.append(_bullets(r.items))
+    if loose:
+        out.append(_bullets(loose))
+    return "\n\n".join(out)
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join("- " + " ".join(x.split()) for x in items)
 BCF_RANGES_NOTE = ("Where the plan gives a range, a scheme's funding reads \u201cminimum to maximum\u201d and "
                    "the total adds up the minima and the maxima.")
 BCF_RISKS_TITLE = "Risks to the Better Care Fund plan"

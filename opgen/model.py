@@ -65,6 +65,14 @@ class Revision:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """The change a target level means, as the source states it beside the level (version 2)."""
+    comparison: str          # reduce_by | increase_by
+    amount: Decimal | None
+    unit: str | None         # percent, or None for an amount in the indicator's own unit
+
+
+@dataclass(frozen=True, slots=True)
 class Value:
     """A figure a plan may not know yet: a number, tbc, n/a or not stated (the source names the thing
     but gives no figure: never 0, never summed). A number may carry its kind (`comparison`: at_most,
@@ -81,6 +89,9 @@ class Value:
     # ({comparison: maintain} or {see: KPI-X}); change_unit is "percent" for reduce_by 5 percent
     change_unit: str | None = None
     see: str | None = None
+    # a level stated with the change it means (version 2): "104.71 (Reduction of 1%)" is
+    # {value: 104.71, change: {comparison: reduce_by, value: 1, unit: percent}}
+    change: "Change | None" = None
 
     @classmethod
     def of(cls, raw: Any) -> "Value":
@@ -111,8 +122,11 @@ class Value:
         kind = base.kind
         if "value" not in raw and (raw.get("comparison") == "maintain" or isinstance(raw.get("see"), str)):
             kind = "relative"  # maintain the current level, or as another indicator's target
+        change = raw.get("change")
+        change = (Change(change["comparison"], _decimal(change.get("value")), _text(change.get("unit")))
+                  if isinstance(change, dict) and change.get("comparison") in ("reduce_by", "increase_by") else None)
         return cls(kind, base.number, raw.get("comparison"), _decimal(raw.get("numerator")),
-                   _decimal(raw.get("denominator")), revised, _text(raw.get("unit")), _text(raw.get("see")))
+                   _decimal(raw.get("denominator")), revised, _text(raw.get("unit")), _text(raw.get("see")), change)
 
     @property
     def is_number(self) -> bool:
@@ -404,6 +418,8 @@ class Action:
     reports_to: str | None = None   # who progress is reported to, e.g. "NHS England"
     schedule: list[schedules.Span] = field(default_factory=list)  # phases in time order (opgen.schedules)
     aligns: list[str] = field(default_factory=list)  # framework item ids it addresses (opgen.governance)
+    category: str | None = None     # the kind of change, in the source's words (version 2)
+    programmes: list[str] = field(default_factory=list)  # ids of plan drivers it is part of (version 2)
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -629,6 +645,7 @@ class Indicator:
         return "TBC" if self.baseline_period_text == "tbc" else ""
     see: list[str] = field(default_factory=list)
     aligns: list[str] = field(default_factory=list)  # framework item ids it addresses (opgen.governance)
+    frequency: str | None = None  # how often it is monitored, as the source says (version 2)
 
     @property
     def suffix(self) -> str:
@@ -861,6 +878,24 @@ class Finance:
 
 
 @dataclass(slots=True)
+class Requirement:
+    """A BCF scheme's requirements (version 2): one requirement (title None, one item) or a group of
+    them under the source's own heading."""
+    title: str | None
+    items: list[str]
+
+
+def _requirements(raw: list | None) -> list[Requirement]:
+    out = []
+    for r in raw or []:
+        if isinstance(r, dict):
+            out.append(Requirement(r.get("title"), [str(x) for x in r.get("items") or []]))
+        elif r is not None:
+            out.append(Requirement(None, [str(r)]))
+    return out
+
+
+@dataclass(slots=True)
 class BcfScheme:
     id: str
     title: str
@@ -871,6 +906,7 @@ class BcfScheme:
     funding_min: dict[FinancialYear, Value] = field(default_factory=dict)  # a range's minimum (version 2)
     recurrent: dict[FinancialYear, bool] = field(default_factory=dict)     # where the plan says (version 2)
     open_ranges: set[FinancialYear] = field(default_factory=set)           # a minimum with no maximum
+    requirements: list[Requirement] = field(default_factory=list)           # what it must deliver (version 2)
 
     def minimum(self, year: FinancialYear) -> Value | None:
         """The low end of a year's funding: a range's minimum, else the one amount."""
@@ -1259,7 +1295,7 @@ def _indicator(raw: dict, path: tuple, tbcs: list[TbcItem]) -> Indicator:
         targets=_period_map(raw.get("targets"), tbcs, path + ("targets",), f"{label} target"),
         actuals=_period_map(raw.get("actuals"), tbcs, path + ("actuals",), f"{label} actual"),
         path=path, baseline_period_text=period_text, see=list(raw.get("see") or []),
-        aligns=list(raw.get("aligns") or []),
+        aligns=list(raw.get("aligns") or []), frequency=_text(raw.get("frequency")),
         code=", ".join(map(str, raw["code"])) if isinstance(raw.get("code"), list) else _text(raw.get("code")),
         assessments=[Assessment(a["status"], _parse(Period.parse, str(a["period"])) if a.get("period") else None,
                                 _text(a.get("period")), a.get("note"))
@@ -1400,6 +1436,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             status=a.get("status"), status_note=a.get("status_note"), reports_to=a.get("reports_to"),
             schedule=schedules.parse(a.get("schedule"), path + ("schedule",))[0],
             aligns=list(a.get("aligns") or []),
+            category=a.get("category"), programmes=list(a.get("programmes") or []),
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)
@@ -1467,7 +1504,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             unit=MoneyUnit(b.get("unit") or "gbp_thousands"),  # validate asks for the unit once there is money
             schemes=[BcfScheme(s["id"], s["title"], s.get("heading"), s.get("description"),
                                _fy_map(s.get("funding"), tbcs, ("bcf", "schemes", i, "funding"), f"BCF {s['id']} funding"),
-                               ("bcf", "schemes", i))
+                               ("bcf", "schemes", i), requirements=_requirements(s.get("requirements")))
                      for i, s in enumerate(b.get("schemes") or [])],
             minimum_contribution=_fy_map(b.get("minimum_contribution"), tbcs, ("bcf", "minimum_contribution"),
                                          "BCF minimum contribution"),

@@ -101,6 +101,7 @@ def check(doc: Document, plan: Plan | None = None) -> list[Diagnostic]:
     governance.check(data, plan, c.error, c.warning)
     indicators.check(c, data, plan)
     _check_bcf(c, data, plan)
+    _check_gap_fields(c, data, plan)
     return c.out
 
 
@@ -1205,3 +1206,98 @@ def _check_bcf(c: _Checker, data: dict, plan: Plan) -> None:
             missing = [n for n, v in (("mitigation", risk.mitigation), ("owner", risk.owner)) if not v]
             c.warning(risk.path, "extreme-unmitigated", f"BCF risk {risk.id} is extreme but has no "
                       f"{' or '.join(missing)}", f"add {' and '.join(repr(m + ':') for m in missing)}")
+
+
+# Version 2 fields for facts the Kent plans had no place for: an action's category and the national
+# programmes (plan drivers) it is part of, a BCF scheme's requirements, an indicator's monitoring
+# frequency.
+V2_ACTION_KEYS = ("category", "programmes")
+
+
+def _check_gap_fields(c: _Checker, data: dict, plan: Plan) -> None:
+    v1 = data.get("schema_version") == 1
+    fix = "set schema_version: 2 (opgen migrate PLAN does it, keeping your comments)"
+
+    def needs(path: tuple, what: str) -> None:
+        c.error(path, "needs-version-2", f"{what} needs a version 2 plan, but this plan says schema_version: 1",
+                fix, key=True)
+
+    drivers = [d.id for d in plan.meta.drivers]
+    for i, a in enumerate(data.get("actions") or []):
+        if not isinstance(a, dict):
+            continue
+        path = ("actions", i)
+        if v1:
+            for key in V2_ACTION_KEYS:
+                if key in a:
+                    needs(path + (key,), f"'{key}' in action {a.get('id')}")
+            continue
+        seen: set[str] = set()
+        for j, ref in enumerate(a.get("programmes") or []):
+            where = path + ("programmes", j)
+            if ref in seen:
+                c.error(where, "duplicate-programme", f"action {a.get('id')} names programme '{ref}' twice",
+                        "remove the second one")
+                continue
+            seen.add(ref)
+            if ref not in drivers:
+                guess = did_you_mean(str(ref), drivers)
+                if guess:
+                    hint = f"did you mean '{guess}'?"
+                elif drivers:
+                    hint = "use the id of one of the plan's drivers: " + ", ".join(drivers)
+                else:
+                    hint = ("declare the programme under plan.drivers ({id: DRV-RIGHTCARE, title: NHS RightCare, "
+                            "kind: national}) and name its id here")
+                c.error(where, "unknown-programme", f"action {a.get('id')} is part of programme '{ref}', but the "
+                        "plan declares no driver with that id", hint)
+    bcf = data.get("bcf")
+    for i, s in enumerate((bcf.get("schemes") or []) if isinstance(bcf, dict) else []):
+        if not isinstance(s, dict) or "requirements" not in s:
+            continue
+        path = ("bcf", "schemes", i, "requirements")
+        if v1:
+            needs(path, f"'requirements' in BCF scheme {s.get('id')}")
+            continue
+        seen_text: dict[str, tuple] = {}
+        for j, r in enumerate(s.get("requirements") or []):
+            texts = ([(path + (j,), r)] if isinstance(r, str) else
+                     [(path + (j, "items", k), x) for k, x in enumerate(r.get("items") or [])]
+                     if isinstance(r, dict) else [])
+            for where, text in texts:
+                key = " ".join(str(text).lower().split())
+                if key in seen_text:
+                    c.warning(where, "duplicate-requirement", f"BCF scheme {s.get('id')} lists the same requirement "
+                              f"twice (first on line {c.doc.position(seen_text[key])[0]})", "remove one of them")
+                else:
+                    seen_text[key] = where
+    for path, item in indicators._indicator_items(data):
+        if v1 and "frequency" in item:
+            needs(path + ("frequency",), f"'frequency' in indicator {item.get('id')}")
+        for tpath, key, raw in indicators._targets(path, item):
+            if isinstance(raw, dict) and isinstance(raw.get("change"), dict):
+                _check_target_change(c, tpath, f"indicator {item.get('id')} target {key}", raw, v1, needs)
+
+
+def _check_target_change(c: _Checker, path: tuple, where: str, raw: dict, v1: bool, needs) -> None:
+    """A level stated with its change ({value: 104.71, change: {comparison: reduce_by, value: 1}}):
+    version 2 only; the level is a figure of its own (a missing value is reported by indicators.check);
+    the amount more than 0."""
+    change = raw["change"]
+    if v1:
+        needs(path + ("change",), f"a target's 'change' ({where})")
+        return
+    level = raw.get("value")
+    if raw.get("comparison") in ("reduce_by", "increase_by", "maintain") or "see" in raw:
+        c.error(path + ("change",), "target-change-twice", f"{where} is already stated against the present "
+                f"({'see' if 'see' in raw else raw.get('comparison')}), so it has no level for a change to explain",
+                "remove change:, or write the level as value: with change: beside it", key=True)
+    elif level in ("tbc", "n/a", "not_stated"):
+        c.warning(path + ("change",), "target-change-without-level", f"{where} gives a change but its level is "
+                  f"{level}, so the change is not printed", "give the level as a figure (value: 104.71), or write "
+                  "the change alone: {comparison: reduce_by, value: 1, unit: percent}", key=True)
+    amount = change.get("value")
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool) and amount <= 0:
+        other = "increase_by" if change.get("comparison") == "reduce_by" else "reduce_by"
+        c.error(path + ("change", "value"), "target-change-sign", f"{where}: the change's amount must be more than 0",
+                f"write it as a positive number, or use comparison: {other}")

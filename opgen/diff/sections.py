@@ -274,6 +274,9 @@ def actions(c: Comparer) -> None:
                 title=n.title)
         c.text(s, n.id, "status_note", o.status_note, n.status_note, title=n.title)
         c.field(s, n.id, "reports_to", o.reports_to, n.reports_to, title=n.title)
+        c.field(s, n.id, "category", o.category, n.category, title=n.title)
+        c.field(s, n.id, "programmes", display.action_programmes(old, o.programmes) or None,
+                display.action_programmes(new, n.programmes) or None, title=n.title)
         _see(c, s, o, n)
         rag(c, o, n)
 
@@ -501,6 +504,7 @@ def indicators(c: Comparer, s: str, old_items: list[Indicator], new_items: list[
         c.field(s, n.id, "headline", "yes" if o.headline else "no", "yes" if n.headline else "no",
                 title=n.title)
         c.field(s, n.id, "source", o.source, n.source, title=n.title)
+        c.field(s, n.id, "frequency", o.frequency, n.frequency, title=n.title)
         c.field(s, n.id, "code", o.code, n.code, title=n.title)
         c.field(s, n.id, "assessments", texts.assessments(o.assessments), texts.assessments(n.assessments),
                 title=n.title)
@@ -642,6 +646,23 @@ def finance_assumptions(c: Comparer, old: list, new: list) -> None:
     c.items(s, old, new, describe=describe, compare=compare)
 
 
+def requirements(c: Comparer, s: str, o, n) -> None:
+    """A BCF scheme's requirements, matched by their words: each one added or removed (under its
+    group's heading, where it has one) is a change of its own; a reworded one is one removed and
+    one added."""
+    def flat(x) -> list[str]:
+        return [f"{r.title}: {item}" if r.title else item for r in x.requirements for item in r.items]
+    before, after = flat(o), flat(n)
+    for text in before:
+        if text not in after:
+            c.field(s, n.id, "requirement", text, None, title=n.title, detail="removed",
+                    key=(n.id, "requirements", text))
+    for text in after:
+        if text not in before:
+            c.field(s, n.id, "requirement", None, text, title=n.title, detail="added",
+                    key=(n.id, "requirements", text))
+
+
 def bcf(c: Comparer) -> None:
     s = "bcf"
     ob, nb = c.old.bcf, c.new.bcf
@@ -667,6 +688,7 @@ def bcf(c: Comparer) -> None:
         c.retitled(s, n.id, o.title, n.title)
         c.field(s, n.id, "heading", o.heading, n.heading, title=n.title, show=display.bcf_heading)
         c.text(s, n.id, "description", o.description, n.description, title=n.title)
+        requirements(c, s, o, n)
         plain = [y for y in set(o.funding) | set(n.funding) if not (ranged(o, y) or ranged(n, y))]
         c.money_map(s, n.id, "funding", {y: v for y, v in o.funding.items() if y in plain},
                     {y: v for y, v in n.funding.items() if y in plain}, key_prefix=(n.id, "funding"),

@@ -18,6 +18,7 @@ class SchemeRow:
     title: str
     description: str
     cells: list[str]
+    requirements: str = ""   # Markdown (display.bcf_requirements_md): what the scheme must deliver
 
 
 @dataclass(slots=True)
@@ -69,7 +70,7 @@ def v2(b: Bcf) -> bool:
     """The BCF uses what version 2 adds (headings to group by, ranges, stated totals, contributions,
     risks): its schemes table is then laid out by heading; a version 1 BCF keeps its one table."""
     return bool(_ranged(b) or b.stated_totals or b.contributions or b.risks
-                or any(s.heading in display.BCF_HEADINGS for s in b.schemes))
+                or any(s.heading in display.BCF_HEADINGS or s.requirements for s in b.schemes))
 
 
 def schemes_table(b: Bcf) -> SchemesTable | None:
@@ -81,7 +82,8 @@ def schemes_table(b: Bcf) -> SchemesTable | None:
     grouped = _grouped(b)
 
     def row(s: BcfScheme) -> SchemeRow:
-        return SchemeRow(s.id, s.title, s.description or "", [display.bcf_funding(s, y, unit) for y in years])
+        return SchemeRow(s.id, s.title, s.description or "", [display.bcf_funding(s, y, unit) for y in years],
+                         display.bcf_requirements_md(s.requirements))
 
     if grouped:
         groups = [SchemeGroup(display.bcf_heading(key) or display.BCF_NO_HEADING, [row(s) for s in schemes])

@@ -275,6 +275,8 @@ def _action_view(plan: Plan, action: Action, anchor: str, anchors: dict[str, str
         "status_class": action.status or "",
         "status_note": action.status_note or "",
         "reports_to": action.reports_to or "",
+        "category": action.category or "",
+        "programmes": display.action_programmes(plan, action.programmes),
         "parent": ({"id": action.parent, "title": plan.action(action.parent).title if plan.action(action.parent) else "",
                     "anchor": anchors.get(action.parent, ""), "text": display.part_of(action.parent)}
                    if action.parent else None),
@@ -787,6 +789,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "providers_heading": display.PROVIDERS,
         "domain_due": display.DOMAIN_DUE,
         "reports_to_label": display.REPORTS_TO,
+        "category_label": display.ACTION_CATEGORY, "programmes_label": display.ACTION_PROGRAMMES,
         "refreshes_heading": display.REFRESHES,
         "latest_assessment": display.LATEST_ASSESSMENT,
         "domains": domains,

@@ -133,6 +133,10 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             value = getattr(a, name)
             if value:
                 out.append(f"  {a.id} {name}: {value}")
+        if a.category:
+            out.append(f"  {a.id} category: {a.category}")
+        if a.programmes:
+            out.append(f"  {a.id} programmes: {display.action_programmes(plan, a.programmes)}")
         if a.status:
             out.append(f"  {a.id} status: {display.action_status(a.status)}")
         out += _sentences(a.status_note, f"  {a.id} status note | ")
@@ -215,6 +219,8 @@ def render_textconv(plan: Plan, warnings=()) -> str:
             lines += indicators_v2.text_lines(i)  # group, benchmarks, trajectory, areas
             if i.source:
                 lines.append(f"  {i.id} source: {i.source}")
+            if i.frequency:
+                lines.append(f"  {i.id} frequency: {i.frequency}")
         return lines
 
     if plan.indicators:
@@ -247,6 +253,9 @@ def render_textconv(plan: Plan, warnings=()) -> str:
                 out.append(f"  {s.id} {year}: " + (display.bcf_funding(s, year, b.unit) if ranged
                                                     else display.value(s.funding[year])))
             out += _sentences(s.description, f"  {s.id} | ")
+            for r in s.requirements:
+                for item in r.items:
+                    out.append(f"  {s.id} requirement: " + (f"{r.title}: " if r.title else "") + " ".join(item.split()))
         for x in by_id(b.contributions):
             out.append(f"[{x.id}] {x.organisation}" + (f" ({display.BCF_HOLDS_POOL.lower()})" if x.holds_pool else ""))
             for name in ("minimum", "actual"):

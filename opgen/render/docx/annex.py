@@ -710,7 +710,9 @@ class _Builder:
                     has_rag: bool, depth: int = 0, has_status: bool = False) -> Row:
         parent = self.plan.action(a.parent) if a.parent else None
         part_of = display.part_of(a.parent, parent.title if parent else "") if a.parent else None
-        extra = [("Mitigation", a.mitigation), ("Contact", a.contact), (display.REPORTS_TO, a.reports_to)]
+        extra = [("Mitigation", a.mitigation), ("Contact", a.contact), (display.REPORTS_TO, a.reports_to),
+                 (display.ACTION_CATEGORY, a.category),
+                 (display.ACTION_PROGRAMMES, display.action_programmes(self.plan, a.programmes))]
         cells = [self.cell(a.id), self.titled_cell(a.title, a.description, extra, see=a.see, part_of=part_of,
                                                    indent=min(depth, 3))]
         if has_status:
@@ -1298,7 +1300,8 @@ class _Builder:
             if t.grouped:
                 rows.append(Row([self.cell(g.heading, fmt=BOLD, fill=PALE_GREY, span=len(cols))]))
             for r in g.rows:
-                cells = [self.cell(r.id), self.titled_cell(r.title, r.description or None)]
+                cells = [self.cell(r.id), self.titled_cell(r.title, "\n\n".join(x for x in (r.description,
+                                                                                         r.requirements) if x) or None)]
                 rows.append(Row(cells + [self.value_cell(c) for c in r.cells]))
         if t.totals:  # none where no scheme has funding
             totals = [self.cell("Total", fmt=BOLD, fill=PALE_GREY, span=label_cols)]
