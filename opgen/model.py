@@ -1518,6 +1518,12 @@ RAG_SCALES = {
 }
 RATINGS = ("low", "moderate", "high", "extreme")
 ROW_FIELDS = ("id", "total", "note")  # row keys that are not column ids
+# What a total row adds up (`total:`): true, the rows since the previous total row (a programme's
+# subtotal under its rows); `all`, every row of the table that is not a total row (a grand total
+# under subtotals); or a list of row ids, those rows (a total that is not under its rows, or a
+# group whose own total row the paper left out).
+TOTAL_ABOVE = "above"
+TOTAL_ALL = "all"
 
 
 @dataclass(slots=True)
@@ -1570,6 +1576,7 @@ class TableRow:
     cells: dict[str, TableCell]
     label: str        # what a reader calls the row: its first text cell, else its id
     path: tuple
+    total_of: str | tuple[str, ...] | None = None  # TOTAL_ABOVE, TOTAL_ALL or row ids (total rows only)
 
     def cell(self, column_id: str) -> TableCell:
         return self.cells.get(column_id) or TableCell()
@@ -1591,7 +1598,15 @@ class Table:
         return next((c for c in self.columns if c.id == column_id), None)
 
     def rows_above(self, index: int) -> list[TableRow]:
-        """The rows a total row at `index` adds up: those since the previous total row."""
+        """The rows a total row at `index` adds up: those its `total:` names (ids not in the table
+        are left out: opgen.rules reports them), every row that is not a total row (`all`), or
+        those since the previous total row (`true`)."""
+        spec = self.rows[index].total_of
+        if isinstance(spec, tuple):
+            wanted = set(spec)
+            return [row for i, row in enumerate(self.rows) if row.id in wanted and i != index]
+        if spec == TOTAL_ALL:
+            return [row for row in self.rows if not row.total]
         rows: list[TableRow] = []
         for row in reversed(self.rows[:index]):
             if row.total:
@@ -1666,7 +1681,11 @@ def _tables(data: dict, tbcs: list[TbcItem]) -> list[Table]:
                      for key, value in r.items() if key in by_id and key not in ROW_FIELDS}
             label_cell = cells.get(first_text.id) if first_text else None
             label = label_cell.text if label_cell is not None and label_cell.text else str(r["id"])
-            rows.append(TableRow(str(r["id"]), r.get("total") is True, r.get("note"), cells, label, row_path))
+            spec = r.get("total")
+            total_of = (tuple(str(i) for i in spec) if isinstance(spec, list) else
+                        TOTAL_ALL if spec == TOTAL_ALL else TOTAL_ABOVE if spec is True else None)
+            rows.append(TableRow(str(r["id"]), total_of is not None, r.get("note"), cells, label, row_path,
+                                 total_of))
         table = Table(id=raw["id"], title=raw["title"], chapter=raw.get("chapter"),
                       description=raw.get("description"), source=raw.get("source"), note=raw.get("note"),
                       columns=columns, rows=rows, path=path)
