@@ -668,7 +668,7 @@ class MoneyLine:
 @dataclass(slots=True)
 class BusinessRule:
     name: str
-    required_percent: Decimal
+    required_percent: Decimal | None      # None: no rule known for the period (see BUSINESS_RULE_LIMITS)
     value: Value | None
     percent: Decimal | None
     period: Period | None = None          # the period the figures are for
@@ -678,9 +678,15 @@ class BusinessRule:
     role: str = ""                        # surplus | contingency | non_recurrent
     percent_stated: bool = False          # `percent` is the plan's own (no allocation to compute it from)
 
+    no_rule: str = ""                     # why no threshold is known for the period (then not judged)
+
     @property
     def met(self) -> bool | None:
-        return None if self.percent is None else self.percent >= self.required_percent
+        """Met or not; None where there is nothing to judge by: no percentage of allocation, or no
+        rule known for the period (`no_rule`)."""
+        if self.percent is None or self.required_percent is None:
+            return None
+        return self.percent >= self.required_percent
 
 
 # The finance groups, in the order the papers show them, and the NHS business rules: the line role
@@ -689,6 +695,25 @@ FINANCE_GROUPS = ("allocation", "expenditure", "position", "other")
 TOTALLED_GROUPS = ("allocation", "expenditure")  # the groups whose lines add up to a total
 BUSINESS_RULES = (("surplus", "Surplus", Decimal("1")), ("contingency", "Contingency", Decimal("0.5")),
                   ("non_recurrent", "Non-recurrent", Decimal("2.5")))
+# Where a rule above is not known to hold: (the first financial year it is not, why, in words). The
+# planning rules changed from year to year, and a figure is judged only against a rule a source
+# states for its year. The non-recurrent rule: 2.5% is the rule of the data contract (plans to
+# 2014/15); for 2015/16 no source states a rule for a CCG (the seeds: the only non-recurrent
+# percentage is NHS England (Kent and Medway)'s own 2.5% "Headroom", Kent HWB commissioning plans
+# 2015, paragraph 168; South Kent Coast's 2015/16 top slice is given as money only). So from
+# 2015/16 on, a non-recurrent figure is shown and not judged.
+BUSINESS_RULE_LIMITS: dict[str, tuple[FinancialYear, str]] = {
+    "non_recurrent": (FinancialYear(2015), "the sources state no non-recurrent spending rule for a CCG for "
+                                           "this year"),
+}
+
+
+def business_rule_for(role: str, required: Decimal, period: Period) -> tuple[Decimal | None, str]:
+    """The percentage a business rule asks for in a period, or (None, why) where no rule is known."""
+    limit = BUSINESS_RULE_LIMITS.get(role)
+    if limit and period.first_day >= limit[0].first_day:
+        return None, limit[1]
+    return required, ""
 
 
 @dataclass(slots=True)
@@ -854,8 +879,9 @@ class Finance:
                 if from_stated:
                     percent = stated.number
                 path = (line.amounts_path if period in line.amounts else line.path + ("percent",)) + (period.text,)
-                checks.append(BusinessRule(name, required, value, percent, period, stated, line.rag.get(period),
-                                           path, role, from_stated))
+                required_here, no_rule = business_rule_for(role, required, period)
+                checks.append(BusinessRule(name, required_here, value, percent, period, stated, line.rag.get(period),
+                                           path, role, from_stated, no_rule))
         order = {role: i for i, (role, _, _) in enumerate(BUSINESS_RULES)}
         return sorted(checks, key=lambda r: (r.period, order[r.role]))
 

@@ -1,17 +1,23 @@
 """Validation messages for the mistakes transcribers made (issue 9, round 2): a comma inside an
-unquoted text in {...}; total rows that say which rows they total; each a located message with a fix."""
+unquoted text in {...}; total rows that say which rows they total; each a located message with a fix.
+Business rules judged only by a rule a source states for the year."""
 
 from __future__ import annotations
 
+import io
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 
 from opgen.load import LoadError, load_text
 from opgen.pipeline import plan_from_bytes
+from opgen.render.docx import annex_docx
+from opgen.render.html import operational_plan_html
 from opgen.validate import validate_document
 from tables_data import tables_plan
 
@@ -145,3 +151,36 @@ def test_the_dartford_qipp_table_checks_each_programme_total_against_its_own_row
     # the seed prints -1,173 activity over rows that sum to -1,172: the one discrepancy, and a true one
     assert [d.message.split(": ", 1)[1] for d in mismatches] == \
         ["stated −1,173, but the rows it names sum to −1,172 (difference +1)"]
+
+
+# --- 3. business rules per year: no judgement the sources do not support ---------------------------
+
+_FIXTURE = (ROOT / "tests" / "fixtures" / "finance-v2.yaml").read_text(encoding="utf-8")
+FINANCE = _FIXTURE[:_FIXTURE.index("\nfinance:")] + """
+finance:
+  unit: gbp_millions
+  lines:
+    - {id: alloc, title: Allocation, group: allocation, amounts: {"2014/15": 261.7, "2015/16": 270.7}}
+    - {id: nr, title: Top slice, group: expenditure, role: non_recurrent, amounts: {"2014/15": 2.6, "2015/16": 2.6}}
+"""
+
+
+def test_non_recurrent_is_judged_by_its_years_rule_and_not_judged_where_no_rule_is_stated():
+    result = plan_from_bytes(FINANCE.encode(), "finance.yaml")
+    assert result.ok, [d.as_text() for d in result.report.errors]
+    rules = {r.period.words: r for r in result.plan.finance.rule_checks()}
+    assert rules["2014/15"].required_percent == 2.5 and rules["2014/15"].met is False  # 0.99% against 2.5%
+    assert rules["2015/16"].required_percent is None and rules["2015/16"].met is None  # 0.96%: no rule stated
+    # the validation warning is for 2014/15 only
+    warned = [d.yaml_path for d in result.report.warnings if d.code == "business-rule"]
+    assert warned == ['finance.lines[1].amounts["2014/15"]']
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", operational_plan_html(result.plan, result.report.diagnostics)))
+    assert re.search(r"2014/15 Non-recurrent at least 2.5% 2.6 0.99% Not met", html)
+    assert re.search(r"2015/16 Non-recurrent No rule stated 2.6 0.96% Not judged", html)
+    assert "“Not judged”: Non-recurrent, 2015/16: the sources state no non-recurrent spending rule" in html
+    annex = docx.Document(io.BytesIO(annex_docx(result.plan, result.report)))
+    text = "\n".join(p.text for p in annex.paragraphs)
+    rows = [[c.text for c in row.cells] for t in annex.tables for row in t.rows]
+    assert ["2015/16", "Non-recurrent", "No rule stated", "2.6", "0.96%", "Not judged"] in rows
+    assert "Not met" not in [row[-1] for row in rows if row[:2] == ["2015/16", "Non-recurrent"]]
+    assert "“Not judged”: Non-recurrent, 2015/16" in text
