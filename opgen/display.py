@@ -104,6 +104,7 @@ __all__ = [
     "table_value", "table_cell", "TABLE_DIFFERS_NOTE", "TABLE_UNCHECKED_NOTE", "TABLES_FOR_ALL_PROGRAMMES",
     "table_source", "table_total_flag",
     "FINANCE_GROUP_TITLES", "PHASE_LABELS", "STATED_TOTAL", "percent_value", "rule_state", "rule_percent",
+    "NO_RULE", "RULES_UNASSESSED_NOTE", "rule_required", "rules_unjudged_note",
     "item_in_words", "item_index", "board_warnings", "heat_map_caption", "risks_rated_only_note", "risks_without_scores", "rag_summary", "risks_unrated_note", "NO_RAG_YET", "RATED_ONLY", "NOT_SCORED", "no_rag_yet",
     "BCF_HEADINGS", "BCF_NO_HEADING", "BCF_RECURRENT", "BCF_HOLDS_POOL", "BCF_RANGES_NOTE", "BCF_RISKS_TITLE",
     "BCF_RISK_COLUMNS", "bcf_heading", "bcf_funding", "bcf_funding_total", "bcf_risk_score",
@@ -825,9 +826,25 @@ def percent_value(v: Value | None) -> str:
     return DASH if v is None else v.display("%")
 
 
-def rule_state(met: bool | None) -> str:
-    """A business rule's assessment: 'Met', 'Not met', or 'Not assessed' (no allocation to measure it by)."""
-    return RULE_STATES[met]
+NO_RULE = "No rule stated"
+RULES_UNASSESSED_NOTE = "“Not assessed”: the plan gives no complete allocation to measure the figure against."
+
+
+def rule_state(met: bool | None, no_rule: str = "") -> str:
+    """A business rule's assessment: 'Met', 'Not met', 'Not assessed' (no allocation to measure it
+    by), or 'Not judged' where no rule is known for the period."""
+    return "Not judged" if no_rule else RULE_STATES[met]
+
+
+def rule_required(required: Decimal | None) -> str:
+    """What a business rule asks for: 'at least 1.0%', or 'No rule stated'."""
+    return NO_RULE if required is None else f"at least {percent(required)}"
+
+
+def rules_unjudged_note(reasons: list[tuple[str, str, str]]) -> str:
+    """Why some business-rule figures are not judged: [(rule name, period, why)] in one sentence."""
+    parts = [f"{name}, {period}: {why}" for name, period, why in dict.fromkeys(reasons)]
+    return f"“Not judged”: {'; '.join(parts)}, so the figure is shown as planned, not judged." if parts else ""
 
 
 def rule_percent(computed: Decimal | None, stated: Value | None, from_stated: bool) -> str:

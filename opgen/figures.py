@@ -37,7 +37,7 @@ class TableTotal:
     column: Column
     stated: Value | None
     computed: Total
-    rows: int                # rows above it
+    rows: int                # rows it adds up (those above it, or those its total: names)
     checked: bool
     difference: Decimal | None
     unchecked: bool

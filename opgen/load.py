@@ -304,11 +304,13 @@ _NUMBER_WITH_COMMAS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 class _Frame:
     __slots__ = ("container", "path", "pending_key", "start_nodes", "anchor", "merged", "height", "flow",
-                 "last_number")
+                 "last_number", "last_text", "key_at")
 
     def __init__(self, container, path, start_nodes, anchor, flow=False):
         self.flow = flow  # written {a: 1, b: 2}, where a comma separates entries
         self.last_number = None  # (line, start column, end column) of the last plain number value
+        self.last_text = None  # (line, start column, end column, key) of the last plain text value
+        self.key_at = None  # (line, column) of the pending key, when it was written plain
         self.height = 1  # levels of nesting in this container, aliased values included
         self.merged: set = set()  # keys that came from '<<' and may be overridden
         self.container = container
@@ -432,6 +434,8 @@ class _Builder:
                             *position, "duplicate-key", top.path + (key,))
             top.pending_key = key
             self.key_positions[top.path + (key,)] = position
+            if top.flow:
+                top.key_at = None if event.style else (mark.line, mark.column)
             return
         try:
             value = _resolve_scalar(event)
@@ -450,6 +454,12 @@ class _Builder:
         if top is not None and top.flow:
             plain_number = not event.style and isinstance(value, (int, float)) and not isinstance(value, bool)
             top.last_number = (mark.line, mark.column, event.end_mark.column) if plain_number else None
+            if isinstance(top.container, dict):
+                if value is None and not event.value and event.end_mark.index == mark.index and top.last_text:
+                    self._comma_in_text(top)
+                plain_text = not event.style and value is not None and event.value != ""
+                top.last_text = (mark.line, mark.column, event.end_mark.column, top.pending_key) if plain_text \
+                    else None
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self._place(value, mark, event.anchor, 1)
@@ -469,6 +479,35 @@ class _Builder:
                     f"a separator, so it would be read as {shown.split(',')[0]} and a stray '{shown.split(',')[1]}'",
                     f"write numbers without commas: {shown.replace(',', '')}", line + 1, start + 1, "number-commas",
                     top.path)
+
+    def _comma_in_text(self, top: _Frame) -> None:
+        """`{id: X, note: Does this, and that}`: inside braces YAML reads the comma as a separator, so
+        the note becomes 'Does this' and 'and that' a key of its own, with no value (which the schema
+        or the table rules would then report as an unknown key or column). Caught here: the key
+        follows a plain text value after a comma, on the same line, and has no value at all."""
+        line, start, end, key = top.last_text
+        if top.key_at is None or top.key_at[0] != line:
+            return
+        rows = self.text.splitlines()
+        row = rows[line] if line < len(rows) else ""
+        if not re.fullmatch(r"\s*,\s*", row[end:top.key_at[1]]):
+            return
+        parts = []  # the text as written: up to the closing brace or the next 'key: value' entry
+        for part in row[start:].split(","):
+            stop = re.search(r"[}\]]|:(\s|$)", part)
+            if stop is None:
+                parts.append(part)
+                continue
+            if stop.group()[0] in "}]":
+                parts.append(part[:stop.start()])
+            break
+        meant = ",".join(parts).strip()
+        tail = row[top.key_at[1]:].split(",")[0].split("}")[0].strip()
+        quoted = meant.replace("\\", "\\\\").replace('"', '\\"')
+        raise _fail(self.name, f"the text of '{key}' is cut at a comma: inside {{...}} YAML reads each comma as a "
+                    f"separator, so '{key}' would be '{row[start:end]}' and '{tail}' a key of its own",
+                    f'put the text in quotes: {key}: "{quoted}"', line + 1, start + 1, "text-commas",
+                    top.path + (key,))
 
     def _start(self, event, container) -> None:
         mark = event.start_mark

@@ -685,7 +685,7 @@ class MoneyLine:
 @dataclass(slots=True)
 class BusinessRule:
     name: str
-    required_percent: Decimal
+    required_percent: Decimal | None      # None: no rule known for the period (see BUSINESS_RULE_LIMITS)
     value: Value | None
     percent: Decimal | None
     period: Period | None = None          # the period the figures are for
@@ -695,9 +695,15 @@ class BusinessRule:
     role: str = ""                        # surplus | contingency | non_recurrent
     percent_stated: bool = False          # `percent` is the plan's own (no allocation to compute it from)
 
+    no_rule: str = ""                     # why no threshold is known for the period (then not judged)
+
     @property
     def met(self) -> bool | None:
-        return None if self.percent is None else self.percent >= self.required_percent
+        """Met or not; None where there is nothing to judge by: no percentage of allocation, or no
+        rule known for the period (`no_rule`)."""
+        if self.percent is None or self.required_percent is None:
+            return None
+        return self.percent >= self.required_percent
 
 
 # The finance groups, in the order the papers show them, and the NHS business rules: the line role
@@ -706,6 +712,25 @@ FINANCE_GROUPS = ("allocation", "expenditure", "position", "other")
 TOTALLED_GROUPS = ("allocation", "expenditure")  # the groups whose lines add up to a total
 BUSINESS_RULES = (("surplus", "Surplus", Decimal("1")), ("contingency", "Contingency", Decimal("0.5")),
                   ("non_recurrent", "Non-recurrent", Decimal("2.5")))
+# Where a rule above is not known to hold: (the first financial year it is not, why, in words). The
+# planning rules changed from year to year, and a figure is judged only against a rule a source
+# states for its year. The non-recurrent rule: 2.5% is the rule of the data contract (plans to
+# 2014/15); for 2015/16 no source states a rule for a CCG (the seeds: the only non-recurrent
+# percentage is NHS England (Kent and Medway)'s own 2.5% "Headroom", Kent HWB commissioning plans
+# 2015, paragraph 168; South Kent Coast's 2015/16 top slice is given as money only). So from
+# 2015/16 on, a non-recurrent figure is shown and not judged.
+BUSINESS_RULE_LIMITS: dict[str, tuple[FinancialYear, str]] = {
+    "non_recurrent": (FinancialYear(2015), "the sources state no non-recurrent spending rule for a CCG for "
+                                           "this year"),
+}
+
+
+def business_rule_for(role: str, required: Decimal, period: Period) -> tuple[Decimal | None, str]:
+    """The percentage a business rule asks for in a period, or (None, why) where no rule is known."""
+    limit = BUSINESS_RULE_LIMITS.get(role)
+    if limit and period.first_day >= limit[0].first_day:
+        return None, limit[1]
+    return required, ""
 
 
 @dataclass(slots=True)
@@ -871,8 +896,9 @@ class Finance:
                 if from_stated:
                     percent = stated.number
                 path = (line.amounts_path if period in line.amounts else line.path + ("percent",)) + (period.text,)
-                checks.append(BusinessRule(name, required, value, percent, period, stated, line.rag.get(period),
-                                           path, role, from_stated))
+                required_here, no_rule = business_rule_for(role, required, period)
+                checks.append(BusinessRule(name, required_here, value, percent, period, stated, line.rag.get(period),
+                                           path, role, from_stated, no_rule))
         order = {role: i for i, (role, _, _) in enumerate(BUSINESS_RULES)}
         return sorted(checks, key=lambda r: (r.period, order[r.role]))
 
@@ -1555,6 +1581,12 @@ RAG_SCALES = {
 }
 RATINGS = ("low", "moderate", "high", "extreme")
 ROW_FIELDS = ("id", "total", "note")  # row keys that are not column ids
+# What a total row adds up (`total:`): true, the rows since the previous total row (a programme's
+# subtotal under its rows); `all`, every row of the table that is not a total row (a grand total
+# under subtotals); or a list of row ids, those rows (a total that is not under its rows, or a
+# group whose own total row the paper left out).
+TOTAL_ABOVE = "above"
+TOTAL_ALL = "all"
 
 
 @dataclass(slots=True)
@@ -1607,6 +1639,7 @@ class TableRow:
     cells: dict[str, TableCell]
     label: str        # what a reader calls the row: its first text cell, else its id
     path: tuple
+    total_of: str | tuple[str, ...] | None = None  # TOTAL_ABOVE, TOTAL_ALL or row ids (total rows only)
 
     def cell(self, column_id: str) -> TableCell:
         return self.cells.get(column_id) or TableCell()
@@ -1628,7 +1661,15 @@ class Table:
         return next((c for c in self.columns if c.id == column_id), None)
 
     def rows_above(self, index: int) -> list[TableRow]:
-        """The rows a total row at `index` adds up: those since the previous total row."""
+        """The rows a total row at `index` adds up: those its `total:` names (ids not in the table
+        are left out: opgen.rules reports them), every row that is not a total row (`all`), or
+        those since the previous total row (`true`)."""
+        spec = self.rows[index].total_of
+        if isinstance(spec, tuple):
+            wanted = set(spec)
+            return [row for i, row in enumerate(self.rows) if row.id in wanted and i != index]
+        if spec == TOTAL_ALL:
+            return [row for row in self.rows if not row.total]
         rows: list[TableRow] = []
         for row in reversed(self.rows[:index]):
             if row.total:
@@ -1703,7 +1744,11 @@ def _tables(data: dict, tbcs: list[TbcItem]) -> list[Table]:
                      for key, value in r.items() if key in by_id and key not in ROW_FIELDS}
             label_cell = cells.get(first_text.id) if first_text else None
             label = label_cell.text if label_cell is not None and label_cell.text else str(r["id"])
-            rows.append(TableRow(str(r["id"]), r.get("total") is True, r.get("note"), cells, label, row_path))
+            spec = r.get("total")
+            total_of = (tuple(str(i) for i in spec) if isinstance(spec, list) else
+                        TOTAL_ALL if spec == TOTAL_ALL else TOTAL_ABOVE if spec is True else None)
+            rows.append(TableRow(str(r["id"]), total_of is not None, r.get("note"), cells, label, row_path,
+                                 total_of))
         table = Table(id=raw["id"], title=raw["title"], chapter=raw.get("chapter"),
                       description=raw.get("description"), source=raw.get("source"), note=raw.get("note"),
                       columns=columns, rows=rows, path=path)

@@ -17,8 +17,8 @@ from opgen.diagnostics import ERROR, WARNING, Diagnostic, did_you_mean, format_y
 from opgen.ids import DOMAIN_REFERENCES, ID_LISTS, MONEY_FIELDS, PERCENT_FIELDS, SEE_REFERENCES, id_list, natural_key
 from opgen.load import Document
 from opgen.figures import compare_stated, decimal_comma, stated_unchecked, table_totals
-from opgen.model import (BUSINESS_RULES, FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, Plan, Table,
-                         Total, Value, build, rating_words)
+from opgen.model import (BUSINESS_RULES, FIVE_POINT_ONLY, RAG_SCALES, RATINGS, RISK_RATINGS, ROW_FIELDS, TOTAL_ABOVE,
+                         TOTAL_ALL, Plan, Table, Total, Value, build, rating_words)
 from opgen.periods import FinancialYear, Period, PeriodError, PlanDate, Quarter, When
 
 def _walk(data, pattern: tuple, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
@@ -833,28 +833,78 @@ def _misfit(raw, kind: str, column, rag_scale: str, words: dict[str, str]) -> tu
 
 
 def _check_table_totals(c: _Checker, table: Table) -> None:
+    _check_total_lists(c, table)
     warned_rows: set[str] = set()
     for t in table_totals(table):
         what = f"table '{table.title}', total row '{t.row.label}', {t.column.label}"
         path = t.row.path + (t.column.id,)
+        listed = isinstance(t.row.total_of, tuple)
         if t.rows == 0:
-            if t.row.id not in warned_rows:
+            if t.row.id not in warned_rows and not listed:  # a list of unknown ids is an error already
                 warned_rows.add(t.row.id)
-                c.warning(t.row.path + ("total",), "total-no-rows",
-                          f"table '{table.title}', total row '{t.row.label}' has no rows above it to add up",
-                          "move the total row below the rows it totals, or remove total: true")
+                if t.row.total_of == TOTAL_ALL:
+                    c.warning(t.row.path + ("total",), "total-no-rows",
+                              f"table '{table.title}', total row '{t.row.label}' says total: all, but every row "
+                              "of the table is a total row", "add the rows it totals, or remove total:")
+                else:
+                    c.warning(t.row.path + ("total",), "total-no-rows",
+                              f"table '{table.title}', total row '{t.row.label}' has no rows above it to add up",
+                              "move the total row below the rows it totals, say which rows it totals "
+                              "(total: [row ids]), or remove total: true")
             continue
         unit = f" {t.column.unit.header}" if t.column.unit else ("%" if t.column.type == "percent" else "")
+        rows_words = ("the rows it names" if listed else "the rows of the table" if t.row.total_of == TOTAL_ALL
+                      else "the rows above")
         if t.unchecked:
             c.warning(path, "total-incomplete",
-                      f"{what}: stated {t.stated.display()}{unit}, but the rows above include {_unknowns(t.computed)}, "
+                      f"{what}: stated {t.stated.display()}{unit}, but {rows_words} include {_unknowns(t.computed)}, "
                       f"so the sum ({t.computed.display()}) cannot be checked", _unknowns_fix(t.computed))
         elif t.difference is not None:
             c.warning(path, "total-mismatch",
-                      f"{what}: stated {t.stated.display()}{unit}, but the rows above sum to "
+                      f"{what}: stated {t.stated.display()}{unit}, but {rows_words} sum to "
                       f"{t.computed.display()} (difference {t.difference:+,f})",
+                      _total_rows_hint(table, t) or
                       "correct the stated total or the rows; if the source paper has the discrepancy, keep it and "
                       "note it")
+
+
+def _check_total_lists(c: _Checker, table: Table) -> None:
+    """A total row's list of row ids (`total: [a, b]`): each must be another row of the table."""
+    ids = [row.id for row in table.rows]
+    for row in table.rows:
+        if not isinstance(row.total_of, tuple):
+            continue
+        for i, named in enumerate(row.total_of):
+            where = row.path + ("total", i)
+            if named == row.id:
+                c.error(where, "total-rows",
+                        f"table '{table.title}', total row '{row.label}' names itself among the rows it totals",
+                        f"remove '{named}' from its total: list")
+            elif named not in ids:
+                guess = did_you_mean(named, [x for x in ids if x != row.id])
+                c.error(where, "total-rows",
+                        f"table '{table.title}', total row '{row.label}' totals row '{named}', which is not in "
+                        "the table", f"did you mean '{guess}'?" if guess else
+                        f"name rows of this table: {', '.join(x for x in ids[:8] if x != row.id)}"
+                        f"{', ...' if len(ids) > 8 else ''}")
+
+
+def _total_rows_hint(table: Table, t) -> str | None:
+    """A subtotal (total: true) whose stated figure is the sum of only the last rows above it: the
+    group above it had no total row of its own (the paper left it out), so say which rows to name."""
+    if t.row.total_of != TOTAL_ABOVE:
+        return None
+    index = table.rows.index(t.row)
+    above = table.rows_above(index)
+    for start in range(1, len(above)):
+        part = Total.of(row.cell(t.column.id).value for row in above[start:])
+        if not part.incomplete and part.parts and compare_stated(t.stated, part) is None:
+            ids = ", ".join(row.id for row in above[start:])
+            return (f"the last {len(above) - start} row(s) above sum to the stated total: if the rows before them "
+                    f"have no total row of their own in the source, write total: [{ids}]")
+    return None
+
+
 # --- a plan's own vocabulary (scales) -----------------------------------------------------------
 
 def _rag_values(data: dict) -> Iterator[tuple[tuple, str, str]]:

@@ -89,6 +89,7 @@ class FinanceTables:
     assumptions: FigureTable | None
     plan_years: str             # the plan period in words, for the note under the tables
     note: str
+    rules_unjudged: str = ""    # why some rule figures are not judged (no rule known for their year)
 
     @property
     def wide(self) -> bool:
@@ -155,9 +156,12 @@ def finance_tables(plan: Plan) -> FinanceTables | None:
 
     rules = []
     for r in f.rule_checks():
-        rules.append(RuleRow(display.period(r.period), r.name, f"at least {display.percent(r.required_percent)}",
+        rules.append(RuleRow(display.period(r.period), r.name, display.rule_required(r.required_percent),
                              display.value(r.value), display.rule_percent(r.percent, r.stated_percent, r.percent_stated),
-                             r.rag, display.rag(r.rag) if r.rag else display.NOT_RATED, r.met, display.rule_state(r.met)))
+                             r.rag, display.rag(r.rag) if r.rag else display.NOT_RATED, r.met,
+                             display.rule_state(r.met, r.no_rule)))
+    unjudged = display.rules_unjudged_note([(r.name, display.period(r.period), r.no_rule)
+                                            for r in f.rule_checks() if r.no_rule])
 
     assumptions = None
     if f.assumptions:
@@ -170,5 +174,6 @@ def finance_tables(plan: Plan) -> FinanceTables | None:
     if not tables and not rules and not assumptions and not f.note:
         return None
     return FinanceTables(unit=unit, tables=tables, rules=rules, rules_rated=any(r.rag for r in rules),
-                         rules_unassessed=any(r.met is None for r in rules), assumptions=assumptions,
+                         rules_unassessed=any(r.met is None and not r.no_rule for r in f.rule_checks()),
+                         assumptions=assumptions, rules_unjudged=unjudged,
                          plan_years=plan.meta.period_label, note=f.note or "")

@@ -537,6 +537,7 @@ def _finance_view(plan: Plan) -> dict[str, Any] | None:
         "rules": rules,
         "rules_rated": view.rules_rated,
         "base_missing": view.rules_unassessed,
+        "rules_unjudged": view.rules_unjudged,
         "assumptions": table(view.assumptions) if view.assumptions else None,
         "wide": view.wide,
         "outside": view.outside,

@@ -1210,8 +1210,9 @@ class _Builder:
                 rows.append(Row(cells))
             out.append(_table(rule_cols, rows, "NHS business rules", min(width, PORTRAIT_WIDTH)))
             if view.rules_unassessed:
-                out.append(self.body_text("“Not assessed”: the plan gives no complete allocation to measure "
-                                          "the figure against.", MUTED, before=80, after=0))
+                out.append(self.body_text(display.RULES_UNASSESSED_NOTE, MUTED, before=80, after=0))
+            if view.rules_unjudged:
+                out.append(self.body_text(view.rules_unjudged, MUTED, before=80, after=0))
         if view.assumptions:
             out += self._figure_table(view.assumptions, figure_cols[id(view.assumptions)], width)
         if view.note:
