@@ -429,10 +429,12 @@ def test_a_thousand_actions_in_a_few_seconds(skc_result):
                                    milestones=[dataclasses.replace(m, id=f"{m.id}-{i}") for m in a.milestones])
         plan.actions.append(copy)
         plan.domain(copy.domain_id).actions.append(copy)
-    start = time.perf_counter()
+    # CPU time, not wall time: on a shared CI machine wall time measures the neighbours (3.5 s of CPU
+    # took 21 s of wall time at a load of 7 on 2 cores)
+    start = time.process_time()
     data = annex_docx(plan, [])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 8, f"annex for 1,000 actions took {elapsed:.1f}s"
+    elapsed = time.process_time() - start
+    assert elapsed < 8, f"annex for 1,000 actions took {elapsed:.1f}s of CPU"
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.read("word/document.xml").count(b"<w:tblHeader/>") >= 2
 
