@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from opgen import display
 from opgen.display import CONFIDENCE_LABELS
 from opgen.model import RAG_LABELS, RiskPosition, Value
 from opgen.periods import FinancialYear
@@ -91,8 +92,13 @@ def test_headings_use_word_heading_styles(example_result):
     document = open_docx(render(example_result))
     headings = {(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")}
     level1 = {text for style, text in headings if style == "Heading 1"}
-    assert {"Actions and delivery status", "Milestones", "QIPP savings", "Risks",
-            "Performance indicators"} <= level1
+    plan = example_result.plan
+    # a part the plan has is a Heading 1; a part it lacks (an executive summary has no risks) is left out
+    parts = {"Actions and delivery status": bool(plan.actions), "Milestones": bool(plan.milestones),
+             "QIPP savings": bool(plan.qipp and plan.qipp.schemes), "Risks": bool(plan.risks),
+             "Performance indicators": bool(plan.indicators)}
+    assert {title for title, present in parts.items() if present} <= level1
+    assert not {title for title, present in parts.items() if not present} & level1
     domains = {d.title for d in example_result.plan.domains if d.actions}
     assert domains <= {text for style, text in headings if style == "Heading 2"}
     assert document.paragraphs[0].style.name == "Title"
@@ -125,7 +131,14 @@ def test_sections_without_data_are_omitted(skc_result):
 def test_qipp_totals_match_the_model(example_result):
     plan = example_result.plan
     document = open_docx(render(example_result))
-    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Scheme")
+    if not (plan.qipp and plan.qipp.schemes):  # no QIPP in the plan: no QIPP section
+        assert "QIPP savings" not in [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+        return
+    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Scheme")  # the first: QIPP's
+    if not plan.qipp.years:  # schemes without amounts (Ashford and Canterbury): listed, no empty total row
+        assert display.qipp_no_amounts(len(plan.qipp.schemes)) in all_text(document)
+        assert [r.cells[0].text for r in table.rows[1:]] == [s.id for s in plan.qipp.schemes]
+        return
     total_row = next(r for r in table.rows if r.cells[0].text == "Total")
     printed = [c.text for c in total_row.cells]
     has_investment = any(s.investment for s in plan.qipp.schemes)
@@ -416,10 +429,12 @@ def test_a_thousand_actions_in_a_few_seconds(skc_result):
                                    milestones=[dataclasses.replace(m, id=f"{m.id}-{i}") for m in a.milestones])
         plan.actions.append(copy)
         plan.domain(copy.domain_id).actions.append(copy)
-    start = time.perf_counter()
+    # CPU time, not wall time: on a shared CI machine wall time measures the neighbours (3.5 s of CPU
+    # took 21 s of wall time at a load of 7 on 2 cores)
+    start = time.process_time()
     data = annex_docx(plan, [])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 8, f"annex for 1,000 actions took {elapsed:.1f}s"
+    elapsed = time.process_time() - start
+    assert elapsed < 8, f"annex for 1,000 actions took {elapsed:.1f}s of CPU"
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.read("word/document.xml").count(b"<w:tblHeader/>") >= 2
 

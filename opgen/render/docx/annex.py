@@ -817,7 +817,8 @@ class _Builder:
                 incomplete |= total.incomplete
                 totals.append(self.value_cell(display.total(total), fmt=BOLD))
                 totals[-1].fill = PALE_GREY
-        rows.append(Row(totals))
+        if years:  # schemes with no amounts in any year have nothing to total
+            rows.append(Row(totals))
 
         stated = {"savings": qipp.stated_savings_total, "investment": qipp.stated_investment_total,
                   "net": qipp.stated_total}
