@@ -284,3 +284,28 @@ def test_a_version_2_bcf_without_headings_is_one_table_without_a_heading_column(
     rows = html["Schemes"]
     assert rows[0] == ["Ref", "Scheme", "2015/16", "2016/17"]
     assert ["BCF-3", "Carers' breaks", "£400k, non-recurrent", "–"] in rows
+
+
+def test_a_metrics_benchmarks_series_and_areas_print_in_the_bcf_chapter_of_both_papers():
+    """Indicators v2 on a BCF metric (a national benchmark, a monthly series, a breakdown by area) are
+    printed with the metric in the Better Care Fund chapter, not only validated and diffed."""
+    data = copy.deepcopy(BASE)
+    metric = data["bcf"]["metrics"][0]
+    metric["benchmarks"] = [{"period": "2014/15", "national": 21900, "rank": {"value": 12, "of": 152}}]
+    metric["actuals"] = {f"2015-{m:02d}": 1800 + 10 * m for m in range(4, 10)}
+    metric["areas"] = [{"id": "dover", "title": "Dover and Deal", "kind": "locality",
+                        "targets": {"2015/16": 9100}}]
+    result = load(data)
+    assert not messages(result, "error")
+    html = operational_plan_html(result.plan, result.report.diagnostics)
+    root = lxml.html.fromstring(html)
+    bcf = [s for s in root.xpath("//section[contains(@class, 'chapter')]")
+           if "Better Care Fund" in s.xpath("string(./h1)")][0]
+    text = " ".join(bcf.text_content().split())
+    assert "21,900" in text and "12 of 152" in text          # the benchmark
+    assert "Dover and Deal" in text and "9,100" in text       # the area's target
+    assert "Sep 2015" in text and "1,890" in text             # the monthly series
+    assert "Indicator sets" not in text                       # every metric is a BCF metric: no sets table
+    word = {cell for table in _word_tables(annex_docx(result.plan, result.report)) for row in table
+            for cell in row}
+    assert "12 of 152" in word and "Dover and Deal" in word and "1,890" in word

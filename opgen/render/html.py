@@ -566,6 +566,7 @@ def _bcf_view(plan: Plan) -> dict[str, Any] | None:
         "metric_years": [display.period(y) for y in metric_years],
         "metrics": [_indicator_row(m, metric_years, None) for m in b.metrics],
         "sources": display.source_notes(b.metrics),
+        "metrics_v2": indicators_view.view(plan, b.metrics),  # benchmarks, charts, areas of the metrics
         "v2": bcf_tables.v2(b),  # version 2's tables (render/bcf.py; templates/_bcf.html.j2)
         "v2_schemes": bcf_tables.schemes_table(b), "contributions": bcf_tables.contributions_table(b),
         "risks": bcf_tables.risks_table(b), "risk_columns": bcf_tables.risk_columns(b) if b.risks else [],

@@ -312,9 +312,12 @@ def chart(ind: Indicator) -> dict | None:
 
 
 def view(plan: Plan, indicators: list[Indicator] | None = None) -> dict | None:
-    """Everything indicators v2 adds to the performance chapter, or None where the plan has none of it."""
+    """Everything indicators v2 adds to the performance chapter (or, given the Better Care Fund's
+    metrics, to its chapter: there every metric is in one set, so no table of sets), or None where
+    the plan has none of it."""
+    bcf_metrics = indicators is not None and plan.bcf is not None and indicators is plan.bcf.metrics
     indicators = plan.indicators if indicators is None else indicators
-    sets = sets_table(indicators)
+    sets = None if bcf_metrics else sets_table(indicators)
     constitution = constitution_table(indicators)
     benchmarks = benchmark_table(indicators)
     details = []

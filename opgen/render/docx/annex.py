@@ -1282,6 +1282,7 @@ class _Builder:
             rows = [self._indicator_row(i, metric_years, has_actual) for i in b.metrics]
             out.append(_table(mcols, rows, "Better Care Fund metrics", width))
             self.source_notes(b.metrics, out)
+            out += indicators_v2.blocks(self, self.plan, width, b.metrics)  # benchmarks, series, areas
         if risks := bcf_tables.risks_table(b):
             self._bcf_risks(risks, out, width)
 

@@ -46,9 +46,10 @@ def table(annex, t: TableView, width: int) -> Any:
     return _table(cols, rows, t.title, width)
 
 
-def blocks(annex, plan: Plan, width: int) -> list:
-    """The paragraphs and tables indicators v2 adds to the annex's performance section ([] if none)."""
-    v = view(plan)
+def blocks(annex, plan: Plan, width: int, indicators: list | None = None) -> list:
+    """The paragraphs and tables indicators v2 adds to the annex's performance section, or given the
+    Better Care Fund's metrics to its section ([] if none)."""
+    v = view(plan, indicators)
     if v is None:
         return []
     out: list = []
