@@ -23,7 +23,9 @@ from typing import Iterator
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER, FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
@@ -153,10 +155,11 @@ class _Safe(Extension):
 
 
 def _converter() -> markdown.Markdown:
+    # extensions as instances, not names: a name makes Markdown scan every installed package's entry
+    # points for it, which cost more than the rest of `opgen validate`'s start-up
     return markdown.Markdown(
-        extensions=[_Safe(), "sane_lists", "tables", "footnotes"],
-        extension_configs={"tables": {"use_align_attribute": True},
-                           "footnotes": {"BACKLINK_TEXT": "", "BACKLINK_TITLE": ""}},
+        extensions=[_Safe(), SaneListExtension(), TableExtension(use_align_attribute=True),
+                    FootnoteExtension(BACKLINK_TEXT="", BACKLINK_TITLE="")],
         output_format="html")
 
 
