@@ -281,14 +281,17 @@ def test_textconv_lists_bodies_and_coverage():
     assert f"  nhsof-1: {display.NOT_ADDRESSED}" in text
 
 
-def test_swale_names_its_two_joint_bodies_from_the_seed_without_a_chart():
-    """Swale's plan names two joint bodies and what they do, no reporting line between them: a table,
-    no structure chart of two unconnected boxes, no empty Chair or Meets columns."""
+def test_swale_names_its_bodies_from_the_seed_without_a_chart():
+    """Swale's plan names five bodies (the Governing Body, its two joint bodies, a project board and a
+    medicines committee) and what they do, no reporting line between them: a table, no structure chart
+    of unconnected boxes, no empty Chair or Meets columns."""
     from test_scales import ROOT as root
     from opgen.pipeline import plan_from_file
     result = plan_from_file(root / "plans" / "swale-2015-16.yaml")
     assert result.ok
-    assert [b.id for b in result.plan.governance.bodies] == ["epb", "jsocg"]
+    bodies = result.plan.governance.bodies
+    assert [b.id for b in bodies] == ["gb", "epb", "jsocg", "pbsg", "moc"]
+    assert not any(b.reports_to or b.chair or b.frequency for b in bodies)
     tree = lxml.html.fromstring(operational_plan_html(result.plan, result.report.diagnostics))
     assert not tree.xpath("//svg[contains(@class, 'gov-chart')]")
     [table] = tree.xpath("//table[contains(@class, 'gov-bodies')]")
