@@ -137,9 +137,9 @@ def rich_data() -> dict:
     data["bcf"] = {
         "unit": "gbp_thousands",
         "schemes": [
-            {"id": "BCF-01", "title": "Integrated neighbourhood teams", "heading": "Integrated care teams",
+            {"id": "BCF-01", "title": "Integrated neighbourhood teams", "heading": "integrated_care_teams",
              "funding": {"2015/16": 4200}},
-            {"id": "BCF-02", "title": "Reablement and rapid response", "heading": "Reablement services",
+            {"id": "BCF-02", "title": "Reablement and rapid response", "heading": "reablement",
              "description": "Seven-day **reablement**.", "funding": {"2015/16": "tbc"}},
         ],
         "minimum_contribution": {"2015/16": 9800},
