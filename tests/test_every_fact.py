@@ -66,11 +66,13 @@ def outputs(path: Path | str):
     if path == TABLES:
         from tables_data import tables_plan
         result = plan_from_bytes(yaml.safe_dump(tables_plan(), sort_keys=False).encode(), "tables.yaml")
-    else:
-        result = plan_from_file(path)
-    assert result.ok, [d.as_text() for d in result.report.errors]
+        assert result.ok, [d.as_text() for d in result.report.errors]
+        pdf = operational_plan_pdf(result.plan, result.report.diagnostics)[1]
+    else:  # the full plan PDF each example is built once per test session, shared with the PDF tests
+        from test_render_pdf import _result, full_pdf
+        result = _result(str(path))
+        pdf = full_pdf(str(path))[1]
     plan, diagnostics = result.plan, result.report.diagnostics
-    pdf = operational_plan_pdf(plan, diagnostics)[1]
     done = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
                           timeout=120, check=True)
     pdf_text = norm(done.stdout.decode("utf-8"))
