@@ -35,7 +35,7 @@ from opgen.render.pdf import operational_plan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 # The West Kent fidelity transcription, promoted to plans/ with its part-2 facts added (a superset of
-# fidelity/west-kent-2015-16.yaml), so it is checked once, as an example plan.
+# it was fidelity/west-kent-2015-16.yaml), so it is checked once, as an example plan.
 FIDELITY = ROOT / "plans" / "west-kent-2015-16.yaml"
 # The example plans are version 1: the version 2 fixtures add data tables, contacts, finance lines.
 FIXTURES = [ROOT / "tests" / "fixtures" / n for n in ("finance-v2.yaml", "sections-v2.yaml", "v2-scales-structure.yaml")]
