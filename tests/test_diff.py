@@ -180,8 +180,9 @@ def test_reformatted_copy_has_no_changes(capsys):
 def _reformat(data, rng: random.Random, flow: bool | None, width: int) -> str:
     # Every list is matched by id, so its order is no change, except where order is meaning: the
     # version history (oldest first; validate warns when it is out of date order), narrative
-    # chapters (a chapter without `place` follows the one before it) and a table's rows (a total
-    # row adds up the rows above it).
+    # chapters (a chapter without `place` follows the one before it), a table's rows (a total
+    # row adds up the rows above it) and an indicator's codes (printed in the plan's order, "[E.H.2, A2]":
+    # West Kent gives two).
     def walk(node, key=None):
         if isinstance(node, dict):
             items = list(node.items())
@@ -189,7 +190,7 @@ def _reformat(data, rng: random.Random, flow: bool | None, width: int) -> str:
             return {k: walk(v, k) for k, v in items}
         if isinstance(node, list):
             items = [walk(x) for x in node]
-            if key not in ("history", "sections", "rows"):
+            if key not in ("history", "sections", "rows", "code"):
                 rng.shuffle(items)
             return items
         return node
