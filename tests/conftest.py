@@ -26,3 +26,11 @@ def skc_result():
     result = plan_from_file(PLANS_DIR / "south-kent-coast-2014-16.yaml")
     assert result.ok
     return result
+
+
+# Property tests draw the same examples on every run (CI and a developer's machine alike): a red
+# CI then means a real regression, never a new random draw. Run with --hypothesis-seed to explore.
+from hypothesis import settings as _hypothesis_settings
+
+_hypothesis_settings.register_profile("opgen", derandomize=True)
+_hypothesis_settings.load_profile("opgen")

@@ -179,9 +179,10 @@ def test_reformatted_copy_has_no_changes(capsys):
 
 def _reformat(data, rng: random.Random, flow: bool | None, width: int) -> str:
     # Every list is matched by id, so its order is no change, except where order is meaning: the
-    # version history (oldest first; validate warns when it is out of date order), narrative
+    # version history and approvals (a record in date order; one body may approve twice), narrative
     # chapters (a chapter without `place` follows the one before it), a table's rows (a total
-    # row adds up the rows above it) and an indicator's codes (printed in the plan's order, "[E.H.2, A2]":
+    # row adds up the rows above it) and columns (printed in the plan's order; the first text column
+    # names each row) and an indicator's codes (printed in the plan's order, "[E.H.2, A2]":
     # West Kent gives two).
     def walk(node, key=None):
         if isinstance(node, dict):
@@ -190,7 +191,7 @@ def _reformat(data, rng: random.Random, flow: bool | None, width: int) -> str:
             return {k: walk(v, k) for k, v in items}
         if isinstance(node, list):
             items = [walk(x) for x in node]
-            if key not in ("history", "sections", "rows", "code"):
+            if key not in ("history", "approvals", "sections", "rows", "columns", "code"):
                 rng.shuffle(items)
             return items
         return node
@@ -561,3 +562,26 @@ def test_finance_lines_and_totals():
     assert idents[("finance", "increased", "FIN-BUDGET", "amount 2014/15")].detail == "up £0.7m"
     (budget,) = [t for t in cs.totals if t.section == "finance"]
     assert (budget.label, budget.old_text, budget.new_text) == ("budget", "261.7", "262.4")
+
+
+def test_vision_statements_sharing_a_label_are_each_compared_and_a_reorder_is_no_change():
+    """Thanet's five statements are all labelled 'Strategic goal': a change to the first is reported
+    (it used to be hidden behind the last of that label) and reordering them changes nothing."""
+    text = (ROOT / "plans" / "thanet-2015-16.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    goals = data["vision"]["statements"]
+    assert len({g["label"] for g in goals}) == 1 and len(goals) == 5
+    edited = copy.deepcopy(data)
+    edited["vision"]["statements"][0]["text"] = "Reduce health inequalities across Thanet"
+    changes = [c for c in changeset_from_texts(text, yaml.safe_dump(edited, sort_keys=False)).changes
+               if c.section == "vision"]
+    assert len(changes) == 1 and changes[0].kind == "changed" and changes[0].id == "Strategic goal"
+    shuffled = copy.deepcopy(data)
+    shuffled["vision"]["statements"] = list(reversed(goals))
+    assert not [c for c in changeset_from_texts(text, yaml.safe_dump(shuffled, sort_keys=False)).changes
+                if c.section == "vision"]
+    fewer = copy.deepcopy(data)
+    del fewer["vision"]["statements"][2]
+    removed = [c for c in changeset_from_texts(text, yaml.safe_dump(fewer, sort_keys=False)).changes
+               if c.section == "vision"]
+    assert [(c.kind, c.old) for c in removed] == [("removed", goals[2]["text"])]

@@ -41,7 +41,8 @@ def compare(c: Comparer) -> None:
         c.field(S, n.id, "reports to", _reports_to(old_g, o) or display.GOVERNANCE_TOP,
                 _reports_to(new_g, n) or display.GOVERNANCE_TOP, title=n.title)
         c.text(S, n.id, "purpose", o.purpose, n.purpose, title=n.title)
-        c.field(S, n.id, "members", ", ".join(o.members), ", ".join(n.members), title=n.title)
+        if sorted(o.members) != sorted(n.members):  # the same people listed in another order is no change
+            c.field(S, n.id, "members", ", ".join(o.members), ", ".join(n.members), title=n.title)
     c.items(S, _bodies(old_g), _bodies(new_g), describe=_describe_body, compare=body)
     if old_g and new_g:
         c.text(S, None, "governance note", old_g.note, new_g.note)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from opgen import chapters, display
 
-from opgen.diff import governance, texts
-from opgen.diff import indicators as indicators_v2
 from decimal import Decimal
 
-from opgen.diff.changes import TotalChange
+from opgen.diff import governance, texts
+from opgen.diff import indicators as indicators_v2
 from opgen.diff import schedules as schedule_changes
-from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale, same_total, scale_total
+from opgen.diff.changes import TotalChange
 from opgen.diff.compare import MONEY_SCALE, Comparer, norm, rag_movement, rescale, same_total, scale_total, value_json
 from opgen.ids import item_money, section_money
 from opgen.model import BAND_ORDER, RAG_ORDER, TOTALLED_GROUPS, Indicator
@@ -143,21 +142,40 @@ def _people(c: Comparer, s: str) -> None:
                 c.add(s, "removed", k, name, old=show(x), old_text=show(x), key=(s, name, k))
 
 
+def _statement_pairs(old: list, new: list):
+    """Vision statements matched by label. Where a label repeats (Thanet's five statements are each
+    a 'Strategic goal'), those of that label are matched by text first, then in order, so a reorder
+    is no change and no statement is lost behind another of the same label."""
+    old_by, new_by = {}, {}
+    for x in old:
+        old_by.setdefault(norm(x.label), []).append(x)
+    for x in new:
+        new_by.setdefault(norm(x.label), []).append(x)
+    for label in list(new_by) + [k for k in old_by if k not in new_by]:
+        olds, news = list(old_by.get(label, [])), list(new_by.get(label, []))
+        pairs = []
+        for x in list(news):
+            same = next((y for y in olds if norm(y.text) == norm(x.text)), None)
+            if same is not None:
+                olds.remove(same)
+                news.remove(x)
+                pairs.append((same, x))
+        pairs += list(zip(olds, news))
+        yield label, pairs, news[len(olds):], olds[len(news):]
+
+
 def vision(c: Comparer) -> None:
     o, n = c.old.vision, c.new.vision
     c.text("vision", None, "mission", o.mission, n.mission)
-    old_s = {norm(x.label): x for x in o.statements}
-    new_s = {norm(x.label): x for x in n.statements}
-    for label, x in new_s.items():
-        if label not in old_s:
+    for label, pairs, added, removed in _statement_pairs(o.statements, n.statements):
+        for before, after in pairs:
+            c.text("vision", after.label, "statement", before.text, after.text)
+        for i, x in enumerate(added):
             c.add("vision", "added", x.label, "statement", new=x.text, title="", detail=to_plain(x.text),
-                  key=("vision", "statement", label))
-        else:
-            c.text("vision", x.label, "statement", old_s[label].text, x.text)
-    for label, x in old_s.items():
-        if label not in new_s:
+                  key=("vision", "statement", label) + ((i,) if i else ()))
+        for i, x in enumerate(removed):
             c.add("vision", "removed", x.label, "statement", old=x.text, detail=to_plain(x.text),
-                  key=("vision", "statement", label))
+                  key=("vision", "statement", label) + ((i,) if i else ()))
     old_v, new_v = {norm(v): v for v in o.values}, {norm(v): v for v in n.values}
     for k, v in new_v.items():
         if k not in old_v:
@@ -275,8 +293,9 @@ def actions(c: Comparer) -> None:
         c.text(s, n.id, "status_note", o.status_note, n.status_note, title=n.title)
         c.field(s, n.id, "reports_to", o.reports_to, n.reports_to, title=n.title)
         c.field(s, n.id, "category", o.category, n.category, title=n.title)
-        c.field(s, n.id, "programmes", display.action_programmes(old, o.programmes) or None,
-                display.action_programmes(new, n.programmes) or None, title=n.title)
+        if sorted(o.programmes) != sorted(n.programmes):  # the same programmes in another order is no change
+            c.field(s, n.id, "programmes", display.action_programmes(old, o.programmes) or None,
+                    display.action_programmes(new, n.programmes) or None, title=n.title)
         _see(c, s, o, n)
         rag(c, o, n)
 

@@ -128,7 +128,10 @@ def assessments(items: list) -> str | None:
     """An indicator's qualitative assessments in words: 'Above target (2014/15): note; Worsening', or None."""
     if not items:
         return None
-    return "; ".join(display.assessment(a) + (f": {to_plain(a.note)}" if a.note else "") for a in items)
+    # in period order (then words), so listing the same assessments in another order is no change
+    ordered = sorted(items, key=lambda a: ((a.period.first_day, a.period.last_day) if a.period else (), a.status,
+                                           a.note or ""))
+    return "; ".join(display.assessment(a) + (f": {to_plain(a.note)}" if a.note else "") for a in ordered)
 
 
 def driver(d) -> str:
