@@ -1,11 +1,14 @@
-"""Shares per section of ashford-canterbury-facts.tsv, counted two ways: strict (N-S is free text)
-and by chapter (N-S, a narrative sentence in the chapter carrying the source's own title, is
-structured-as-narrative). Also the same without headings. Usage: python shares_ac.py"""
+"""Shares per section of a fact ledger (fidelity/*-facts.tsv), counted two ways: strict (N-S is free
+text) and by chapter (N-S, a narrative sentence in the chapter carrying the source's own title, is
+structured-as-narrative). Also the same without headings.
+Usage: python fidelity/shares.py LEDGER, e.g. python fidelity/shares.py dartford-gravesham-swanley-facts.tsv"""
 import collections
 import os
+import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-rows = [line.rstrip('\n').split('\t') for line in open(os.path.join(here, 'ashford-canterbury-facts.tsv'), encoding='utf-8')][1:]
+ledger = sys.argv[1] if os.path.isabs(sys.argv[1]) or os.path.exists(sys.argv[1]) else os.path.join(here, sys.argv[1])
+rows = [line.rstrip('\n').split('\t') for line in open(ledger, encoding='utf-8')][1:]
 
 
 def table(rows, title):
@@ -27,4 +30,4 @@ def table(rows, title):
 
 
 table(rows, 'All facts')
-table([r for r in rows if not r[1].startswith(('heading:', 'chapter title:'))], 'Without chapter titles and headings')
+table([r for r in rows if not r[1].startswith(('heading:', 'chapter title:', 'subheading:', 'row label:', 'column heading:'))], 'Without chapter titles and headings')
