@@ -58,7 +58,7 @@ SLOW = 60.0  # CPU seconds one render may take before it counts as a failure
 def seeds() -> list[tuple[str, str, bool]]:
     """(name, text, small): the example plans, the West Kent transcription and the starter plan."""
     out = [(p.name, p.read_text(encoding="utf-8"), False) for p in sorted((ROOT / "plans").glob("*.yaml"))]
-    out.append(("west-kent", (ROOT / "fidelity" / "west-kent-2015-16.yaml").read_text(encoding="utf-8"), True))
+    out.append(("west-kent", (ROOT / "plans" / "west-kent-2015-16.yaml").read_text(encoding="utf-8"), True))
     out.append(("starter", starter_plan_text(None), True))
     return out
 

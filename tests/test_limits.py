@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import big_plan, example_data  # noqa: E402
 
-SMALL = ROOT / "fidelity" / "west-kent-2015-16.yaml"
+SMALL = ROOT / "plans" / "west-kent-2015-16.yaml"
 
 # The cases the attack found (issue 14), each far past a limit.
 PATHOLOGICAL = {
