@@ -1,6 +1,36 @@
 """The pack file (packs/<pack>.yaml) as a PackSpec: the board, its meeting, the agenda item, purpose,
 recommendations and background, the plans, the shared framework and the comparison measures.
 
+The pack file's YAML (keys as the fields below; plan paths relative to the pack file's folder):
+
+    # yaml-language-server: $schema=../schemas/pack.schema.json
+    pack_version: 1
+    title: Review of Commissioning Plans
+    board: Kent Health and Wellbeing Board
+    meeting: 2015-03-18
+    item: "5"
+    author: ...
+    purpose: ...                  # Markdown
+    recommendations: [...]        # Markdown each
+    background: ...               # Markdown
+    since: v1.0                   # optional default "what changed since": git revision or YYYY-MM-DD
+    plans:
+      - ../plans/ashford-canterbury-2015-16.yaml
+      - {path: ../plans/west-kent-2015-16.yaml, since: 2015-02-01, label: West Kent}
+    framework:
+      id: jhws
+      title: Kent Joint Health and Wellbeing Strategy
+      kind: jhws
+      note: ...
+      items:
+        - {id: jhws-o1, title: Give Every Child the Best Start in Life, kind: outcome}
+        - {id: jhws-o2, kind: outcome}           # no title: the source does not give it
+    measures:
+      - {code: E.B.1, title: ..., note: ..., national: ..., county: ...}
+    bcf_band: {min: 0.6, max: 1, note: ...}
+    glossary:
+      - {term: HWB, meaning: Health and Wellbeing Board}
+
 CONTRACT (shared by the pack helpers; fill in, do not rename): `load_pack(path) -> (PackSpec | None,
 diagnostics)` reads a pack file with opgen.load (located errors, same limits) and checks it against
 opgen/resources/pack.schema.json; `spec_from_args(paths, title)` makes a PackSpec for
@@ -62,4 +92,7 @@ class PackSpec:
     measures: tuple[Measure, ...] = ()
     since: str | None = None     # default "what changed since" for every plan (a plan's own wins)
     glossary: tuple[tuple[str, str], ...] = ()  # terms the pack itself defines (term, meaning)
+    bcf_band: tuple[str, str] | None = None     # the agreed BCF non-elective admissions reduction band in
+                                                # percent, as decimal strings ("0.6", "1"); None: not set
+    bcf_band_note: str | None = None            # where the band comes from ("agreed by the board on 28 Jan 2015")
     source: str = "<pack>"       # the pack file, for messages
