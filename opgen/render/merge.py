@@ -1,0 +1,706 @@
+"""Merge tagged PDFs (as WeasyPrint writes them, PDF/UA-1) into one tagged PDF, with pikepdf (QPDF).
+
+Generic: it knows pages, structure, links, bookmarks and page furniture, nothing of plans or packs.
+The merged document is as good as one WeasyPrint would have written:
+
+- one structure tree: a Document element holding every part's top-level elements in order, the
+  /ParentTree renumbered (pages' /StructParents, annotations' /StructParent), /RoleMap and
+  /ClassMap merged, element ids made unique (and the table /Headers naming them kept in step),
+  an /IDTree over them;
+- each part's named destinations merged (a clash renamed in the whole part), and a link to
+  `pack-part:<anchor>` turned into a GoTo to that part's first page, still a tagged Link;
+- bookmarks: one per part that asks for it, the part's own outline nested under it;
+- page furniture (running header, footer, page label) rendered by WeasyPrint in Inter for each
+  page's own size and stamped in its margins as a pagination artifact;
+- /Lang, /MarkInfo, /ViewerPreferences, title in /Info and XMP, PDF/UA identification, dates from
+  the caller's timestamp, an /ID from the caller's seed: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import re
+import warnings
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from opgen.render.weasy import render_document
+
+PACK_PART = "pack-part:"
+FURNITURE_COLOUR = "#4C6272"     # NHS mid grey: 6.2:1 on white
+FURNITURE_SIZE_PT = 7.5
+FURNITURE_EDGE_MM = 8            # header 8 mm from the top edge, footer 8 mm from the bottom
+FURNITURE_INSET_MM = 20          # from the left and right edges, where opgen's papers start their text
+_STATIC_ID = bytes.fromhex("31415926535897932384626433832795")  # what QPDF writes with static_id
+
+
+@dataclass
+class Part:
+    pdf: bytes
+    anchor: str | None = None      # a link to "pack-part:<anchor>" anywhere goes to this part's first page
+    bookmark: str | None = None    # a top-level bookmark for the part; the part's own bookmarks nest under it
+
+
+@dataclass
+class Furniture:                   # one per page of the merged document
+    header: str | None = None      # running header (top left)
+    footer: str | None = None      # bottom left
+    page_label: str | None = None  # bottom right, e.g. "Page 3 of 40"
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF has."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
+
+
+# --- reading a part ---------------------------------------------------------------------------
+
+def _number_tree(node, out: dict[int, object], depth: int = 0) -> None:
+    """Every (key, value) of a number tree (a /Nums leaf or /Kids), into `out`."""
+    if depth > 64 or not isinstance(node, Dictionary):
+        return
+    nums = node.get("/Nums")
+    if nums is not None:
+        for i in range(0, len(nums) - 1, 2):
+            out[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids", ()):
+        _number_tree(kid, out, depth + 1)
+
+
+def _name_tree(node, out: dict[bytes, object], depth: int = 0) -> None:
+    """Every (key, value) of a name tree (a /Names leaf or /Kids), into `out`; keys as bytes."""
+    if depth > 64 or not isinstance(node, Dictionary):
+        return
+    names = node.get("/Names")
+    if names is not None:
+        for i in range(0, len(names) - 1, 2):
+            out.setdefault(bytes(names[i]), names[i + 1])
+    for kid in node.get("/Kids", ()):
+        _name_tree(kid, out, depth + 1)
+
+
+def _dest_key(value) -> bytes | None:
+    """The name of a named destination as bytes (a string or, in older files, a name)."""
+    if isinstance(value, String):
+        return bytes(value)
+    if isinstance(value, Name):
+        return str(value)[1:].encode("utf-8")
+    return None
+
+
+def _unique(key: bytes, taken: set[bytes], part_index: int) -> bytes:
+    candidate = key + b"~p%d" % (part_index + 1)
+    n = 1
+    while candidate in taken:
+        n += 1
+        candidate = key + b"~p%d-%d" % (part_index + 1, n)
+    return candidate
+
+
+def _kids(elem) -> list:
+    k = elem.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, Array) else [k]
+
+
+def _is_struct_elem(obj) -> bool:
+    return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type") not in ("/MCR", "/OBJR")
+
+
+def _struct_elems(tops: list):
+    """Every structure element under the top-level elements, depth first."""
+    stack = list(reversed(tops))
+    seen: set = set()
+    while stack:
+        elem = stack.pop()
+        if not _is_struct_elem(elem):
+            continue
+        key = elem.objgen
+        if key != (0, 0):
+            if key in seen:
+                continue
+            seen.add(key)
+        yield elem
+        stack.extend(reversed(_kids(elem)))
+
+
+def _attribute_dicts(elem):
+    a = elem.get("/A")
+    if isinstance(a, Dictionary):
+        yield a
+    elif isinstance(a, Array):
+        for item in a:
+            if isinstance(item, Dictionary):
+                yield item
+
+
+def _top_level(struct_root) -> tuple[list, object | None]:
+    """A part's top-level structure elements (the children of its Document element, or of the root
+    when there is none) and the Document element itself."""
+    tops = _kids(struct_root)
+    if len(tops) == 1 and _is_struct_elem(tops[0]) and tops[0].get("/S") == "/Document":
+        doc = tops[0]
+        return [k for k in _kids(doc)], doc
+    return tops, None
+
+
+def _metadata_text(pdf: pikepdf.Pdf) -> str:
+    meta = pdf.Root.get("/Metadata")
+    if meta is None:
+        return ""
+    try:
+        return meta.read_bytes().decode("utf-8", "replace")
+    except pikepdf.PdfError:
+        return ""
+
+
+# --- the merge ------------------------------------------------------------------------------
+
+class _Merger:
+    def __init__(self, lang: str):
+        self.out = pikepdf.new()
+        self.lang = lang
+        self.sources: list[pikepdf.Pdf] = []   # kept open: QPDF maps foreign objects per source
+        self.doc_elem = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document,
+                                                          K=Array(), Lang=String(lang)))
+        self.parent_tree: dict[int, object] = {}
+        self.next_key = 0
+        self.role_map: dict[str, object] = {}
+        self.class_map: dict[str, object] = {}
+        self.ids: dict[bytes, object] = {}
+        self.dests: dict[bytes, object] = {}
+        self.old_dests = Dictionary()          # the /Root /Dests dictionary of older files
+        self.outline: list[dict] = []
+        self.first_pages: list[pikepdf.Object] = []
+        self.part_pages: list[list[pikepdf.Object]] = []
+        self.pack_links: list[tuple[pikepdf.Object, str]] = []
+        self.tagged = False
+        self.uaid: set[str] = set()
+        self.producers: list[str] = []
+        self.version = "1.7"
+
+    def add(self, index: int, part: Part) -> None:
+        src = pikepdf.open(io.BytesIO(part.pdf))
+        self.sources.append(src)
+        if src.pdf_version > self.version:
+            self.version = src.pdf_version
+        self.producers.append(str(src.docinfo.get("/Producer", "")))
+        found = re.search(r'pdfuaid:part(?:="|>)(\d+)', _metadata_text(src))
+        self.uaid.add(found.group(1) if found else "")
+        if len(src.pages) == 0:
+            raise ValueError(f"part {index + 1} has no pages")
+        start = len(self.out.pages)
+        with warnings.catch_warnings():  # named destinations are merged below, by hand
+            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
+            self.out.pages.extend(src.pages)
+        pages = [self.out.pages[i].obj for i in range(start, len(self.out.pages))]
+        self.first_pages.append(pages[0])
+        self.part_pages.append(pages)
+
+        # Copy everything document-level in one go, after the pages, so QPDF maps each reference to
+        # a source page onto the page already copied (the tests check every /Pg lands on a merged page).
+        root = src.Root
+        holder = Dictionary()
+        for key in ("/StructTreeRoot", "/Names", "/Outlines", "/Dests"):
+            if key in root:
+                holder[key] = root[key]
+        copied = self.out.copy_foreign(src.make_indirect(holder))
+
+        dest_renames = self._merge_dests(index, copied)
+        self._merge_structure(index, copied.get("/StructTreeRoot"), pages, src)
+        self._retarget_links(pages, dest_renames)
+        items = self._outline_items(copied.get("/Outlines"), dest_renames)
+        if part.bookmark:
+            self.outline.append({"title": part.bookmark, "dest": self._page_dest(pages[0]),
+                                 "children": items, "closed": bool(items)})
+        else:
+            self.outline.extend(items)
+
+    # named destinations
+    def _merge_dests(self, index: int, copied) -> dict[bytes, bytes]:
+        mine: dict[bytes, object] = {}
+        names = copied.get("/Names")
+        if isinstance(names, Dictionary) and "/Dests" in names:
+            _name_tree(names.Dests, mine)
+        old = copied.get("/Dests")
+        if isinstance(old, Dictionary):
+            for key, value in old.items():
+                mine.setdefault(key[1:].encode("utf-8"), value)
+        renames: dict[bytes, bytes] = {}
+        taken = set(self.dests) | set(mine)
+        for key in mine:
+            if key in self.dests:
+                renames[key] = _unique(key, taken, index)
+                taken.add(renames[key])
+        for key, value in mine.items():
+            self.dests[renames.get(key, key)] = value
+        return renames
+
+    def _rename_dest(self, value, renames: dict[bytes, bytes]):
+        key = _dest_key(value)
+        if key is None or key not in renames:
+            return value
+        return String(renames[key])
+
+    def _retarget_links(self, pages, renames: dict[bytes, bytes]) -> None:
+        for page in pages:
+            for annot in page.get("/Annots", ()):
+                if not isinstance(annot, Dictionary):
+                    continue
+                if "/Dest" in annot and renames:
+                    annot.Dest = self._rename_dest(annot.Dest, renames)
+                action = annot.get("/A")
+                if not isinstance(action, Dictionary):
+                    continue
+                kind = action.get("/S")
+                if kind == "/GoTo" and "/D" in action and renames:
+                    action.D = self._rename_dest(action.D, renames)
+                elif kind == "/URI" and str(action.get("/URI", "")).startswith(PACK_PART):
+                    self.pack_links.append((annot, str(action.URI)[len(PACK_PART):]))
+
+    # bookmarks
+    def _outline_items(self, node, renames: dict[bytes, bytes], depth: int = 0) -> list[dict]:
+        items: list[dict] = []
+        if not isinstance(node, Dictionary) or depth > 64:
+            return items
+        item = node.get("/First")
+        seen: set = set()
+        while isinstance(item, Dictionary) and item.objgen not in seen:
+            seen.add(item.objgen)
+            entry = {"title": item.get("/Title", String("")), "closed": int(item.get("/Count", 0)) < 0,
+                     "children": self._outline_items(item, renames, depth + 1)}
+            if "/Dest" in item:
+                entry["dest"] = self._rename_dest(item.Dest, renames)
+            elif isinstance(item.get("/A"), Dictionary):
+                action = item.A
+                if action.get("/S") == "/GoTo" and "/D" in action:
+                    action.D = self._rename_dest(action.D, renames)
+                entry["action"] = action
+            items.append(entry)
+            item = item.get("/Next")
+        return items
+
+    @staticmethod
+    def _page_dest(page) -> Array:
+        box = page.get("/MediaBox", Array([0, 0, 595, 842]))
+        return Array([page, Name.XYZ, box[0], box[3], 0])
+
+    # structure
+    def _merge_structure(self, index: int, root, pages, src) -> None:
+        if not isinstance(root, Dictionary):
+            return
+        self.tagged = True
+        tops, doc = _top_level(root)
+        offset = self.next_key
+        entries: dict[int, object] = {}
+        _number_tree(root.get("/ParentTree"), entries)
+        for key, value in entries.items():
+            self.parent_tree[key + offset] = value
+        if entries:
+            self.next_key = offset + max(entries) + 1
+        self._renumber(pages, offset, set(entries))
+
+        for name, value in (root.get("/RoleMap") or Dictionary()).items():
+            if name in self.role_map and self.role_map[name] != value:
+                raise ValueError(f"part {index + 1} maps the structure type {name[1:]} to "
+                                 f"{str(value)[1:]}, an earlier part to {str(self.role_map[name])[1:]}")
+            self.role_map[name] = value
+        class_renames: dict[str, str] = {}
+        for name, value in (root.get("/ClassMap") or Dictionary()).items():
+            if name in self.class_map and repr(self.class_map[name]) != repr(value):
+                new = f"{name}~p{index + 1}"
+                class_renames[name] = new
+                self.class_map[new] = value
+            else:
+                self.class_map[name] = value
+
+        part_lang = src.Root.get("/Lang")
+        doc_lang = doc.get("/Lang") if doc is not None else None
+        lang = doc_lang if doc_lang is not None else part_lang
+        kids = self.doc_elem.K
+        for top in tops:
+            if isinstance(top, Dictionary) and "/S" in top:
+                top.P = self.doc_elem
+                if lang is not None and str(lang) != self.lang and "/Lang" not in top:
+                    top.Lang = lang
+            elif doc is not None and "/Pg" in doc:
+                # content marked directly under the part's Document element: keep it on its page
+                top = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=self.doc_elem,
+                                                        Pg=doc.Pg, K=top))
+            kids.append(top)
+
+        # element ids: unique across parts, with the table /Headers that name them kept in step
+        mine: dict[bytes, object] = {}
+        headers: list = []
+        for elem in _struct_elems(tops):
+            if "/ID" in elem:
+                mine[bytes(elem.ID)] = elem
+            for attrs in _attribute_dicts(elem):
+                if "/Headers" in attrs:
+                    headers.append(attrs)
+            if class_renames and "/C" in elem:
+                c = elem.C
+                if isinstance(c, Name) and str(c) in class_renames:
+                    elem.C = Name(class_renames[str(c)])
+                elif isinstance(c, Array):
+                    elem.C = Array([Name(class_renames.get(str(x), str(x))) if isinstance(x, Name) else x for x in c])
+        clashes = {key for key in mine if key in self.ids}
+        renames: dict[bytes, bytes] = {}
+        taken = set(self.ids) | set(mine)
+        for key in sorted(clashes):
+            renames[key] = _unique(key, taken, index)
+            taken.add(renames[key])
+            mine[key].ID = String(renames[key])
+        if renames:
+            for attrs in headers:
+                attrs.Headers = Array([String(renames.get(bytes(h), bytes(h))) if isinstance(h, String) else h
+                                       for h in attrs.Headers])
+        for key, elem in mine.items():
+            self.ids[renames.get(key, key)] = elem
+
+    def _renumber(self, pages, offset: int, keys: set[int]) -> None:
+        """Shift each page's /StructParents, each annotation's /StructParent and each form XObject's
+        /StructParent(s) by `offset`, once per object."""
+        if offset == 0:
+            return
+        done: set = set()
+
+        def shift(obj, key: str) -> None:
+            if key in obj and obj.objgen not in done:
+                obj[key] = int(obj[key]) + offset
+                if obj.objgen != (0, 0):
+                    done.add(obj.objgen)
+
+        for page in pages:
+            shift(page, "/StructParents")
+            for annot in page.get("/Annots", ()):
+                if isinstance(annot, Dictionary):
+                    shift(annot, "/StructParent")
+            xobjects = page.get("/Resources", Dictionary()).get("/XObject")
+            if isinstance(xobjects, Dictionary):
+                for _, xobj in xobjects.items():
+                    if isinstance(xobj, pikepdf.Stream):
+                        shift(xobj.stream_dict, "/StructParents")
+                        shift(xobj.stream_dict, "/StructParent")
+
+    # finishing
+    def resolve_pack_links(self, parts: list[Part]) -> None:
+        anchors: dict[str, int] = {}
+        for i, part in enumerate(parts):
+            if part.anchor is not None:
+                if part.anchor in anchors:
+                    raise ValueError(f"two parts have the anchor {part.anchor!r} (parts {anchors[part.anchor] + 1} and {i + 1})")
+                anchors[part.anchor] = i
+        for annot, anchor in self.pack_links:
+            if anchor not in anchors:
+                known = ", ".join(sorted(anchors)) or "none"
+                raise ValueError(f"a link goes to {PACK_PART}{anchor}, but no part has the anchor {anchor!r} "
+                                 f"(anchors: {known})")
+            target = anchors[anchor]
+            annot.A = Dictionary(Type=Name.Action, S=Name.GoTo, D=self._page_dest(self.first_pages[target]))
+            bookmark = parts[target].bookmark
+            if bookmark and str(annot.get("/Contents", "")).startswith(PACK_PART):
+                annot.Contents = String(bookmark)
+
+    def write_outline(self) -> None:
+        if not self.outline:
+            return
+        out = self.out
+
+        def build(entries: list[dict], parent) -> int:
+            made = []
+            visible = 0
+            for entry in entries:
+                item = out.make_indirect(Dictionary(Title=entry["title"], Parent=parent))
+                if "dest" in entry:
+                    item.Dest = entry["dest"]
+                elif "action" in entry:
+                    item.A = entry["action"]
+                below = build(entry["children"], item) if entry["children"] else 0
+                if entry["children"]:
+                    item.Count = -len(entry["children"]) if entry["closed"] else below
+                made.append(item)
+                visible += 1 + (0 if entry["closed"] else below)
+            for a, b in zip(made, made[1:]):
+                a.Next = b
+                b.Prev = a
+            if made:
+                parent.First = made[0]
+                parent.Last = made[-1]
+            return visible
+
+        root = out.make_indirect(Dictionary(Type=Name.Outlines))
+        root.Count = build(self.outline, root)
+        out.Root.Outlines = root
+
+    def write_structure(self) -> None:
+        if not self.tagged:
+            return
+        nums = Array()
+        for key in sorted(self.parent_tree):
+            nums.append(key)
+            nums.append(self.parent_tree[key])
+        root = self.out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([self.doc_elem]),
+                                                 ParentTree=self.out.make_indirect(Dictionary(Nums=nums)),
+                                                 ParentTreeNextKey=self.next_key))
+        self.doc_elem.P = root
+        if self.role_map:
+            root.RoleMap = Dictionary(self.role_map)
+        if self.class_map:
+            root.ClassMap = Dictionary(self.class_map)
+        if self.ids:
+            tree = Array()
+            for key in sorted(self.ids):
+                tree.append(String(key))
+                tree.append(self.ids[key])
+            root.IDTree = self.out.make_indirect(Dictionary(Names=tree))
+        self.out.Root.StructTreeRoot = root
+
+    def write_names(self) -> None:
+        if self.dests:
+            tree = Array()
+            for key in sorted(self.dests):
+                tree.append(String(key))
+                tree.append(self.dests[key])
+            self.out.Root.Names = Dictionary(Dests=self.out.make_indirect(Dictionary(Names=tree)))
+
+    def close(self) -> None:
+        for src in self.sources:
+            src.close()
+        self.out.close()
+
+
+# --- furniture ----------------------------------------------------------------------------------
+#
+# WeasyPrint lays out each distinct text once, a row each on a "sheet" (laying out a page per page
+# of the document costs ~10 ms a page); each row's text becomes a small form XObject, and every page
+# places the ones it needs in its margins inside /Artifact marked content.
+
+_PX = 0.75                      # one CSS px in points
+_ROW_PX = 20                    # a sheet row: the 12 px line box and room below it
+_ROWS_PER_SHEET = 100
+_FONT_PX = FURNITURE_SIZE_PT / _PX
+_LINE_PX = round(_FONT_PX * 1.2, 3)
+_SLOTS = (("header", "/OpgenHeader", "/Header"), ("footer", "/OpgenFooter", "/Footer"),
+          ("page_label", "/OpgenPageLabel", "/Footer"))
+
+
+def _slot_boxes(box: list[float]) -> dict[str, tuple[float, float, float, str]]:
+    """Where each text goes on a page with this media box: (left, top of the line box, width, align),
+    in PDF points."""
+    x0, y0, x1, y1 = box
+    inset = FURNITURE_INSET_MM * 72 / 25.4
+    edge = FURNITURE_EDGE_MM * 72 / 25.4
+    line = _LINE_PX * _PX
+    content = max(x1 - x0 - 2 * inset, 72.0)
+    label = round(content * 0.28, 2)
+    return {"header": (x0 + inset, y1 - edge, round(content, 2), "left"),
+            "footer": (x0 + inset, y0 + edge + line, round(content * 0.70, 2), "left"),
+            "page_label": (x0 + inset + content - label, y0 + edge + line, label, "right")}
+
+
+def _mat(a, b):
+    """a then b, PDF's row-vector convention: [a b c d e f]."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def _sheet_html(rows: list[tuple[str, float, str]]) -> str:
+    width = max(w for _, w, _ in rows) / _PX + 10
+    css = ['@font-face { font-family: "Inter"; font-weight: 400; src: url("../fonts/Inter-Regular.otf"); }',
+           f"@page {{ size: {width:.3f}px {(_ROWS_PER_SHEET + 1) * _ROW_PX}px; margin: 0; }}",
+           f'body {{ margin: 0; font-family: "Inter"; font-size: {_FONT_PX:.4f}px; line-height: {_LINE_PX}px; '
+           f"color: {FURNITURE_COLOUR}; }}",
+           "section { break-after: page; } section:last-child { break-after: auto; }",
+           f"div {{ height: {_ROW_PX}px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }}"]
+    sections = []
+    for start in range(0, len(rows), _ROWS_PER_SHEET):
+        cells = "".join(f'<div style="width: {w / _PX:.3f}px; text-align: {align}">{html.escape(text)}</div>'
+                        for text, w, align in rows[start:start + _ROWS_PER_SHEET])
+        sections.append(f"<section>{cells}</section>")
+    return ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>furniture</title><style>'
+            + "\n".join(css) + "</style></head><body>" + "".join(sections) + "</body></html>")
+
+
+def _sheet_rows(sheet: pikepdf.Pdf) -> dict[tuple[int, int], list]:
+    """Each text block (BT ... ET) of the sheet by (page, row), with the transformation in force,
+    moved so that the row's top left is the origin."""
+    found: dict[tuple[int, int], list] = {}
+    for number, page in enumerate(sheet.pages):
+        height = float(page.mediabox[3])
+        ctm, stack, block = [1, 0, 0, 1, 0, 0], [], None
+        for operands, op in pikepdf.parse_content_stream(page):
+            name = str(op)
+            if block is not None:
+                block.append((operands, op))
+                if name == "Tm" and origin is None:
+                    tm = [float(x) for x in operands]
+                    origin = _mat([1, 0, 0, 1, tm[4], tm[5]], ctm)[4:]
+                if name == "ET":
+                    row = int((height - origin[1]) // (_ROW_PX * _PX))
+                    top = height - row * _ROW_PX * _PX
+                    found.setdefault((number, row), []).append((ctm[:4] + [ctm[4], ctm[5] - top], block))
+                    block = None
+            elif name == "q":
+                stack.append(ctm)
+            elif name == "Q":
+                ctm = stack.pop() if stack else ctm
+            elif name == "cm":
+                ctm = _mat([float(x) for x in operands], ctm)
+            elif name == "BT":
+                block, origin = [(operands, op)], None
+    return found
+
+
+def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
+    pages = list(out.pages)
+    boxes = [[float(x) for x in page.mediabox] for page in pages]
+    rows: dict[tuple[str, float, str], int] = {}
+    wanted = []   # per page: (slot, row, left, top)
+    for box, f in zip(boxes, furniture):
+        mine = []
+        for slot, (left, top, width, align) in _slot_boxes(box).items():
+            text = getattr(f, slot)
+            if text:
+                row = rows.setdefault((text, width, align), len(rows))
+                mine.append((slot, row, left, top))
+        wanted.append(mine)
+    if not rows:
+        return
+    order = list(rows)
+    sheet = pikepdf.open(io.BytesIO(render_document(_sheet_html(order)).write_pdf()))
+    blocks = _sheet_rows(sheet)
+    fonts = Dictionary()
+    for page in sheet.pages:
+        for key, value in page.Resources.get("/Font", Dictionary()).items():
+            fonts[key] = value
+    resources = out.copy_foreign(sheet.make_indirect(Dictionary(Font=fonts)))
+    sheet.close()
+    r, g, b = (int(FURNITURE_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    colour = [(Array([round(r, 6), round(g, 6), round(b, 6)]), pikepdf.Operator("rg"))]
+
+    forms: dict[int, pikepdf.Object] = {}
+    for index, (text, width, _) in enumerate(order):
+        ops = []
+        for matrix, block in blocks.get((index // _ROWS_PER_SHEET, index % _ROWS_PER_SHEET), []):
+            ops += [([], pikepdf.Operator("q")), *colour,
+                    (Array([round(x, 6) for x in matrix]), pikepdf.Operator("cm")), *block,
+                    ([], pikepdf.Operator("Q"))]
+        if not ops:
+            raise RuntimeError(f"page furniture {text!r} was not laid out")
+        forms[index] = out.make_stream(pikepdf.unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form,
+                                       BBox=Array([-2, -_ROW_PX * _PX, round(width + 2, 2), 2]),
+                                       Resources=resources)
+
+    before = out.make_stream(b"q\n")
+    for page, mine in zip(pages, wanted):
+        if not mine:
+            continue
+        page = page.obj
+        old = page.get("/Resources", Dictionary())
+        res = Dictionary({k: v for k, v in old.items()})   # pages may share one; give each its own
+        xobjects = Dictionary({k: v for k, v in old.get("/XObject", Dictionary()).items()})
+        stamp = [b"\nQ\n"]
+        for slot, row, left, top in mine:
+            [(_, name, kind)] = [s for s in _SLOTS if s[0] == slot]
+            xobjects[name] = forms[row]
+            stamp.append(f"q /Artifact <</Type /Pagination /Subtype {kind}>> BDC "
+                         f"1 0 0 1 {left:.4f} {top:.4f} cm {name} Do EMC Q\n".encode())
+        res.XObject = xobjects
+        page.Resources = res
+        contents = page.get("/Contents")
+        streams = list(contents) if isinstance(contents, Array) else ([contents] if contents is not None else [])
+        page.Contents = Array([before, *streams, out.make_stream(b"".join(stamp))])
+
+
+# --- document level -------------------------------------------------------------------------------
+
+def _pdf_date(when: dt.datetime) -> tuple[str, str]:
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.timezone.utc)
+    return when.strftime("D:%Y%m%d%H%M%SZ"), when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str) -> bytes:
+    esc = html.escape
+    ua = f'<rdf:Description rdf:about="" pdfuaid:part="{esc(ua_part)}" />' if ua_part else ""
+    text = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            '<rdf:RDF xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/" '
+            'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+            + ua
+            + f'<rdf:Description rdf:about="" pdf:Producer="{esc(producer)}" />'
+            + f'<rdf:Description rdf:about=""><dc:title><rdf:Alt><rdf:li xml:lang="x-default">{esc(title)}</rdf:li>'
+              '</rdf:Alt></dc:title></rdf:Description>'
+            + f'<rdf:Description rdf:about=""><dc:language><rdf:Bag><rdf:li>{esc(lang)}</rdf:li></rdf:Bag></dc:language>'
+              '</rdf:Description>'
+            + f'<rdf:Description rdf:about=""><xmp:CreateDate>{stamp}</xmp:CreateDate>'
+              f'<xmp:ModifyDate>{stamp}</xmp:ModifyDate><xmp:MetadataDate>{stamp}</xmp:MetadataDate></rdf:Description>'
+            + '</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>')
+    return text.encode("utf-8")
+
+
+def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.datetime, identifier_seed: str,
+          furniture: list[Furniture] | None = None) -> bytes:
+    """One tagged PDF of the parts' pages in order (see the module's docstring). `furniture`, when
+    given, has one entry per page of the result. Raises ValueError for a link to an unknown
+    `pack-part:` anchor, two parts with one anchor, or furniture for the wrong number of pages."""
+    if not parts:
+        raise ValueError("nothing to merge: no parts")
+    merger = _Merger(lang)
+    try:
+        for i, part in enumerate(parts):
+            merger.add(i, part)
+        out = merger.out
+        if furniture is not None and len(furniture) != len(out.pages):
+            raise ValueError(f"furniture is given for {len(furniture)} pages, but the parts have {len(out.pages)}")
+        merger.resolve_pack_links(parts)
+        merger.write_structure()
+        merger.write_names()
+        merger.write_outline()
+        if furniture is not None:
+            _stamp_furniture(out, furniture)
+
+        pdf_date, xmp_date = _pdf_date(timestamp)
+        producer = "; ".join(dict.fromkeys(p for p in merger.producers if p)) or "opgen"
+        producer = f"{producer}; pikepdf {pikepdf.__version__}"
+        root = out.Root
+        root.Lang = String(lang)
+        root.MarkInfo = Dictionary(Marked=True)
+        root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        if merger.outline:
+            root.PageMode = Name.UseOutlines
+        ua_part = merger.uaid.pop() if len(merger.uaid) == 1 else ""
+        root.Metadata = out.make_stream(_xmp(title, lang, producer, xmp_date, ua_part),
+                                        Type=Name.Metadata, Subtype=Name.XML)
+        info = out.make_indirect(Dictionary(Title=String(title), Producer=String(producer),
+                                            CreationDate=String(pdf_date), ModDate=String(pdf_date)))
+        out.trailer.Info = info
+
+        buffer = io.BytesIO()
+        out.save(buffer, static_id=True, compress_streams=True, fix_metadata_version=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate, min_version=merger.version)
+    finally:
+        merger.close()
+    data = buffer.getvalue()
+    return _set_identifier(data, identifier_seed)
+
+
+def _set_identifier(data: bytes, seed: str) -> bytes:
+    """QPDF wrote its fixed test /ID; put one made from the caller's seed in its place (same length,
+    so no offset moves)."""
+    static = b"<" + _STATIC_ID.hex().encode() + b">"
+    if data.count(static) != 2:
+        raise RuntimeError("the merged PDF's /ID is not where QPDF writes it")
+    first = hashlib.md5(seed.encode("utf-8")).hexdigest().encode()
+    second = hashlib.md5(("opgen.merge:" + seed).encode("utf-8")).hexdigest().encode()
+    return data.replace(static, b"<" + first + b">", 1).replace(static, b"<" + second + b">", 1)
