@@ -274,7 +274,29 @@ def test_pages_in_order_with_their_own_sizes():
 
 def test_tags_hold_up():
     data, _ = three_parts()
-    assert_structure_holds(open_pdf(data))
+    pdf = open_pdf(data)
+    assert pdf.check_pdf_syntax() == []
+    assert_structure_holds(pdf)
+
+
+def test_nothing_is_carried_that_nothing_points_at():
+    part = report_part("Alpha", 2)
+    merged = do_merge([Part(part)])
+    assert len(merged) < len(part) * 1.1       # no copy of the part's old catalogue, tree or outline
+    assert sorted(name_tree(open_pdf(merged).Root.Names.Dests)) == [b"details", b"top"]
+
+
+def test_a_part_in_another_language_says_so_on_its_elements():
+    welsh = html_to_pdf('<html lang="cy"><head><title>Cynllun</title></head><body><h1>Cynllun gweithredol</h1>'
+                        "<p>Testun.</p></body></html>", timestamp=STAMP, identifier_seed="cy")
+    pdf = open_pdf(do_merge([Part(report_part("Alpha", 1)), Part(welsh)]))
+    tops = kids(pdf.Root.StructTreeRoot.K[0])
+    assert [str(t.get("/Lang", "")) for t in tops if t.S == "/H1"] == ["", "cy"]
+
+
+def test_a_part_that_is_not_a_pdf_is_a_clear_error():
+    with pytest.raises(ValueError, match="part 2 is not a PDF"):
+        do_merge([Part(report_part("Alpha", 1)), Part(b"<html>not a pdf</html>")])
 
 
 def test_one_document_element_holds_each_parts_elements_in_order():
@@ -339,7 +361,7 @@ def test_bookmarks_nest_each_parts_outline_under_its_entry():
         ("Gamma CCG", 3, [("Gamma summary", 3, [("Gamma page 2", 4, [("Gamma detail 2", 4, [])]),
                                                 ("Gamma page 3", 5, [("Gamma detail 3", 5, [])])])])]
     first = pdf.Root.Outlines.First
-    assert int(first.Count) < 0            # a part's entry starts closed: the reader sees the parts
+    assert int(first.Count) == -3          # a part's entry starts closed (3 entries below): the reader sees the parts
     assert pdf.Root.PageMode == "/UseOutlines"
 
 

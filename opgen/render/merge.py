@@ -182,12 +182,16 @@ class _Merger:
         self.part_pages: list[list[pikepdf.Object]] = []
         self.pack_links: list[tuple[pikepdf.Object, str]] = []
         self.tagged = False
+        self.tagged_parts = 0
         self.uaid: set[str] = set()
         self.producers: list[str] = []
         self.version = "1.7"
 
     def add(self, index: int, part: Part) -> None:
-        src = pikepdf.open(io.BytesIO(part.pdf))
+        try:
+            src = pikepdf.open(io.BytesIO(part.pdf))
+        except pikepdf.PdfError as error:
+            raise ValueError(f"part {index + 1} is not a PDF pikepdf can read: {error}") from None
         self.sources.append(src)
         if src.pdf_version > self.version:
             self.version = src.pdf_version
@@ -297,6 +301,7 @@ class _Merger:
         if not isinstance(root, Dictionary):
             return
         self.tagged = True
+        self.tagged_parts += 1
         tops, doc = _top_level(root)
         offset = self.next_key
         entries: dict[int, object] = {}
@@ -305,6 +310,7 @@ class _Merger:
             self.parent_tree[key + offset] = value
         if entries:
             self.next_key = offset + max(entries) + 1
+        self._check_pages(index, pages, entries)
         self._renumber(pages, offset, set(entries))
 
         for name, value in (root.get("/RoleMap") or Dictionary()).items():
@@ -364,6 +370,18 @@ class _Merger:
                                        for h in attrs.Headers])
         for key, elem in mine.items():
             self.ids[renames.get(key, key)] = elem
+
+    @staticmethod
+    def _check_pages(index: int, pages, entries: dict[int, object]) -> None:
+        """QPDF is to have mapped each structure element's /Pg onto the page already copied: check
+        it on every page's first element rather than write a tree that points at phantom pages."""
+        for number, page in enumerate(pages):
+            elems = entries.get(int(page.get("/StructParents", -1)))
+            if isinstance(elems, Array):
+                first = next((e for e in elems if isinstance(e, Dictionary)), None)
+                if first is not None and "/Pg" in first and first.Pg.objgen != page.objgen:
+                    raise RuntimeError(f"part {index + 1}, page {number + 1}: its structure points at another "
+                                       "page after copying")
 
     def _renumber(self, pages, offset: int, keys: set[int]) -> None:
         """Shift each page's /StructParents, each annotation's /StructParent and each form XObject's
@@ -425,7 +443,7 @@ class _Merger:
                     item.A = entry["action"]
                 below = build(entry["children"], item) if entry["children"] else 0
                 if entry["children"]:
-                    item.Count = -len(entry["children"]) if entry["closed"] else below
+                    item.Count = -below if entry["closed"] else below
                 made.append(item)
                 visible += 1 + (0 if entry["closed"] else below)
             for a, b in zip(made, made[1:]):
@@ -675,7 +693,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         producer = f"{producer}; pikepdf {pikepdf.__version__}"
         root = out.Root
         root.Lang = String(lang)
-        root.MarkInfo = Dictionary(Marked=True)
+        root.MarkInfo = Dictionary(Marked=merger.tagged_parts == len(parts))
         root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if merger.outline:
             root.PageMode = Name.UseOutlines
