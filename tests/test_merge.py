@@ -195,8 +195,10 @@ def pdftotext_pages(data: bytes, tmp_path: Path) -> list[str]:
     path = tmp_path / "merged.pdf"
     path.write_bytes(data)
     n = page_count(data)
-    return [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(path), "-"],
-                           capture_output=True, text=True, check=True).stdout for i in range(1, n + 1)]
+    runs = [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(path), "-"],
+                           capture_output=True, text=True, check=True) for i in range(1, n + 1)]
+    assert not any(run.stderr for run in runs), runs[0].stderr[:300]   # e.g. a malformed ToUnicode CMap
+    return [run.stdout for run in runs]
 
 
 def word_boxes(data: bytes, tmp_path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
@@ -550,3 +552,17 @@ def test_any_parts_merge_into_a_sound_document(specs):
             assert firsts[part] <= target < firsts[part] + counts[part]
         else:   # the pack-part link: to the next part's first page
             assert target == firsts[(part + 1) % len(specs)]
+
+
+def test_a_long_header_is_cut_short_with_an_ellipsis_inside_the_margins(tmp_path):
+    long = "NHS Dartford, Gravesham and Swanley CCG operational plan refresh 2015/16 " * 3
+    part = report_part("Alpha", 1)
+    data = do_merge([Part(part)], [Furniture(header=long, footer="Footer\nwith a line break", page_label="Page 1 of 1")])
+    [text] = pdftotext_pages(data, tmp_path)
+    assert "NHS Dartford, Gravesham and Swanley CCG operationa…" in text   # the cut-off rest is not in the text
+    assert text.count("NHS Dartford") == 2
+    assert "Footer with a line break" in text
+    pdf = open_pdf(data)
+    width = float(pdf.pages[0].mediabox[2])
+    words = word_boxes(data, tmp_path, 1)
+    assert max(w[3] for w in words) <= width - 20 * MM + 0.5

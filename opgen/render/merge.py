@@ -114,23 +114,6 @@ def _is_struct_elem(obj) -> bool:
     return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type") not in ("/MCR", "/OBJR")
 
 
-def _struct_elems(tops: list):
-    """Every structure element under the top-level elements, depth first."""
-    stack = list(reversed(tops))
-    seen: set = set()
-    while stack:
-        elem = stack.pop()
-        if not _is_struct_elem(elem):
-            continue
-        key = elem.objgen
-        if key != (0, 0):
-            if key in seen:
-                continue
-            seen.add(key)
-        yield elem
-        stack.extend(reversed(_kids(elem)))
-
-
 def _attribute_dicts(elem):
     a = elem.get("/A")
     if isinstance(a, Dictionary):
@@ -342,34 +325,45 @@ class _Merger:
                                                         Pg=doc.Pg, K=top))
             kids.append(top)
 
-        # element ids: unique across parts, with the table /Headers that name them kept in step
+        # Element ids: unique across parts, with the table /Headers that name them kept in step. The
+        # part's own object list is scanned (structure elements are indirect objects; walking the
+        # tree through pikepdf costs ~30 us an element) and what needs changing is looked up in
+        # the copy QPDF already made.
         mine: dict[bytes, object] = {}
-        headers: list = []
-        for elem in _struct_elems(tops):
-            if "/ID" in elem:
-                mine[bytes(elem.ID)] = elem
-            for attrs in _attribute_dicts(elem):
-                if "/Headers" in attrs:
-                    headers.append(attrs)
-            if class_renames and "/C" in elem:
-                c = elem.C
-                if isinstance(c, Name) and str(c) in class_renames:
-                    elem.C = Name(class_renames[str(c)])
-                elif isinstance(c, Array):
-                    elem.C = Array([Name(class_renames.get(str(x), str(x))) if isinstance(x, Name) else x for x in c])
-        clashes = {key for key in mine if key in self.ids}
+        holders, classed = [], []
+        for obj in src.objects:
+            if not isinstance(obj, Dictionary) or "/S" not in obj or "/P" not in obj:
+                continue
+            if "/ID" in obj and isinstance(obj.ID, String):
+                mine[bytes(obj.ID)] = obj
+            if "/A" in obj:
+                holders.append(obj)
+            if class_renames and "/C" in obj:
+                classed.append(obj)
+        copy = self.out.copy_foreign
+        for obj in classed:
+            elem = copy(obj)
+            c = elem.C
+            if isinstance(c, Name) and str(c) in class_renames:
+                elem.C = Name(class_renames[str(c)])
+            elif isinstance(c, Array):
+                elem.C = Array([Name(class_renames.get(str(x), str(x))) if isinstance(x, Name) else x for x in c])
         renames: dict[bytes, bytes] = {}
         taken = set(self.ids) | set(mine)
-        for key in sorted(clashes):
+        for key in sorted(k for k in mine if k in self.ids):
             renames[key] = _unique(key, taken, index)
             taken.add(renames[key])
-            mine[key].ID = String(renames[key])
-        if renames:
-            for attrs in headers:
-                attrs.Headers = Array([String(renames.get(bytes(h), bytes(h))) if isinstance(h, String) else h
-                                       for h in attrs.Headers])
-        for key, elem in mine.items():
+        for key, obj in mine.items():
+            elem = copy(obj)
+            if key in renames:
+                elem.ID = String(renames[key])
             self.ids[renames.get(key, key)] = elem
+        if renames:
+            for obj in holders:
+                for attrs in _attribute_dicts(copy(obj)):
+                    if isinstance(attrs.get("/Headers"), Array):
+                        attrs.Headers = Array([String(renames.get(bytes(h), bytes(h))) if isinstance(h, String) else h
+                                               for h in attrs.Headers])
 
     @staticmethod
     def _check_pages(index: int, pages, entries: dict[int, object]) -> None:
@@ -502,10 +496,11 @@ class _Merger:
 # places the ones it needs in its margins inside /Artifact marked content.
 
 _PX = 0.75                      # one CSS px in points
-_ROW_PX = 20                    # a sheet row: the 12 px line box and room below it
-_ROWS_PER_SHEET = 100
+_ROW_PX = 20                    # a sheet line: the 12 px line box with 4 px above and below
+_SHEET_ROWS = 100               # lines on a sheet page
 _FONT_PX = FURNITURE_SIZE_PT / _PX
 _LINE_PX = round(_FONT_PX * 1.2, 3)
+_LEAD_PX = (_ROW_PX - _LINE_PX) / 2
 _SLOTS = (("header", "/OpgenHeader", "/Header"), ("footer", "/OpgenFooter", "/Footer"),
           ("page_label", "/OpgenPageLabel", "/Footer"))
 
@@ -531,92 +526,134 @@ def _mat(a, b):
             a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
 
 
-def _sheet_html(rows: list[tuple[str, float, str]]) -> str:
-    width = max(w for _, w, _ in rows) / _PX + 10
+def _sheet_html(groups: list[tuple[float, str, list[str]]]) -> str:
+    """One block per (width, alignment), a line per text: laying out a few blocks of many lines
+    costs far less than a box (or a page) per text."""
+    width = max(w for w, _, _ in groups) / _PX + 10
     css = ['@font-face { font-family: "Inter"; font-weight: 400; src: url("../fonts/Inter-Regular.otf"); }',
-           f"@page {{ size: {width:.3f}px {(_ROWS_PER_SHEET + 1) * _ROW_PX}px; margin: 0; }}",
-           f'body {{ margin: 0; font-family: "Inter"; font-size: {_FONT_PX:.4f}px; line-height: {_LINE_PX}px; '
-           f"color: {FURNITURE_COLOUR}; }}",
-           "section { break-after: page; } section:last-child { break-after: auto; }",
-           f"div {{ height: {_ROW_PX}px; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }}"]
-    sections = []
-    for start in range(0, len(rows), _ROWS_PER_SHEET):
-        cells = "".join(f'<div style="width: {w / _PX:.3f}px; text-align: {align}">{html.escape(text)}</div>'
-                        for text, w, align in rows[start:start + _ROWS_PER_SHEET])
-        sections.append(f"<section>{cells}</section>")
+           f"@page {{ size: {width:.3f}px {_SHEET_ROWS * _ROW_PX}px; margin: 0; }}",
+           f'body {{ margin: 0; font-family: "Inter"; font-size: {_FONT_PX:.4f}px; line-height: {_ROW_PX}px; '
+           f"color: {FURNITURE_COLOUR}; orphans: 1; widows: 1; }}",
+           "div { white-space: pre; overflow: hidden; text-overflow: ellipsis; }"]
+    blocks = "".join(f'<div style="width: {w / _PX:.3f}px; text-align: {align}">'
+                     + "\n".join(html.escape(t) for t in texts) + "</div>" for w, align, texts in groups)
     return ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>furniture</title><style>'
-            + "\n".join(css) + "</style></head><body>" + "".join(sections) + "</body></html>")
+            + "\n".join(css) + "</style></head><body>" + blocks + "</body></html>")
 
 
-def _sheet_rows(sheet: pikepdf.Pdf) -> dict[tuple[int, int], list]:
-    """Each text block (BT ... ET) of the sheet by (page, row), with the transformation in force,
-    moved so that the row's top left is the origin."""
-    found: dict[tuple[int, int], list] = {}
+_TEXT_STATE = {"Tf", "Tc", "Tw", "Tz", "TL", "Ts", "Tr"}
+
+
+def _sheet_lines(sheet: pikepdf.Pdf) -> list[list]:
+    """The sheet's lines in order, each a list of (transformation, text operators): every run of
+    text WeasyPrint placed with a Tm (it writes a block's lines in one BT ... ET, a Tm a line) as
+    its own BT ... ET with the text state it needs, moved so that the top left of the line's box is
+    the origin."""
+    lines: dict[tuple[int, int], list] = {}
+    row = _ROW_PX * _PX
+    bt, et = ([], pikepdf.Operator("BT")), ([], pikepdf.Operator("ET"))
     for number, page in enumerate(sheet.pages):
         height = float(page.mediabox[3])
-        ctm, stack, block = [1, 0, 0, 1, 0, 0], [], None
+        ctm, stack, state, segment, in_text = [1, 0, 0, 1, 0, 0], [], {}, None, False
+
+        def close(segment):
+            if segment is not None:
+                matrix, key, ops = segment
+                lines.setdefault(key, []).append((matrix, [bt, *ops, et]))
+
         for operands, op in pikepdf.parse_content_stream(page):
             name = str(op)
-            if block is not None:
-                block.append((operands, op))
-                if name == "Tm" and origin is None:
-                    tm = [float(x) for x in operands]
-                    origin = _mat([1, 0, 0, 1, tm[4], tm[5]], ctm)[4:]
-                if name == "ET":
-                    row = int((height - origin[1]) // (_ROW_PX * _PX))
-                    top = height - row * _ROW_PX * _PX
-                    found.setdefault((number, row), []).append((ctm[:4] + [ctm[4], ctm[5] - top], block))
-                    block = None
+            if name in _TEXT_STATE:
+                state[name] = (operands, op)
+                if segment is not None:
+                    segment[2].append((operands, op))
+                continue
+            elif name == "BT":
+                in_text, segment = True, None
+            elif name == "ET":
+                close(segment)
+                in_text, segment = False, None
+            elif in_text and name == "Tm":
+                close(segment)
+                tm = [float(x) for x in operands]
+                origin = _mat([1, 0, 0, 1, tm[4], tm[5]], ctm)[4:]
+                index = int((height - origin[1]) // row)
+                top = height - index * row - _LEAD_PX * _PX
+                ops = [*state.values(), (operands, op)]   # the text state this line is drawn with
+                segment = (ctm[:4] + [ctm[4], ctm[5] - top], (number, index), ops)
+            elif in_text:
+                if segment is None:
+                    raise RuntimeError("page furniture: text with no position on the sheet")
+                segment[2].append((operands, op))
             elif name == "q":
                 stack.append(ctm)
             elif name == "Q":
                 ctm = stack.pop() if stack else ctm
             elif name == "cm":
                 ctm = _mat([float(x) for x in operands], ctm)
-            elif name == "BT":
-                block, origin = [(operands, op)], None
-    return found
+    return list(lines.values())
+
+
+_LONG_BFCHAR = re.compile(rb"(<[0-9A-Fa-f]+>\s*)<(?:[0-9A-Fa-f]{4}){5,}>")
+
+
+def _mend_ellipsis(font) -> None:
+    """WeasyPrint maps the "…" it draws for text-overflow to all the text it cut off (an illegal
+    CMap entry, and copying or extracting the text gives the hidden rest): map it to "…". Only
+    the sheet's own font is mended; a glyph for more than four characters is nothing else there."""
+    to_unicode = font.get("/ToUnicode") if isinstance(font, Dictionary) else None
+    if isinstance(to_unicode, pikepdf.Stream):
+        data = to_unicode.read_bytes()
+        mended = _LONG_BFCHAR.sub(rb"\1<2026>", data)
+        if mended != data:
+            to_unicode.write(mended)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
     pages = list(out.pages)
     boxes = [[float(x) for x in page.mediabox] for page in pages]
-    rows: dict[tuple[str, float, str], int] = {}
-    wanted = []   # per page: (slot, row, left, top)
+    groups: dict[tuple[float, str], dict[str, None]] = {}
+    wanted = []   # per page: (slot, (width, align, text), left, top)
     for box, f in zip(boxes, furniture):
         mine = []
         for slot, (left, top, width, align) in _slot_boxes(box).items():
-            text = getattr(f, slot)
+            text = _one_line(getattr(f, slot) or "")
             if text:
-                row = rows.setdefault((text, width, align), len(rows))
-                mine.append((slot, row, left, top))
+                groups.setdefault((width, align), {})[text] = None
+                mine.append((slot, (width, align, text), left, top))
         wanted.append(mine)
-    if not rows:
+    if not groups:
         return
-    order = list(rows)
+    order = [(w, a, list(texts)) for (w, a), texts in groups.items()]
     sheet = pikepdf.open(io.BytesIO(render_document(_sheet_html(order)).write_pdf()))
-    blocks = _sheet_rows(sheet)
+    lines = _sheet_lines(sheet)
+    keys = [(w, a, t) for w, a, texts in order for t in texts]
+    if len(lines) != len(keys):
+        raise RuntimeError(f"page furniture: {len(keys)} texts laid out as {len(lines)} lines")
     fonts = Dictionary()
     for page in sheet.pages:
         for key, value in page.Resources.get("/Font", Dictionary()).items():
             fonts[key] = value
+            _mend_ellipsis(value)
     resources = out.copy_foreign(sheet.make_indirect(Dictionary(Font=fonts)))
     sheet.close()
     r, g, b = (int(FURNITURE_COLOUR[i:i + 2], 16) / 255 for i in (1, 3, 5))
     colour = [(Array([round(r, 6), round(g, 6), round(b, 6)]), pikepdf.Operator("rg"))]
 
-    forms: dict[int, pikepdf.Object] = {}
-    for index, (text, width, _) in enumerate(order):
+    forms: dict[tuple, pikepdf.Object] = {}
+    for key, blocks in zip(keys, lines):
         ops = []
-        for matrix, block in blocks.get((index // _ROWS_PER_SHEET, index % _ROWS_PER_SHEET), []):
+        for matrix, block in blocks:
             ops += [([], pikepdf.Operator("q")), *colour,
                     (Array([round(x, 6) for x in matrix]), pikepdf.Operator("cm")), *block,
                     ([], pikepdf.Operator("Q"))]
-        if not ops:
-            raise RuntimeError(f"page furniture {text!r} was not laid out")
-        forms[index] = out.make_stream(pikepdf.unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form,
-                                       BBox=Array([-2, -_ROW_PX * _PX, round(width + 2, 2), 2]),
-                                       Resources=resources)
+        forms[key] = out.make_stream(pikepdf.unparse_content_stream(ops), Type=Name.XObject, Subtype=Name.Form,
+                                     BBox=Array([-2, -_ROW_PX * _PX, round(key[0] + 2, 2), 2]),
+                                     Resources=resources)
 
     before = out.make_stream(b"q\n")
     for page, mine in zip(pages, wanted):
@@ -627,9 +664,9 @@ def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
         res = Dictionary({k: v for k, v in old.items()})   # pages may share one; give each its own
         xobjects = Dictionary({k: v for k, v in old.get("/XObject", Dictionary()).items()})
         stamp = [b"\nQ\n"]
-        for slot, row, left, top in mine:
+        for slot, key, left, top in mine:
             [(_, name, kind)] = [s for s in _SLOTS if s[0] == slot]
-            xobjects[name] = forms[row]
+            xobjects[name] = forms[key]
             stamp.append(f"q /Artifact <</Type /Pagination /Subtype {kind}>> BDC "
                          f"1 0 0 1 {left:.4f} {top:.4f} cm {name} Do EMC Q\n".encode())
         res.XObject = xobjects
