@@ -566,3 +566,24 @@ def test_a_long_header_is_cut_short_with_an_ellipsis_inside_the_margins(tmp_path
     width = float(pdf.pages[0].mediabox[2])
     words = word_boxes(data, tmp_path, 1)
     assert max(w[3] for w in words) <= width - 20 * MM + 0.5
+
+
+def test_words_beyond_ascii_in_bookmarks_titles_and_furniture(tmp_path):
+    title = "Kent Health and Wellbeing Board – 18 March 2015 (£m, Ashford & Canterbury)"
+    part = Part(report_part("Alpha", 1), bookmark="Thanet CCG – plan on a page (£)")
+    data = do_merge([part], [Furniture(header="Ashford & Canterbury CCGs – “draft”", page_label="Page 1 of 1")],
+                    title=title)
+    pdf = open_pdf(data)
+    assert outline(pdf)[0][0] == "Thanet CCG – plan on a page (£)"
+    assert str(pdf.docinfo.Title) == title
+    with pdf.open_metadata() as meta:
+        assert meta["dc:title"] == title
+    [text] = pdftotext_pages(data, tmp_path)
+    assert "Ashford & Canterbury CCGs – “draft”" in text
+
+
+def test_every_page_with_links_orders_tabs_by_structure():
+    pdf = open_pdf(three_parts()[0])
+    for page in pdf.pages:
+        if "/Annots" in page.obj:
+            assert page.obj.Tabs == "/S"

@@ -615,7 +615,7 @@ def _one_line(text: str) -> str:
 
 def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
     pages = list(out.pages)
-    boxes = [[float(x) for x in page.mediabox] for page in pages]
+    boxes = [[float(x) for x in page.cropbox] for page in pages]   # the visible page (the media box if none)
     groups: dict[tuple[float, str], dict[str, None]] = {}
     wanted = []   # per page: (slot, (width, align, text), left, top)
     for box, f in zip(boxes, furniture):
