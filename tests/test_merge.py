@@ -587,3 +587,16 @@ def test_every_page_with_links_orders_tabs_by_structure():
     for page in pdf.pages:
         if "/Annots" in page.obj:
             assert page.obj.Tabs == "/S"
+
+
+def test_furniture_may_sit_closer_to_the_edges_of_a_page_that_uses_its_margins(tmp_path):
+    part = report_part("Alpha", 1, "A4 landscape")
+    data = do_merge([Part(part)], [Furniture(header="Running", footer="Kent", page_label="Page 1 of 1", edge_mm=4,
+                                             inset_mm=9)])
+    pdf = open_pdf(data)
+    height = float(pdf.pages[0].mediabox[3])
+    words = {w[0]: w for w in word_boxes(data, tmp_path, 1)}
+    assert 3 * MM <= words["Running"][2] <= 5.5 * MM
+    assert height - 5.5 * MM <= words["Kent"][4] <= height - 3 * MM
+    width = float(pdf.pages[0].mediabox[2])
+    assert words["Running"][1] == pytest.approx(9 * MM, abs=1) and words["1"][3] == pytest.approx(width - 9 * MM, abs=1)

@@ -51,6 +51,9 @@ class Furniture:                   # one per page of the merged document
     header: str | None = None      # running header (top left)
     footer: str | None = None      # bottom left
     page_label: str | None = None  # bottom right, e.g. "Page 3 of 40"
+    edge_mm: float | None = None   # from the top and bottom edges, FURNITURE_EDGE_MM (8) if None; closer
+                                   # for a page that uses its own margins (a plan on a page: 8 mm at the top)
+    inset_mm: float | None = None  # from the left and right edges, FURNITURE_INSET_MM (20) if None
 
 
 def page_count(pdf: bytes) -> int:
@@ -159,10 +162,8 @@ class _Merger:
         self.class_map: dict[str, object] = {}
         self.ids: dict[bytes, object] = {}
         self.dests: dict[bytes, object] = {}
-        self.old_dests = Dictionary()          # the /Root /Dests dictionary of older files
         self.outline: list[dict] = []
         self.first_pages: list[pikepdf.Object] = []
-        self.part_pages: list[list[pikepdf.Object]] = []
         self.pack_links: list[tuple[pikepdf.Object, str]] = []
         self.tagged = False
         self.tagged_parts = 0
@@ -189,7 +190,6 @@ class _Merger:
             self.out.pages.extend(src.pages)
         pages = [self.out.pages[i].obj for i in range(start, len(self.out.pages))]
         self.first_pages.append(pages[0])
-        self.part_pages.append(pages)
 
         # Copy everything document-level in one go, after the pages, so QPDF maps each reference to
         # a source page onto the page already copied (the tests check every /Pg lands on a merged page).
@@ -231,23 +231,25 @@ class _Merger:
         return renames
 
     def _rename_dest(self, value, renames: dict[bytes, bytes]):
+        """A named destination as it is called in the merged name tree: a string (a name, as older
+        files use for /Root /Dests, becomes one), renamed if it clashed."""
         key = _dest_key(value)
-        if key is None or key not in renames:
+        if key is None:
             return value
-        return String(renames[key])
+        return String(renames.get(key, key))
 
     def _retarget_links(self, pages, renames: dict[bytes, bytes]) -> None:
         for page in pages:
             for annot in page.get("/Annots", ()):
                 if not isinstance(annot, Dictionary):
                     continue
-                if "/Dest" in annot and renames:
+                if "/Dest" in annot:
                     annot.Dest = self._rename_dest(annot.Dest, renames)
                 action = annot.get("/A")
                 if not isinstance(action, Dictionary):
                     continue
                 kind = action.get("/S")
-                if kind == "/GoTo" and "/D" in action and renames:
+                if kind == "/GoTo" and "/D" in action:
                     action.D = self._rename_dest(action.D, renames)
                 elif kind == "/URI" and str(action.get("/URI", "")).startswith(PACK_PART):
                     self.pack_links.append((annot, str(action.URI)[len(PACK_PART):]))
@@ -276,7 +278,7 @@ class _Merger:
 
     @staticmethod
     def _page_dest(page) -> Array:
-        box = page.get("/MediaBox", Array([0, 0, 595, 842]))
+        box = pikepdf.Page(page).mediabox     # inherited from the page tree if need be
         return Array([page, Name.XYZ, box[0], box[3], 0])
 
     # structure
@@ -505,12 +507,13 @@ _SLOTS = (("header", "/OpgenHeader", "/Header"), ("footer", "/OpgenFooter", "/Fo
           ("page_label", "/OpgenPageLabel", "/Footer"))
 
 
-def _slot_boxes(box: list[float]) -> dict[str, tuple[float, float, float, str]]:
-    """Where each text goes on a page with this media box: (left, top of the line box, width, align),
-    in PDF points."""
+def _slot_boxes(box: list[float], edge_mm: float | None,
+                inset_mm: float | None) -> dict[str, tuple[float, float, float, str]]:
+    """Where each text goes on a page with this box: (left, top of the line box, width, align), in
+    PDF points."""
     x0, y0, x1, y1 = box
-    inset = FURNITURE_INSET_MM * 72 / 25.4
-    edge = FURNITURE_EDGE_MM * 72 / 25.4
+    inset = (FURNITURE_INSET_MM if inset_mm is None else inset_mm) * 72 / 25.4
+    edge = (FURNITURE_EDGE_MM if edge_mm is None else edge_mm) * 72 / 25.4
     line = _LINE_PX * _PX
     content = max(x1 - x0 - 2 * inset, 72.0)
     label = round(content * 0.28, 2)
@@ -620,7 +623,7 @@ def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
     wanted = []   # per page: (slot, (width, align, text), left, top)
     for box, f in zip(boxes, furniture):
         mine = []
-        for slot, (left, top, width, align) in _slot_boxes(box).items():
+        for slot, (left, top, width, align) in _slot_boxes(box, f.edge_mm, f.inset_mm).items():
             text = _one_line(getattr(f, slot) or "")
             if text:
                 groups.setdefault((width, align), {})[text] = None
