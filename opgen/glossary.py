@@ -21,10 +21,11 @@ from opgen.resources import RESOURCES_DIR
 
 GLOSSARY_PATH = RESOURCES_DIR / "glossary.yaml"
 # Small words a full name may hold without a letter in the abbreviation ("Payment by Results (PbR)").
-_SKIP = {"and", "of", "the", "for", "in", "by", "to", "with", "on", "at", "&", "a", "an"}
+_SKIP = {"and", "of", "the", "for", "in", "by", "to", "with", "on", "at", "&", "a", "an", "nhs"}
 _ABBR = r"[A-Z0-9][A-Za-z0-9&]{1,9}"
 _AFTER = re.compile(r"\((" + _ABBR + r")\)")                                 # Full Name (ABBR)
 _BEFORE = re.compile(r"(?<![A-Za-z0-9&])(" + _ABBR + r")\s+\(([^()]{3,120})\)")  # ABBR (Full Name)
+_TOKEN = re.compile(r"[A-Za-z0-9&]+")  # a whole word as the glossary matches terms
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
 
 
@@ -55,8 +56,15 @@ def _match_backwards(words: list[str], letters: list[str]) -> int | None:
     start = None
     while need and i >= 0:
         word = words[i]
-        if word[0].lower() == need[-1]:
-            need.pop()
+        run = [ch.lower() for ch in word if ch.isalnum()]
+        if word.isupper() and len(run) > 1 and need[-len(run):] == run:  # "NHS England (NHSE)"
+            del need[-len(run):]
+            start = i
+        elif any(len(need) >= k and word[:k].lower() == "".join(need[-k:]) for k in (1, 2, 3)):
+            # a word gives its first letter, or its first two or three ("Commissioning for QUality
+            # and INnovation (CQUIN)")
+            k = max(k for k in (1, 2, 3) if len(need) >= k and word[:k].lower() == "".join(need[-k:]))
+            del need[-k:]
             start = i
         elif word.lower() in _SKIP:
             pass
@@ -126,6 +134,12 @@ def plan_definitions(plan) -> dict[str, str]:
     return out
 
 
+def _same_meaning_key(meaning: str) -> str:
+    """Meanings that differ only in case, punctuation or an 'NHS' are one meaning."""
+    words = re.findall(r"[a-z0-9]+", meaning.casefold())
+    return " ".join(w for w in words if w != "nhs")
+
+
 def _uses(text: str, term: str) -> bool:
     return re.search(r"(?<![A-Za-z0-9&])" + re.escape(term) + r"s?(?![A-Za-z0-9&])", text) is not None
 
@@ -143,9 +157,15 @@ def glossary_for(printed: Iterable[str], plans: Iterable = (), pack_terms: Itera
             if term in pack_defined:
                 continue
             known = meanings.setdefault(term, [])
-            if meaning.casefold() not in {m.casefold() for m in known}:
+            if _same_meaning_key(meaning) not in {_same_meaning_key(m) for m in known}:
                 known.append(meaning)
     for term, meaning in builtin().items():
         meanings.setdefault(term, [meaning])
-    found = [(term, display.glossary_meanings(ms)) for term, ms in meanings.items() if _uses(text, term)]
+    words = set(_TOKEN.findall(text))
+
+    def used(term: str) -> bool:
+        if _TOKEN.fullmatch(term):  # one word: look it up (a plural "CCGs" counts)
+            return term in words or term + "s" in words
+        return _uses(text, term)     # "C. diff": search the text
+    found = [(term, display.glossary_meanings(ms)) for term, ms in meanings.items() if used(term)]
     return sorted(found, key=lambda tm: (tm[0].casefold(), tm[0]))
