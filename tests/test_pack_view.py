@@ -16,9 +16,9 @@ import yaml
 
 from opgen import display
 from opgen.glossary import builtin, definitions_in, glossary_for
-from opgen.pack.changes import changes_since, changes_view
+from opgen.pack.changes import changes_since
 from opgen.pack.spec import FrameworkItem, Measure, PackSpec, PlanRef, SharedFramework
-from opgen.pack.view import PackView, PlanEntry, codes, pack_view
+from opgen.pack.view import PackView, PlanEntry, changes_view, codes, pack_view
 from opgen.pipeline import plan_from_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -389,3 +389,25 @@ def test_a_plans_own_glossary_validates_and_wins(tmp_path):
                         lambda d: d.update(glossary=[{"term": "IDT"}]))
     errors = plan_from_file(bad).report.errors
     assert errors and "meaning" in errors[0].message
+
+
+def test_indicator_baseline_target_and_latest_benchmark_with_periods():
+    view = view_of([FIXTURES / "indicators-v2.yaml"],
+                   measures=(Measure("e.b.5", "A&E within 4 hours", national="95.7% (2013/14)"),))
+    t = view.indicators[0]
+    cells = [c.text for c in t.rows[0].cells]
+    assert cells == ["A&E patients seen within 4 hours [E.B.5]", "94.1% (2013/14)", "at least 95% (2014/15)",
+                     "England 95.7%, region 95.1%, county 94.8%, 150 of 211 (2013/14)"]
+    assert t.note.startswith("England: 95.7% (2013/14).")
+
+
+def test_each_plan_part_carries_what_changed_since(repo):
+    plan = repo / "plans" / "skc.yaml"
+    changes, label = changes_since(plan, "v1.0")
+    e = entry(plan, "skc")
+    e.changes, e.since_label = changes, label
+    view = pack_view(spec_for([plan]), [e])
+    part = view.plans[0]
+    assert part.changes.since_label == label and part.changes.headline == changes.headline
+    assert part.changes.key_changes and part.changes.plan == part.short
+    assert view_of([PLANS / "thanet-2015-16.yaml"]).plans[0].changes is None  # not asked: nothing printed

@@ -9,8 +9,8 @@ day), compared by opgen.diff like `opgen diff PLAN --from REV`.
 since what ("Changes since v1.0 (abc1234, 12 February 2015)") or why not ("Changes not shown:
 plans/x.yaml is not in a git repository"). Never raises for a user's trouble.
 
-`changes_view(plan_name, changes, label)` turns them into what the pack prints: the diff's headline
-and its key changes in a board's words (at most KEY_CHANGES lines, the rest counted).
+`key_changes(changes)` gives what the pack prints of them (opgen.pack.view.changes_view): the key
+changes in a board's words (at most KEY_CHANGES lines) and how many more there are.
 """
 
 from __future__ import annotations
@@ -90,14 +90,3 @@ def key_changes(changes, limit: int = KEY_CHANGES) -> tuple[list[str], int]:
     order = sorted(range(len(changes.changes)), key=lambda i: (_rank(changes.changes[i]), i))
     chosen = sorted(order[:limit])
     return [change_line(changes.changes[i]) for i in chosen], max(0, len(changes.changes) - limit)
-
-
-def changes_view(plan: str, changes, label: str | None):
-    """The ChangesView a plan's part prints, or None where no "since" was asked."""
-    from opgen.pack.view import ChangesView
-
-    if changes is None and not label:
-        return None
-    lines, more = key_changes(changes)
-    return ChangesView(plan=plan, since_label=label or display.changes_not_asked(),
-                       headline=changes.headline if changes is not None else None, key_changes=lines, more=more)

@@ -113,7 +113,6 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
     """Every plan of the pack (in pack order) made into the board's comparison."""
     from opgen import display
     from opgen.glossary import glossary_for
-    from opgen.pack import changes as pack_changes
 
     included = [e for e in entries if e.plan is not None and not e.problem]
     left_out = [(str(e.path), e.problem or display.pack_left_out_unknown()) for e in entries
@@ -122,7 +121,7 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
     parts = []
     for e in included:
         short = shorts[id(e)]
-        changes = pack_changes.changes_view(short, e.changes, e.since_label)
+        changes = changes_view(short, e.changes, e.since_label)
         parts.append(PlanPart(name=e.name, title=e.plan.meta.title, organisation=e.plan.organisation.name,
                               short=short, facts=_facts(e), changes=changes, pop_pdf=e.pop_pdf, path=str(e.path)))
     rows = [(e, shorts[id(e)]) for e in included]
@@ -137,6 +136,19 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
     printed = _printed_texts(view) + [t for e in included for t in _pop_texts(e.plan)]
     view.glossary = glossary_for(printed, [e.plan for e in included], spec.glossary)
     return view
+
+
+def changes_view(plan: str, changes, label: str | None) -> ChangesView | None:
+    """What a plan's part prints of what changed since (opgen.pack.changes): the diff's headline and
+    its key changes in words; None where no "since" was asked."""
+    from opgen import display
+    from opgen.pack.changes import key_changes
+
+    if changes is None and not label:
+        return None
+    lines, more = key_changes(changes)
+    return ChangesView(plan=plan, since_label=label or display.changes_not_asked(),
+                       headline=changes.headline if changes is not None else None, key_changes=lines, more=more)
 
 
 def _short_names(spec, included: list[PlanEntry]) -> dict[int, str]:
