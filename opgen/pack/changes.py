@@ -22,7 +22,6 @@ KEY_CHANGES = 12
 
 # Which changes a board reads first (lower first); within a rank, the diff's own order.
 _RANK_BY_KIND = {
-    ("metadata", "changed"): 0,
     ("rag", "worsened"): 0, ("rag", "completed"): 1, ("rag", "improved"): 1,
     ("milestones", "slipped"): 1, ("milestones", "brought-forward"): 3,
     ("risks", "added"): 1, ("risks", "rose"): 1, ("risks", "closed"): 3, ("risks", "fell"): 3,
@@ -70,6 +69,8 @@ def changes_since(path, since: str | None):
 
 
 def _rank(c) -> int:
+    if c.section == "metadata":  # the plan's status matters; its version, date and quarter less so
+        return 0 if c.field == "status" else 5
     return _RANK_BY_KIND.get((c.section, c.kind), _RANK_BY_SECTION.get(c.section, 4))
 
 
