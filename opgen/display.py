@@ -1543,7 +1543,7 @@ def appendix_title(letter: str, title: str) -> str:
 PACK_PLAN = "Plan"
 PACK_WARNING = "Warning"
 PACK_GAP = "No item aligned"
-PACK_NOT_LISTED = "The plan's own framework does not list this item."
+PACK_NOT_LISTED = "Not in the plan's own list of its items."
 PACK_NO_QIPP = "The plan gives no QIPP programme."
 PACK_NO_FINANCE = "The plan gives no finance section."
 PACK_FACTS = {"organisation": "Organisation", "period": "Plan period", "version": "Version", "status": "Status",
@@ -1573,6 +1573,11 @@ def pack_money(figure, unit_key: str, with_unit: bool = False) -> str:
 
 def pack_unit(unit_key: str) -> str:
     return _PACK_UNITS[unit_key][0]
+
+
+def pack_qipp_no_amounts(schemes: int) -> str:
+    """A QIPP programme whose schemes carry no amounts, as a note."""
+    return f"The plan names {'its QIPP scheme' if schemes == 1 else f'its {schemes:,} QIPP schemes'} without amounts."
 
 
 def pack_qipp_columns(unit_key: str) -> list[str]:
@@ -1615,11 +1620,11 @@ def pack_rules_columns(unit_key: str) -> list[str]:
 
 def pack_rule_verdict(met: bool | None, no_rule: str, year_label: str) -> tuple[str, str]:
     """(the judgement in words, its colour key): 'Met', 'Not met', 'Not judged: no rule stated for
-    2015/16', 'Not assessed: no allocation stated to measure it against'."""
+    2015/16', 'Not assessed: no allocation stated'."""
     if no_rule:
         return f"Not judged: no rule stated for {year_label}", "grey"
     if met is None:
-        return "Not assessed: no allocation stated to measure it against", "grey"
+        return "Not assessed: no allocation stated", "grey"
     return ("Met", "green") if met else ("Not met", "red")
 
 
@@ -1672,8 +1677,8 @@ def pack_band_judgement(position: str | None) -> str:
 
 
 def pack_bcf_note(band_text: str | None, source: str | None) -> str:
-    head = (f"The agreed band for reducing non-elective admissions is {band_text}"
-            + (f" ({' '.join(source.split()).rstrip('.')})." if source else ".")) if band_text else \
+    head = (f"The agreed band for reducing non-elective admissions is {band_text}."
+            + (f" {sentence(' '.join(source.split())).rstrip('.')}." if source else "")) if band_text else \
         "The pack file sets no band for the non-elective admissions reduction, so targets are not judged."
     return head + (" A plan's target is read from its BCF metric or indicator for non-elective admissions "
                    "for its plan year; the pooled fund is the total the plan states, else the sum of its schemes. "
@@ -1806,6 +1811,11 @@ def pack_benchmark(indicator, bench) -> str:
         parts.append(rank(*bench.rank))
     when = bench.period.words if bench.period is not None else bench.period_text
     return sentence(", ".join(parts)) + (f" ({when})" if when and parts else "") if parts else NOT_STATED
+
+
+def pack_no_code(code: str) -> str:
+    """Where a plan carries no indicator with a measure's national code."""
+    return f"No indicator with code {' '.join(str(code).split())}"
 
 
 def pack_measure_caption(title: str, code: str) -> str:

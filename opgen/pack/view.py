@@ -263,6 +263,8 @@ def _qipp_table(rows) -> Table:
             base, from_stated = (stated, True) if stated is not None and stated.parts and not stated.incomplete else \
                 (net, False) if net.parts and not net.incomplete else (None, False)
             share = display.pack_share(base, allocation, from_stated, year.label)
+            if not any(t.parts or t.incomplete for t in (savings, investment)) and stated is None:
+                share = (share[0], display.pack_qipp_no_amounts(len(q.schemes)))
             cells = [_cell(year.label), _cell(display.pack_money(savings, unit)), _cell(display.pack_money(investment, unit)),
                      _cell(display.pack_money(net, unit)),
                      _cell(display.pack_money(stated, unit) if stated is not None else display.NOT_STATED),
@@ -350,7 +352,10 @@ def _bcf_table(spec, rows) -> Table:
 
     from opgen import display
 
-    band = tuple(Decimal(x) for x in spec.bcf_band) if spec.bcf_band else None
+    try:
+        band = tuple(Decimal(str(x)) for x in spec.bcf_band) if spec.bcf_band else None
+    except ArithmeticError:  # the pack file's loader reports a band that is not two numbers
+        band = None
     pools = []
     for e, short in rows:
         b, year = e.plan.bcf, plan_year(e.plan)
@@ -380,9 +385,9 @@ def _bcf_table(spec, rows) -> Table:
         pool_cell = _cell(display.pack_money(pool, unit, with_unit=True) if pool is not None else display.NOT_STATED,
                          None if pool is not None else "none")
         table_rows.append(Row(short, [target_cell, judged, pool_cell], anchor=f"plan-{e.name}"))
-    band_text = display.pack_band(*spec.bcf_band) if spec.bcf_band else None
+    band_text = display.pack_band(*band) if band else None
     return Table("summary-bcf", display.PACK_CAPTIONS["bcf"], display.pack_bcf_columns(band_text), table_rows,
-                 numeric=[True, False, True], note=display.pack_bcf_note(band_text, spec.bcf_band_note))
+                 numeric=[False, False, True], note=display.pack_bcf_note(band_text, spec.bcf_band_note))
 
 
 def _rag_table(rows) -> Table:
@@ -524,7 +529,8 @@ def _measure_table(measure, rows) -> Table:
         everything = list(plan.indicators) + (list(plan.bcf.metrics) if plan.bcf else [])
         ind = next((i for i in everything if codes(i.code) & wanted), None)
         if ind is None:
-            table_rows.append(Row(short, [_cell(display.NOT_STATED, "none")] * 4, anchor=f"plan-{e.name}"))
+            table_rows.append(Row(short, [_cell(display.pack_no_code(measure.code), "none")]
+                                  + [_cell(display.NOT_STATED, "none") for _ in range(3)], anchor=f"plan-{e.name}"))
             continue
         year = _period(plan_year(plan))
         target_period = year if year in ind.targets else (max(ind.targets, key=lambda p: (p.last_day, p.first_day))
