@@ -1536,3 +1536,353 @@ def appendix_title(letter: str, title: str) -> str:
     'Appendix A Appendix A: Foo'. Another letter is kept as written (opgen validate warns)."""
     found = appendix_prefix(title)
     return found[1] if found and found[0] == letter.upper() else title
+
+
+# --- the board pack's comparison (opgen.pack.view): the texts of its tables, lists and labels ----------
+
+PACK_PLAN = "Plan"
+PACK_WARNING = "Warning"
+PACK_GAP = "No item aligned"
+PACK_NOT_LISTED = "Not in the plan's own list of its items."
+PACK_NO_QIPP = "The plan gives no QIPP programme."
+PACK_NO_FINANCE = "The plan gives no finance section."
+PACK_FACTS = {"organisation": "Organisation", "period": "Plan period", "version": "Version", "status": "Status",
+              "as_at": "RAG as at", "date": "Date", "open": "Open items"}
+PACK_CAPTIONS = {"qipp": "QIPP: savings, investment and net savings as a share of allocation",
+                 "rules": "NHS business rules: surplus, contingency and non-recurrent spending",
+                 "bcf": "Better Care Fund: non-elective admissions reduction target",
+                 "rag": "Actions by RAG rating"}
+PACK_MEASURE_COLUMNS = ("Plan", "Indicator in the plan", "Baseline", "Target", "Latest benchmark")
+WORDING_CHANGED = "wording changed"
+_PACK_UNITS = {"gbp_millions": ("£m", Decimal("1000000"), Decimal("0.01")),
+               "gbp_thousands": ("£000", Decimal("1000"), Decimal("1")),
+               "gbp": ("£", Decimal("1"), Decimal("1"))}
+_UNIT_WORDS = {"gbp": "£", "gbp_thousands": "£000", "gbp_millions": "£m"}
+
+
+def pack_money(figure, unit_key: str, with_unit: bool = False) -> str:
+    """A total in pounds (model Total) shown in a pack table's one unit: '6.12' (£m, two decimals) or
+    '2,783' (£000), '4.30 + not stated', 'TBC'; 'Not stated' where nothing is stated (never 0).
+    `with_unit`: '£6.12m', '£2,783k'."""
+    if figure is None or (not figure.parts and not figure.incomplete):
+        return NOT_STATED
+    _, divisor, places = _PACK_UNITS[unit_key]
+    shown = Total((figure.value / divisor).quantize(places), figure.incomplete, figure.parts, figure.unstated_only)
+    return money(shown, MoneyUnit(unit_key)) if with_unit else total(shown)
+
+
+def pack_unit(unit_key: str) -> str:
+    return _PACK_UNITS[unit_key][0]
+
+
+def pack_qipp_no_amounts(schemes: int) -> str:
+    """A QIPP programme whose schemes carry no amounts, as a note."""
+    return f"The plan names {'its QIPP scheme' if schemes == 1 else f'its {schemes:,} QIPP schemes'} without amounts."
+
+
+def pack_qipp_columns(unit_key: str) -> list[str]:
+    u = pack_unit(unit_key)
+    return [PACK_PLAN, "Plan year", f"Savings ({u})", f"Investment ({u})", f"Net savings ({u})",
+            f"Net savings stated in the plan ({u})", "Net savings as % of allocation"]
+
+
+def pack_share(net, allocation, from_stated: bool, year_label: str) -> tuple[str, str | None]:
+    """Net savings as a share of the allocation: ('1.81%', 'The net savings the plan states, of an
+    allocation of £303.1m for 2015/16.'), or ('Not stated', why)."""
+    if net is None:
+        return NOT_STATED, f"The plan states no complete net savings figure for {year_label}."
+    if allocation is None or not allocation.parts or allocation.incomplete or not allocation.value:
+        return NOT_STATED, f"The plan states no allocation for {year_label}."
+    share = (net.value / allocation.value * 100).quantize(Decimal("0.01"))
+    which = "The net savings the plan states" if from_stated else "The net savings of its schemes"
+    millions = abs(allocation.value) >= 1000000
+    shown = (allocation.value / (1000000 if millions else 1000)).quantize(Decimal("0.1"))
+    amount = money(shown, MoneyUnit("gbp_millions" if millions else "gbp_thousands"))
+    return percent(share), f"{which}, of an allocation of {amount} for {year_label}."
+
+
+def pack_qipp_note(unit_key: str, units: list[tuple[str, str]], totals) -> str:
+    """Under the QIPP table: the one unit and where each plan's figures were converted from."""
+    converted = [f"{short} {_UNIT_WORDS[key]}" for short, key in units if key != unit_key]
+    head = (f"All figures in {pack_unit(unit_key)}"
+            + (", rounded to two decimal places" if unit_key == "gbp_millions" else ", rounded to the nearest £1,000"))
+    head += f"; converted from each plan's own unit ({', '.join(converted)})." if converted else "."
+    rest = "Savings, investment and net savings are the sums of each plan's schemes for its plan year; " \
+           "\u201cNot stated\u201d means the plan gives no figure (never 0)."
+    return " ".join(x for x in (head, rest, incomplete_note([t for t in totals if t is not None])) if x)
+
+
+def pack_rules_columns(unit_key: str) -> list[str]:
+    u = pack_unit(unit_key)
+    return [PACK_PLAN, "Plan year", f"Surplus ({u}, % of allocation)", f"Contingency ({u}, % of allocation)",
+            f"Non-recurrent ({u}, % of allocation)"]
+
+
+def pack_rule_verdict(met: bool | None, no_rule: str, year_label: str) -> tuple[str, str]:
+    """(the judgement in words, its colour key): 'Met', 'Not met', 'Not judged: no rule stated for
+    2015/16', 'Not assessed: no allocation stated'."""
+    if no_rule:
+        return f"Not judged: no rule stated for {year_label}", "grey"
+    if met is None:
+        return "Not assessed: no allocation stated", "grey"
+    return ("Met", "green") if met else ("Not met", "red")
+
+
+def pack_rule_cell(figure: str, share: str, rule: str, verdict: str) -> str:
+    """'2.70 (1.00%); rule at least 1.0%: Met'; 'TBC; Not assessed: ...'."""
+    head = f"{figure} ({share})" if share and share != DASH else figure
+    return f"{head}; rule {rule}: {verdict}" if rule and not verdict.startswith("Not judged") else f"{head}; {verdict}"
+
+
+def pack_own_rating(colour: str | None) -> str | None:
+    """The plan's own RAG for a business-rule line, as a note: 'The plan rates it Green.'"""
+    return f"The plan rates it {rag(colour)}." if colour else None
+
+
+def pack_rules_note(unit_key: str) -> str:
+    return (f"Figures in {pack_unit(unit_key)}, with the share of each plan's allocation for its plan year. "
+            "The rules are 1% surplus and 0.5% contingency; a figure is judged only by a rule a source states "
+            "for its year. \u201cNot stated\u201d: the plan gives no figure.")
+
+
+def pack_band(low: str, high: str) -> str:
+    """The BCF band: '0.6% to 1%'."""
+    return f"{format_decimal(Decimal(str(low)))}% to {format_decimal(Decimal(str(high)))}%"
+
+
+def pack_bcf_columns(band_text: str | None) -> list[str]:
+    against = f"Against the agreed band ({band_text})" if band_text else "Against the agreed band"
+    return [PACK_PLAN, "Non-elective admissions reduction target", against, "BCF pooled fund"]
+
+
+def pack_nel_target(reduction: Decimal, year_label: str, revised: str = "") -> str:
+    """'0.8% reduction (2015/16), revised from 3.5%'."""
+    text = f"{format_decimal(reduction)}% reduction ({year_label})"
+    return f"{text}, {revised}" if revised else text
+
+
+def pack_nel_source(ind_id: str, title: str, value_text: str) -> str:
+    """Where the target is in the plan: "Indicator KPI-NEL 'Total non-elective admissions...': 104.71 (1% reduction)"."""
+    return f"{ind_id} \u2018{' '.join(title.split())}\u2019: {value_text}"
+
+
+def pack_nel_named(ind_id: str, title: str) -> str:
+    return f"The plan names the measure ({ind_id} \u2018{' '.join(title.split())}\u2019) without a target figure."
+
+
+def pack_band_judgement(position: str | None) -> str:
+    """Inside / below / above the band; 'No band set in the pack' where the pack file gives none."""
+    return {"inside": "Within the band", "below": "Below the band: less ambitious than agreed",
+            "above": "Above the band: more ambitious than agreed", None: "No band set in the pack"}[position]
+
+
+def pack_bcf_note(band_text: str | None, source: str | None) -> str:
+    head = (f"The agreed band for reducing non-elective admissions is {band_text}."
+            + (f" {sentence(' '.join(source.split())).rstrip('.')}." if source else "")) if band_text else \
+        "The pack file sets no band for the non-elective admissions reduction, so targets are not judged."
+    return head + (" A plan's target is read from its BCF metric or indicator for non-elective admissions "
+                   "for its plan year; the pooled fund is the total the plan states, else the sum of its schemes. "
+                   "\u201cNot stated\u201d: the plan gives no figure.")
+
+
+def pack_rag_columns(keys: list[str]) -> list[str]:
+    return [PACK_PLAN, "As at", "Actions"] + [RAG_LABELS[k] for k in keys] + ["No RAG reported"]
+
+
+def pack_as_at(as_at_label: str, rated: bool, actions: int) -> str:
+    """The quarter a plan's RAG counts are as at, or that it reports none."""
+    if rated:
+        return as_at_label or NOT_STATED
+    return f"{NO_RAG_YET}" + (f" (as at {as_at_label})" if as_at_label else "")
+
+
+def pack_rag_note(unrated: int) -> str:
+    base = "Each plan's actions by their RAG rating as at the plan's own reporting quarter."
+    if unrated:
+        base += (f" A dash: the plan reports no RAG for any action ({plural(unrated, 'plan')}), "
+                 "so its actions are not counted as any colour.")
+    return base
+
+
+def pack_path_to_green(mitigation: str, due: str) -> str:
+    parts = [f"Path to green: {mitigation}" if mitigation else "The plan states no path to green."]
+    if due:
+        parts.append(f"Due {due}.")
+    return " ".join(parts)
+
+
+def pack_risk_status(band_name: str | None, score_value: int | None, word: str | None = None) -> str:
+    """'Extreme (score 20)'; 'High' where the plan rates it without a score; 'Moderate (medium)'."""
+    if score_value is not None:
+        return f"{BAND_LABELS.get(band_name or '', NOT_RATED)} (score {score_value})"
+    return risk_rating(band_name, word)
+
+
+def pack_risk_detail(mitigation: str, owner: str | None) -> str:
+    parts = [f"Mitigation: {mitigation}" if mitigation else "The plan states no mitigation."]
+    if owner:
+        parts.append(f"Owner: {owner}.")
+    return " ".join(parts)
+
+
+TBC_WHAT = {"value": "figure", "period": "period", "date": "date", "version": "version", "lead": "lead",
+            "owner": "owner", "name": "name", "title": "title", "code": "code"}
+
+
+def pack_tbc_detail(what: str) -> str:
+    return f"The {TBC_WHAT.get(what, what)} is to be confirmed."
+
+
+def pack_warning_detail(message: str, hint: str) -> str:
+    return f"{sentence(message).rstrip('.')}." + (f" To resolve: {hint.rstrip('.')}." if hint else "")
+
+
+def pack_open_counts(tbcs: int, warnings: int) -> str:
+    return f"{plural(tbcs, 'value')} to be confirmed, {plural(warnings, 'warning')}"
+
+
+def pack_left_out_unknown() -> str:
+    return "The plan could not be read."
+
+
+def pack_framework_item(item_id: str, title: str | None) -> str:
+    """A framework item as a column heading: its title, or 'jhws-o2 (title not given)'."""
+    return " ".join(title.split()) if title else f"{item_id} (title not given)"
+
+
+def pack_not_mapped(framework_title: str, drivers: list[str]) -> str:
+    """Said once for a plan with no such framework, naming the driver that mentions it if any."""
+    text = f"The plan does not map its work to the {framework_title}"
+    if drivers:
+        named = and_list([f"\u201c{' '.join(d.split())}\u201d" for d in drivers])
+        return f"{text}; it names it among what it responds to ({named})."
+    return f"{text}."
+
+
+_ALIGNED_NOUNS = {"domain": ("programme", "programmes"), "action": ("action", "actions"),
+                  "indicator": ("indicator", "indicators"), "bcf_metric": ("BCF metric", "BCF metrics")}
+
+
+def pack_aligned_counts(kinds: list[str]) -> str:
+    """'3 actions, 1 indicator'."""
+    out = []
+    for kind in _ALIGNED_NOUNS:
+        n = kinds.count(kind)
+        if n:
+            out.append(plural(n, *_ALIGNED_NOUNS[kind]))
+    return ", ".join(out)
+
+
+def pack_aligned_ids(pairs: list[tuple[str, str]]) -> str:
+    """'Actions UC-01, UC-03; indicator KPI-X'."""
+    out = []
+    for kind in _ALIGNED_NOUNS:
+        ids = [i for k, i in pairs if k == kind]
+        if ids:
+            out.append(f"{_ALIGNED_NOUNS[kind][0 if len(ids) == 1 else 1]} {', '.join(ids)}")
+    return sentence("; ".join(out))
+
+
+def pack_matrix_caption(title: str) -> str:
+    return f"Alignment with the {title}"
+
+
+def pack_matrix_note(note: str | None) -> str:
+    text = ("Each cell: what the plan aligns to the item (its programmes, actions, indicators and BCF metrics); "
+            f"\u201c{PACK_GAP}\u201d is a gap.")
+    return f"{text} {' '.join(note.split())}" if note else text
+
+
+def pack_figure(value_text: str, period_words: str) -> str:
+    """A figure with its period: '92.1% (2013/14)'."""
+    if not value_text:
+        return NOT_STATED
+    return f"{value_text} ({period_words})" if period_words else value_text
+
+
+def pack_benchmark(indicator, bench) -> str:
+    """'England 95.1%, county 94.0% (2013/14)'; 'rank 120 of 211'."""
+    parts = []
+    for name in ("national", "regional", "county", "median"):
+        v = getattr(bench, name)
+        if v is not None:
+            parts.append(f"{BENCHMARK_FIELD_LABELS[name]} {indicator_value(indicator, v)}")
+    if bench.rank:
+        parts.append(rank(*bench.rank))
+    when = bench.period.words if bench.period is not None else bench.period_text
+    return sentence(", ".join(parts)) + (f" ({when})" if when and parts else "") if parts else NOT_STATED
+
+
+def pack_no_code(code: str) -> str:
+    """Where a plan carries no indicator with a measure's national code."""
+    return f"No indicator with code {' '.join(str(code).split())}"
+
+
+def pack_measure_caption(title: str, code: str) -> str:
+    return f"{title} [{code}]"
+
+
+def pack_measure_note(note: str | None, national: str | None, county: str | None) -> str:
+    parts = [" ".join(note.split())] if note else []
+    if national:
+        parts.append(f"England: {' '.join(national.split())}.")
+    if county:
+        parts.append(f"County: {' '.join(county.split())}.")
+    parts.append("Plans matched by the indicator's national code; \u201cNot stated\u201d: the plan carries no "
+                 "indicator with this code, or gives no figure.")
+    return " ".join(p if p.endswith(".") else p + "." for p in parts)
+
+
+def glossary_meaning(text: str) -> str:
+    """A meaning as the glossary prints it: one line, starting with a capital."""
+    return sentence(" ".join(str(text).split()))
+
+
+def glossary_meanings(meanings: list[str]) -> str:
+    """One term's meanings from several places: 'Integrated discharge team; also: Integrated discharge teams'."""
+    return "; also: ".join(dict.fromkeys(meanings))
+
+
+# --- what changed since (opgen.pack.changes) ---
+
+def changes_not_asked() -> str:
+    return "Changes not shown: the pack does not ask what changed since an earlier version."
+
+
+def changes_unknown(reason: str) -> str:
+    return f"Changes not shown: {str(reason).rstrip('.')}."
+
+
+def no_version_by(relpath: str, day: str) -> str:
+    return f"git has no version of {relpath} on or before {day}"
+
+
+def changes_since_revision(rev: str, short: str, when: str) -> str:
+    """'Changes since v1.0 (commit abc1234 of 12 February 2015)'."""
+    return f"Changes since {rev} (commit {short} of {when})"
+
+
+def changes_since_date(day: str, short: str, when: str) -> str:
+    """'Changes since 1 February 2015 (the version committed on 28 January 2015, abc1234)'."""
+    return f"Changes since {day} (the version committed on {when}, {short})"
+
+
+def invalid_at(relpath: str, since: str, errors: int) -> str:
+    return (f"the version of {relpath} at {since} is not a valid plan ({plural(errors, 'error')}), so it "
+            "cannot be compared")
+
+
+def invalid_now(relpath: str, errors: int) -> str:
+    return f"{relpath} is not a valid plan now ({plural(errors, 'error')})"
+
+
+def change_line(kind_label: str, subject: str, field: str, was: str, now: str, extra: str) -> str:
+    """One change in words: "Worsened: Action UC-03 ‘Falls service’: RAG: Amber → Red (note)"."""
+    text = sentence(kind_label)
+    for part in (subject, field):
+        if part:
+            text += f": {part}"
+    body = f"{was} \u2192 {now}" if was and now else (now or was)
+    if body:
+        text += f": {body}"
+    return text + (f" ({extra})" if extra else "")

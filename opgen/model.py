@@ -1054,6 +1054,7 @@ class Plan:
     scales: Scales = field(default_factory=Scales)
     governance: Governance | None = None                      # governance bodies (opgen.governance)
     frameworks: list[Framework] = field(default_factory=list)  # outcome frameworks items align to
+    glossary: list[tuple[str, str]] = field(default_factory=list)  # (term, meaning) the plan defines (`glossary`)
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
@@ -1564,6 +1565,8 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         indicators=indicators, finance=finance, bcf=bcf, risk_bands=bands, tbcs=tbcs, tables=tables, scales=scales,
         sections=_sections(data.get("sections"), ("sections",)),
         governance=build_governance(data), frameworks=build_frameworks(data),
+        glossary=[(str(g["term"]), str(g["meaning"])) for g in data.get("glossary") or []
+                  if isinstance(g, dict) and "term" in g and "meaning" in g],
     )
 
 

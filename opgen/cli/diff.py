@@ -13,19 +13,17 @@ followed by that side's located diagnostics; never a traceback.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
+from opgen import gitsource
 from opgen.cli.output import print_diagnostics, say, use_colour
+from opgen.gitsource import GIT_TIMEOUT, Source  # noqa: F401 - Source and GIT_TIMEOUT are part of this module's API
 from opgen.terminal import escape_controls
 from opgen.diagnostics import UserError
 
 EXIT_SAME, EXIT_CHANGED, EXIT_TROUBLE = 0, 1, 2
 FORMATS = ("text", "markdown", "json", "html", "pdf")
-GIT_TIMEOUT = 60
 
 
 def register(sub) -> None:
@@ -42,68 +40,6 @@ def register(sub) -> None:
     p.set_defaults(func=run_diff)
 
 
-@dataclass(slots=True)
-class Source:
-    """Where one side comes from: a file, or a path at a git revision."""
-
-    side: str                 # "old" | "new"
-    path: str                 # as the user wrote it
-    rev: str | None = None    # None: the file (working tree)
-    repo: str | None = None   # the repository's top level, for git sources
-    relpath: str | None = None
-
-    @property
-    def where(self) -> str:
-        if self.rev is None:
-            return f"{self.path}, working tree" if self.repo else self.path
-        return f"{self.relpath or self.path} at {self.rev}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.side} version ({self.where})"
-
-    @property
-    def name(self) -> str:
-        """The file name diagnostics are reported against."""
-        return f"{self.rev}:{self.relpath}" if self.rev is not None else self.path
-
-
-def _git(repo: str, *args: str) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(["git", "-C", repo, *args], capture_output=True, timeout=GIT_TIMEOUT,
-                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
-    except FileNotFoundError:
-        raise UserError("git is not installed (or not on PATH); --from/--to read plans from git") from None
-    except subprocess.TimeoutExpired:
-        raise UserError(f"git did not answer within {GIT_TIMEOUT} s in {repo}") from None
-
-
-def _repository(path: str) -> tuple[str, str]:
-    """(top level of the repository holding `path`, path relative to it, with '/')."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{path}: the folder {folder} does not exist")
-    result = _git(str(folder), "rev-parse", "--show-toplevel")
-    if result.returncode != 0:
-        raise UserError(f"{path} is not in a git repository, so --from/--to cannot read it "
-                      f"(compare two files instead: opgen diff OLD.yaml NEW.yaml)")
-    top = os.path.realpath(result.stdout.decode("utf-8", "replace").strip())
-    full = os.path.join(os.path.realpath(folder), target.name)
-    rel = os.path.relpath(full, top)
-    if rel.startswith(".."):
-        raise UserError(f"{path} is outside its git repository {top}")
-    return top, rel.replace(os.sep, "/")
-
-
-def _check_revision(repo: str, rev: str) -> None:
-    if not rev or rev.startswith("-"):
-        raise UserError(f"'{rev}' is not a git revision")
-    result = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-    if result.returncode != 0:
-        raise UserError(f"unknown git revision '{rev}' in {repo} (try a commit, a branch, a tag or HEAD~1)")
-
-
 def sources(args) -> tuple[Source, Source]:
     """The two sides the arguments name."""
     from_rev, to_rev = getattr(args, "from_rev", None), getattr(args, "to_rev", None)
@@ -116,29 +52,18 @@ def sources(args) -> tuple[Source, Source]:
         raise UserError("with --from/--to name one plan, e.g. opgen diff plans/x.yaml --from HEAD~1")
     if from_rev is None:
         raise UserError("--to needs --from: opgen diff PLAN.yaml --from REV --to REV")
-    repo, rel = _repository(args.old)
-    _check_revision(repo, from_rev)
+    repo, rel = gitsource.repository(args.old)
+    gitsource.check_revision(repo, from_rev)
     if to_rev is not None:
-        _check_revision(repo, to_rev)
+        gitsource.check_revision(repo, to_rev)
     old = Source("old", args.old, from_rev, repo, rel)
     new = Source("new", args.old, to_rev, repo, rel) if to_rev is not None else Source("new", args.old, None, repo, rel)
     return old, new
 
 
 def load(source: Source):
-    """The side's PlanResult. Missing-at-revision becomes a UserError naming the side."""
-    from opgen.pipeline import plan_from_bytes, plan_from_file
-
-    if source.rev is None:
-        return plan_from_file(source.path)
-    result = _git(source.repo, "show", f"{source.rev}:{source.relpath}")
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = "the file does not exist in that revision" if any(
-            "does not exist" in m or "exists on disk, but not in" in m for m in message) else (
-            message[-1].removeprefix("fatal: ") if message else "git show failed")
-        raise UserError(f"{source.label}: {reason}")
-    return plan_from_bytes(result.stdout, source.name)
+    """The side's PlanResult (opgen.gitsource.load). Missing-at-revision becomes a UserError naming the side."""
+    return gitsource.load(source)
 
 
 def _report_invalid(source: Source, result) -> None:
