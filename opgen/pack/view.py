@@ -77,6 +77,7 @@ class PlanPart:
     short: str                   # short name used in tables
     facts: list[tuple[str, str]] # key facts: period, version, status, as at...
     changes: ChangesView | None
+    pop_pdf: bytes | None = None # the built plan on a page (PlanEntry.pop_pdf), printed as it is; None: left out
 
 
 @dataclass
