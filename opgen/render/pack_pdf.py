@@ -32,7 +32,8 @@ FRONT = "front"
 GLOSSARY = "glossary"
 TEMPLATE = "pack.html.j2"
 STYLESHEETS = ("base.css", "pack.css")
-WIDE_COLUMNS = 7   # a table with more columns than this gets a landscape page
+WRAP_AT = 24         # characters a table cell's text is assumed to wrap at, sizing tables (table_is_wide)
+PORTRAIT_CHARS = 118  # characters of 8.4 pt table text across a portrait page's 172 mm
 # The colour classes a tone may select: a fixed list, never plan text (base.css defines each).
 _RAG_TONES = {"red", "amber", "green", "blue", "grey", "none", "amber_red", "amber_green"}
 _BAND_TONES = {"extreme", "high", "moderate", "low"}
@@ -47,6 +48,8 @@ _PLAN_PREFIX = "plan-"
 def tone_class(tone: str | None) -> str | None:
     """The CSS class for a Cell's or ItemLine's tone, or None for plain text."""
     if not tone:
+        return None
+    if tone == "none":   # nothing to rate ("Not stated", "No RAG reported yet"): muted words, no pill
         return None
     if tone in _RAG_TONES:
         return f"rag-{tone}"
@@ -76,7 +79,7 @@ def _plan(view, name: str):
 def _part_html(view, part_id: str, starts: dict[str, int] | None = None) -> str:
     """The HTML of one laid-out part; the front's contents print `starts` (part id -> first page)."""
     words = display.PACK_WORDS
-    common = dict(view=view, w=words, lang="en-GB", tone_class=tone_class, wide=_is_wide,
+    common = dict(view=view, w=words, lang="en-GB", tone_class=tone_class, wide=table_is_wide,
                   footer=_footer(view), pack_title=view.title, cover=_cover(view))
     if part_id == FRONT:
         return render(TEMPLATE, part="front", starts=starts or {}, contents=_contents(view), **common)
@@ -88,8 +91,16 @@ def _part_html(view, part_id: str, starts: dict[str, int] | None = None) -> str:
     raise KeyError(f"not a laid-out part of the pack: {part_id!r}")
 
 
-def _is_wide(table) -> bool:
-    return len(table.columns) > WIDE_COLUMNS
+def table_is_wide(table) -> bool:
+    """Whether a view Table needs a landscape page: its columns' natural widths (in characters: a
+    header wraps at its longest word, a cell's text up to WRAP_AT characters) exceed a portrait page's."""
+    total = 0
+    for i, head in enumerate(table.columns):
+        texts = [r.label for r in table.rows] if i == 0 else \
+            [r.cells[i - 1].text for r in table.rows if len(r.cells) == len(table.columns) - 1]
+        longest_word = max((len(w) for w in head.split()), default=0)
+        total += max([longest_word] + [min(len(t), WRAP_AT) for t in texts]) + 2
+    return total > PORTRAIT_CHARS
 
 
 def _footer(view) -> str:

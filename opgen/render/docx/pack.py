@@ -17,12 +17,12 @@ from lxml import etree
 from opgen import display
 from opgen.render import document_timestamp
 from opgen.render.docx.annex import _Builder
+from opgen.render.pack_pdf import table_is_wide
 from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PLAIN, PORTRAIT_WIDTH, RAG_FILLS, Cell, Col, Fmt, Row,
     _Section, _field, _para, _run, _table, clean_text, qn, text_colour_for,
 )
 
-WIDE_COLUMNS = 7   # as the PDF (opgen.render.pack_pdf.WIDE_COLUMNS): more columns, a landscape section
 _STATE_FILLS = {"met": "009639", "notmet": "DA291C", "not_met": "DA291C"}
 
 
@@ -53,7 +53,7 @@ class _PackBuilder(_Builder):
 
     def table_of(self, table) -> tuple[list[etree._Element], bool]:
         """A view Table as a caption paragraph, a Word table and its note; (blocks, wide)."""
-        wide = len(table.columns) > WIDE_COLUMNS
+        wide = table_is_wide(table)   # as the PDF: a landscape section where the PDF turns the page
         numeric = list(table.numeric) + [False] * len(table.columns)
         cols = [Col(table.columns[0], 3.2, flex=1)]
         for i, head in enumerate(table.columns[1:]):
@@ -63,6 +63,7 @@ class _PackBuilder(_Builder):
             cells = [self.cell(r.label, bold=True)]
             for i, c in enumerate(r.cells):
                 cells.append(self.cell(c.text, tone=c.tone, note=c.note, align="right" if numeric[i] else None))
+            cells[-1].span = len(table.columns) - len(r.cells)   # a row said once (a plan with no such framework)
             rows.append(Row(cells))
         width = LANDSCAPE_WIDTH if wide else PORTRAIT_WIDTH
         blocks = [_para([_run(table.caption, Fmt(bold=True, color="003087"))], keep_next=True, after=80),
