@@ -25,7 +25,7 @@ from opgen import display
 from opgen.outputs import library_versions
 from opgen.render import document_timestamp
 from opgen.render.jinja import render
-from opgen.render.weasy import html_to_pdf
+from opgen.render.weasy import document_to_pdf, html_to_pdf, render_document
 from opgen.resources import TEMPLATES_DIR
 
 FRONT = "front"
@@ -252,6 +252,38 @@ def _nest_bookmarks(pdf: bytes, ids: list[str], identifier_seed: str) -> bytes:
     return merge_mod._set_identifier(buffer.getvalue(), identifier_seed)
 
 
+def _front(view, ids: list[str], pages: dict[str, int], cache: MutableMapping, stamp: str) -> bytes:
+    """The front, its contents printing where every part starts. Its own length moves those pages,
+    so it is laid out with a guess (the last build's length, kept in the cache, else one page), and
+    again with its real length if that differs (at most twice more); only the layout that agrees is
+    written as PDF. `pages` gains the front's count."""
+    from opgen.render.merge import page_count
+
+    front_base = part_key(view, FRONT)
+    seed = f"opgen:pack:{view.id}:{FRONT}"
+    latest = _digest("front-latest", view.id)
+    pages[FRONT] = page_count(cache[latest]) if latest in cache else 1
+    for attempt in range(3):
+        starts = _starts(ids, pages)
+        key = _digest(front_base, json.dumps(starts, sort_keys=True))
+        if key in cache:
+            pdf = cache[key]
+            count = page_count(pdf)
+            if count == pages[FRONT] or attempt == 2:
+                return pdf
+        else:
+            html = _part_html(view, FRONT, starts)
+            document = render_document(html)
+            count = len(document.pages)
+            if count == pages[FRONT] or attempt == 2:
+                pdf = document_to_pdf(document, html=html, timestamp=dt.datetime.fromisoformat(stamp),
+                                      identifier_seed=seed)
+                cache[key] = cache[latest] = pdf
+                return pdf
+        pages[FRONT] = count
+    raise AssertionError("the front's loop returns on its third attempt")
+
+
 def pack_pdf(view, *, cache: MutableMapping | None = None,
              map_fn: Callable[[Callable, Iterable], Iterable] = map) -> bytes:
     """The whole pack as PDF bytes (see the module docstring). `cache` maps part keys to PDF bytes."""
@@ -279,22 +311,7 @@ def pack_pdf(view, *, cache: MutableMapping | None = None,
         cache[key] = pdf
     pages = {pid: page_count(pdf) for pid, pdf in pdfs.items()}
 
-    front_base = part_key(view, FRONT)
-    pages[FRONT] = 1
-    front = b""
-    for _ in range(3):   # a guess, then at most twice more if the contents moved the front's length
-        starts = _starts(ids, pages)
-        key = _digest(front_base, json.dumps(starts, sort_keys=True))
-        front = cache.get(key)
-        if front is None:
-            html = _part_html(view, FRONT, starts)
-            front = _render_part((html, stamp, f"opgen:pack:{view.id}:{FRONT}"))
-            cache[key] = front
-        count = page_count(front)
-        if count == pages[FRONT]:
-            break
-        pages[FRONT] = count
-    pdfs[FRONT] = front
+    pdfs[FRONT] = _front(view, ids, pages, cache, stamp)
 
     parts = [Part(pdf=pdfs[pid], anchor=pid, bookmark=_bookmark(view, pid)) for pid in ids]
     seed = f"opgen:pack:{view.id}:{_digest(*(part_key(view, p) for p in ids))}"
