@@ -122,10 +122,13 @@ class _PackBuilder(_Builder):
         for i, (label, value) in enumerate((k, v) for k, v in facts if v):
             out.append(_para([_run(f"{label}: ", BOLD), _run(clean_text(value))], after=40,
                              before=200 if i == 0 else None))
+        number = 0
         if cover.get("purpose"):
-            out.append(self.heading(f"1  {w['purpose']}", 1))
+            number += 1
+            out.append(self.heading(f"{number}  {w['purpose']}", 1))
             out += self.rich(cover["purpose"], style="Normal")
-        out.append(self.heading(f"2  {w['recommendations']}", 1))
+        number += 1
+        out.append(self.heading(f"{number}  {w['recommendations']}", 1))
         recs = cover.get("recommendations") or []
         recs = [recs] if isinstance(recs, str) else list(recs)
         if recs:
@@ -134,7 +137,8 @@ class _PackBuilder(_Builder):
         else:
             out.append(_para([_run(w["no_recommendations"], MUTED)]))
         if cover.get("background"):
-            out.append(self.heading(f"3  {w['background']}", 1))
+            number += 1
+            out.append(self.heading(f"{number}  {w['background']}", 1))
             out += self.rich(cover["background"], style="Normal")
 
         out = self.portrait()
