@@ -19,7 +19,7 @@ from opgen.render import document_timestamp
 from opgen.render.docx.annex import _Builder
 from opgen.render.pack_pdf import table_is_wide
 from opgen.render.docx.ooxml import (
-    BAND_FILLS, BOLD, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PLAIN, PORTRAIT_WIDTH, RAG_FILLS, Cell, Col, Fmt, Row,
+    BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PLAIN, PORTRAIT_WIDTH, RAG_FILLS, Cell, Col, Fmt, Row,
     _Section, _field, _para, _run, _table, clean_text, qn, text_colour_for,
 )
 
@@ -55,9 +55,13 @@ class _PackBuilder(_Builder):
         """A view Table as a caption paragraph, a Word table and its note; (blocks, wide)."""
         wide = table_is_wide(table)   # as the PDF: a landscape section where the PDF turns the page
         numeric = list(table.numeric) + [False] * len(table.columns)
+        available_cm = (LANDSCAPE_WIDTH if wide else PORTRAIT_WIDTH) / CM
+        values = max(1, len(table.columns) - 1)
+        least = min(2.6, 0.7 * (available_cm - 3.2) / values)   # many columns: narrower, and the spare shared
         cols = [Col(table.columns[0], 3.2, flex=1)]
-        for i, head in enumerate(table.columns[1:]):
-            cols.append(Col(head, 2.0 if numeric[i] else 2.6, flex=1, align="right" if numeric[i] else None))
+        for i, head in enumerate(table.columns[1:]):   # a long header gets more of the spare width
+            cols.append(Col(head, min(2.0, least) if numeric[i] else least, flex=min(4.0, max(1.0, len(head) / 25)),
+                            align="right" if numeric[i] else None))
         rows = []
         for r in table.rows:
             cells = [self.cell(r.label, bold=True)]
