@@ -128,6 +128,29 @@ def test_contents_page_numbers_are_where_the_parts_start(which, view6, pdf6, vie
     assert heads(pages[numbers[words["summary"]] - 1], words["summary"])
 
 
+def test_contents_links_go_to_the_pages_they_print(view6, pdf6):
+    """Every link on the contents page (to a part, "pack-part:", or to a heading of the front) goes to
+    the page number printed beside it."""
+    reader = PdfReader(io.BytesIO(pdf6))
+    pages = pages_text(pdf6)
+    contents = next(i for i, p in enumerate(pages) if heads(p, display.PACK_WORDS["contents"]))
+    printed = sorted(n for _, n in _contents_numbers(pages[contents]))
+    page_numbers = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
+    targets = []
+    for annot in reader.pages[contents].get("/Annots", []):
+        annot = annot.get_object()
+        action = annot.get("/A")
+        dest = action.get("/D") if action is not None else annot.get("/Dest")
+        if action is not None and action.get("/S") == "/URI":
+            raise AssertionError(f"a contents link was left unresolved: {action.get('/URI')}")
+        if isinstance(dest, (str, bytes)) or hasattr(dest, "original_bytes"):
+            dest = reader.named_destinations[str(dest)]
+            targets.append(reader.get_destination_page_number(dest) + 1)
+        else:
+            targets.append(page_numbers[dest[0].idnum])
+    assert sorted(set(targets)) == sorted(set(printed))
+
+
 def test_furniture_page_label_counts_every_page(view6, pdf6):
     """Every page the pack lays out says "Page X of Y" and the running header; a plan on a page,
     printed as built, has its own footer where the label would go, so it goes without (but counts)."""

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import MutableMapping
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from opgen import display
@@ -149,6 +150,7 @@ def _digest(*pieces: str | bytes) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _toolchain() -> str:
     """What besides the HTML shapes a laid-out part: the stylesheets, fonts and the rendering libraries."""
     pieces = [*library_versions()]
