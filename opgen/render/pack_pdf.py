@@ -137,8 +137,11 @@ def _contents(view) -> list[dict]:
         if getattr(p, "pop_pdf", None):
             subs.append(dict(title=words["plan_on_a_page"], part=_POP_PREFIX + p.name))
         plans.append(dict(title=p.organisation, subtitle=p.title, part=_PLAN_PREFIX + p.name, subs=subs))
-    return [dict(group=None, rows=rows, plans=[]), dict(group=words["plans_section"], rows=[], plans=plans),
-            dict(group=None, rows=[dict(title=words["glossary"], part=GLOSSARY)], plans=[])]
+    groups = [dict(group=None, rows=rows, plans=[])]
+    if plans:
+        groups.append(dict(group=words["plans_section"], rows=[], plans=plans))
+    groups.append(dict(group=None, rows=[dict(title=words["glossary"], part=GLOSSARY)], plans=[]))
+    return groups
 
 
 def _digest(*pieces: str | bytes) -> str:
