@@ -951,9 +951,9 @@ def agenda_item(item: str | None) -> str:
     return f"Item {item}" if item else ""
 
 
-def pack_part_title(organisation: str, what: str) -> str:
-    """A bookmark or contents line for one of a plan's parts: 'Thanet CCG: plan on a page'."""
-    return f"{organisation}: {what[0].lower()}{what[1:]}"
+def plan_header(organisation: str, title: str) -> str:
+    """The running header over a plan's pages in the pack: 'NHS Thanet CCG – Plan on a Page'."""
+    return f"{organisation} \u2013 {title}"
 
 
 # --- v2: governance bodies and outcome frameworks (opgen.governance) ---------------------------------

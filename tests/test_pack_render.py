@@ -162,7 +162,7 @@ def test_furniture_page_label_counts_every_page(view6, pdf6):
         assert display.PACK_WORDS["plan_facts"] in pages[i - 2]
     for p in view6.plans:
         [divider] = [page for page in pages if display.PACK_WORDS["plan_facts"] in page and flat(p.organisation) in flat(page)]
-        assert flat(f"{p.organisation} \u2013 {p.title}") in flat(divider)   # the running header names the plan
+        assert flat(display.plan_header(p.organisation, p.title)) in flat(divider)   # the running header names the plan
     assert view6.title in pages[0] and display.pack_footer(view6.cover["board"], view6.cover["meeting"],
                                                            view6.cover["item"]) in pages[0]
 

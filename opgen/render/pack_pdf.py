@@ -208,7 +208,7 @@ def _furniture(view, ids: list[str], pages: dict[str, int]):
             continue
         elif pid.startswith(_PLAN_PREFIX):
             p = _plan(view, pid[len(_PLAN_PREFIX):])
-            header, foot = f"{p.organisation} \u2013 {p.title}", footer
+            header, foot = display.plan_header(p.organisation, p.title), footer
         else:
             header, foot = view.title, footer
         for _ in range(pages[pid]):
