@@ -900,6 +900,62 @@ def contact_name(name: str | None) -> str:
     return name or "\u2013"
 
 
+# --- the board pack (opgen pack): the words its PDF and Word editions print around the view's texts ---
+PACK_WORDS = {
+    "board": "To", "meeting": "Meeting date", "item": "Agenda item", "author": "By",
+    "plans": "Plans reviewed", "subject": "Subject",
+    "purpose": "Purpose of the report", "recommendations": "Recommendations", "background": "Background",
+    "no_recommendations": "The pack file states no recommendations.",
+    "contents": "Contents", "summary": "Summary across the plans", "red_amber": "Red and amber actions",
+    "high_risks": "Extreme and high risks", "open_items": "Open items: values to be confirmed and warnings",
+    "matrix": "Alignment with the shared framework", "indicators": "Common indicators side by side",
+    "left_out": "Plans left out of this pack", "glossary": "Glossary",
+    "plan_facts": "About the plan", "plan_on_a_page": "Plan on a page", "plans_section": "The plans",
+    "none_red_amber": "No plan in the pack reports a red or amber action.",
+    "none_high_risks": "No plan in the pack has an open extreme or high risk.",
+    "none_open_items": "No plan in the pack has a value to be confirmed or a warning.",
+    "none_left_out": "Every plan named in the pack file is included.",
+    "no_matrix": "The pack file names no shared framework, so plans are not compared against one.",
+    "no_indicators": "The pack file names no common indicators to compare.",
+    "no_glossary": "The pack uses no acronym that needs explaining.",
+    "no_changes": "What changed is not shown: the pack file does not ask for it.",
+    "no_pop": "The plan on a page could not be included.",
+    "col_plan": "Plan", "col_ref": "Ref", "col_action": "Action", "col_risk": "Risk", "col_item": "Item",
+    "col_rag": "RAG", "col_rating": "Rating", "col_status": "Status", "col_detail": "Path to green or mitigation",
+    "col_mitigation": "Mitigation", "col_what": "What to do", "col_path": "Plan file", "col_reason": "Why it is left out",
+    "col_term": "Term", "col_meaning": "Meaning", "col_fact": "Fact", "col_value": "Value",
+    "key_changes": "Key changes",
+}
+
+
+def pack_footer(board: str | None, meeting: str | None, item: str | None) -> str:
+    """The pack's running footer: 'Kent Health and Wellbeing Board, 18 March 2015, item 5' (what is known)."""
+    parts = [p for p in (board, meeting) if p]
+    if item:
+        parts.append(f"item {item}")
+    return ", ".join(parts)
+
+
+def page_of(page: int, pages: int) -> str:
+    """'Page 3 of 40'."""
+    return f"Page {page:,} of {pages:,}"
+
+
+def more_changes(count: int) -> str:
+    """'and 1 more change' / 'and 12 more changes' under a plan's key changes."""
+    return f"and {count:,} more {'change' if count == 1 else 'changes'}"
+
+
+def agenda_item(item: str | None) -> str:
+    """'Item 5'."""
+    return f"Item {item}" if item else ""
+
+
+def plan_header(organisation: str, title: str) -> str:
+    """The running header over a plan's pages in the pack: 'NHS Thanet CCG – Plan on a Page'."""
+    return f"{organisation} \u2013 {title}"
+
+
 # --- v2: governance bodies and outcome frameworks (opgen.governance) ---------------------------------
 GOVERNANCE_TITLE = "Governance and strategic alignment"
 GOVERNANCE_BODIES = "Governance bodies"
