@@ -1,0 +1,127 @@
+"""`opgen pack PACK.yaml` / `opgen pack PLAN|DIR... --title "..."`: a board pack reviewing many plans
+side by side, built under build/packs/<pack>/ (opgen/pack/build.py). Prints the pack file's
+problems and each plan's diagnostics like `opgen build`, progress, and a summary naming what was
+written and each plan left out with why. Exit 0 every plan in, 1 a plan left out (or the pack file
+invalid, or the pack could not be built), 2 bad usage or a missing pack file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from opgen.cli.output import Progress, print_diagnostics
+from opgen.diagnostics import UserError
+
+EXIT_OK, EXIT_FAILED, EXIT_TROUBLE = 0, 1, 2
+TROUBLE_CODES = {"not-found", "not-a-file", "io"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("pack", help="build a board pack reviewing many plans side by side",
+                       description="Build a board pack (PDF and Word) from a pack file (packs/*.yaml), or from "
+                                   "plans named on the command line with --title. See docs/packs.md.")
+    p.add_argument("inputs", nargs="+", metavar="PACK.yaml|PLAN|DIR",
+                   help="a pack file; or, with --title, plan files and folders of plans")
+    p.add_argument("--title", help="the pack's title, when packing plans without a pack file")
+    p.add_argument("--since", metavar="REV",
+                   help="show what changed since a git revision or a date (YYYY-MM-DD) for every plan "
+                        "(overrides the pack file's own `since`)")
+    p.add_argument("--out", default="build", help="output folder (default build/; the pack goes in "
+                                                  "<out>/packs/<pack>/, each plan on a page in <out>/<plan>/)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=1, help="worker processes (default 1)")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--strict", action="store_true", help="leave out plans with warnings too")
+    p.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"-j takes a number of worker processes, 1 or more, not '{text}'")
+    return value
+
+
+def run(args) -> int:
+    from opgen.pack import build as pack_build
+    from opgen.pack.spec import load_pack, spec_from_args
+    from opgen.render import source_date_epoch
+
+    source_date_epoch()  # a SOURCE_DATE_EPOCH no document can carry stops the build before it starts
+    started = time.perf_counter()
+    if args.title is not None:
+        spec = spec_from_args(args.inputs, args.title, args.since)
+    else:
+        spec, failed = _read_pack_file(args, load_pack)
+        if spec is None:
+            return failed
+        if args.since:
+            from opgen.pack.spec import check_since
+
+            check_since(args.since)
+            spec = replace(spec, since=args.since)
+
+    build = pack_build.prepare(spec, Path(args.out), force=args.force, strict=args.strict)
+    for job in build.jobs:
+        if job.problem:
+            print(f"{job.path}: error: {job.problem}", file=sys.stderr)
+        print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
+    progress = Progress(len(build.tasks) + 3)
+    pack_build.build_plans(
+        build, args.jobs,
+        on_built=lambda job, paths, seconds: progress.step(
+            f"built {', '.join(str(p) for p in paths)} ({seconds:.1f}s)"),
+        on_failed=lambda job, names, error: progress.note(
+            f"{job.path}: error: could not build {', '.join(names)}: {type(error).__name__}: {error}"))
+    pack_build.assemble(build, args.jobs, on_step=progress.step)
+    if progress.bar and progress.done < progress.total:  # nothing to lay out: clear the bar
+        progress.stream.write("\r" + " " * 120 + "\r")
+    return _summary(build, args, time.perf_counter() - started)
+
+
+def _read_pack_file(args, load_pack):
+    if len(args.inputs) > 1:
+        raise UserError(f"name one pack file (got {len(args.inputs)} paths); to pack plans without a pack file: "
+                        f"opgen pack {' '.join(args.inputs[:3])} --title \"...\"")
+    name = args.inputs[0]
+    if Path(name).is_dir():
+        raise UserError(f"{name} is a folder: name a pack file (packs/<pack>.yaml), or pack the plans in the "
+                        f"folder: opgen pack {name} --title \"...\"")
+    spec, diagnostics = load_pack(name)
+    print_diagnostics(diagnostics, stream=sys.stdout if spec is not None else sys.stderr)
+    if spec is None and any(d.code in TROUBLE_CODES for d in diagnostics):
+        return None, EXIT_TROUBLE
+    if spec is None:
+        errors = len(diagnostics)
+        print(f"opgen pack: {name} has {errors} error{'s' * (errors != 1)}; nothing was built", file=sys.stderr)
+    return spec, EXIT_FAILED
+
+
+def _summary(build, args, seconds: float) -> int:
+    included = len(build.entries) - len(build.left_out)
+    total = len(build.entries)
+    pops = sum(1 for job in build.jobs if job.built)
+    fresh = sum(1 for job in build.jobs if not job.failed and not job.pending)
+    plans = (f"{included} of {total} plan{'s' * (total != 1)} in the pack; {pops} plan{'s' * (pops != 1)} on a page "
+             f"built, {fresh} already up to date")
+    where = build.out_dir.as_posix()
+    if build.error:
+        print(f"opgen pack: could not build the pack: {build.error}\n  nothing was written to {where}/ "
+              f"(the previous pack.pdf and pack.docx, if any, are kept); this is a bug in opgen, please report it "
+              f"with the pack file (set OPGEN_DEBUG=1 for details)", file=sys.stderr)
+        if build.error_details and os.environ.get("OPGEN_DEBUG"):
+            print(build.error_details, file=sys.stderr)
+    elif build.up_to_date:
+        print(f"opgen pack: {where}/pack.pdf and pack.docx are up to date ({plans}) in {seconds:.1f}s")
+    else:
+        print(f"opgen pack: wrote {', '.join(p.as_posix() for p in build.written)} ({plans}) in {seconds:.1f}s")
+    for entry in build.left_out:
+        print(f"  LEFT OUT {entry.path}: {entry.problem}")
+    return EXIT_OK if build.ok else EXIT_FAILED
