@@ -166,8 +166,8 @@ def test_a_missing_pack_file_or_bad_usage_exits_2(repo, capsys):
     assert code == 2 and "packs/nope.yaml: error: file not found" in err
     code, _, err = run(capsys, "pack", "plans")
     assert code == 2 and "is a folder" in err and "--title" in err
-    code, _, err = run(capsys, "pack", "plans/alpha.yaml", "plans/beta.yaml")
-    assert code == 2 and "name one pack file" in err
+    code, _, err = run(capsys, "pack", "packs/review.yaml", "--since", "last week")
+    assert code == 2 and "neither a date" in err
     code, _, err = run(capsys, "pack", "plans", "--title", "Plans", "--since", "last week")
     assert code == 2 and "neither a date" in err
     code, _, err = run(capsys, "pack", "nowhere", "--title", "Plans")
@@ -175,6 +175,16 @@ def test_a_missing_pack_file_or_bad_usage_exits_2(repo, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["pack", "packs/review.yaml", "-j", "0"])
     assert exit_.value.code == 2
+
+
+def test_several_pack_files_are_each_built(repo, capsys, monkeypatch):
+    write_pack(repo, PACK.replace("  - ../plans/alpha.yaml\n", ""), "beta-only.yaml")
+    write_pack(repo, PACK.replace("pack_version: 1", "pack_version: 2"), "invalid.yaml")
+    code, out, err = run(capsys, "pack", "packs/beta-only.yaml", "packs/invalid.yaml", "packs/review.yaml")
+    assert code == 1  # one pack file is invalid: the others are built
+    assert "wrote build/packs/beta-only/pack.pdf" in out and "build/packs/review/pack.pdf and pack.docx are up to date" in out
+    assert "packs/invalid.yaml has 1 error; nothing was built for it" in err
+    assert run(capsys, "pack", "packs/beta-only.yaml", "packs/review.yaml", "packs/nope.yaml")[0] == 2
 
 
 def test_a_plan_given_as_the_pack_file_says_how_to_pack_it(repo, capsys):
@@ -339,3 +349,37 @@ def test_a_bad_shard_is_a_usage_error(value, capsys):
         main(["build", f"--shard={value}"])
     assert exit_.value.code == 2
     assert "is not a shard: write K/N with 1 <= K <= N" in capsys.readouterr().err
+
+
+# --- the scale-out workflow ----------------------------------------------------------------------------
+
+def test_the_workflow_shards_the_build_and_assembles_the_packs():
+    import yaml
+
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "packs.yml").read_text())["jobs"]
+    build, assemble = jobs["build"], jobs["assemble"]
+    assert build["strategy"]["matrix"]["shard"] == list(range(1, len(build["strategy"]["matrix"]["shard"]) + 1))
+    steps = "\n".join(str(s.get("run", "")) for s in build["steps"])
+    assert "opgen build plans/ --out build/ -j 2 --shard ${{ matrix.shard }}/${{ strategy.job-total }}" in steps
+    assert "SOURCE_DATE_EPOCH" in steps
+    [upload] = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["include-hidden-files"] is True and upload["with"]["path"] == "build/"
+    assert assemble["needs"] == "build"
+    [download] = [s for s in assemble["steps"] if s.get("uses", "").startswith("actions/download-artifact")]
+    assert download["with"] == {"pattern": "build-shard-*", "merge-multiple": True, "path": "build/"}
+    assert 'opgen pack "${packs[@]}" --out build/ -j 2' in "\n".join(str(s.get("run", "")) for s in assemble["steps"])
+
+
+def test_shards_built_apart_then_merged_are_reused_by_the_pack(kit, tmp_path, monkeypatch, capsys):
+    """What the workflow does, on one machine: two shards into two folders, merged, then the pack."""
+    shutil.copytree(kit / "plans", tmp_path / "plans")
+    shutil.copytree(kit / "packs", tmp_path / "packs")
+    monkeypatch.chdir(tmp_path)
+    pack_standins.install(monkeypatch)
+    for k in (1, 2):
+        assert run(capsys, "build", "plans/", "--out", f"shard{k}", "--format", "pdf", "--shard", f"{k}/2")[0] == 0
+        shutil.copytree(tmp_path / f"shard{k}", tmp_path / "build", dirs_exist_ok=True)
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["alpha", "beta"]
+    monkeypatch.setattr(outputs, "render_document", lambda *a: pytest.fail("a plan on a page was laid out again"))
+    code, out, _ = run(capsys, "pack", "packs/review.yaml", "--out", "build/")
+    assert code == 0 and "0 plans on a page built, 2 already up to date" in out

@@ -1,5 +1,6 @@
 """`opgen build [PLAN|DIR ...]`: find the plans, print their diagnostics, build what is out of date
-(opgen/outputs.py) with progress, and print the summary. Exit 0 when every plan built, 1 when any plan
+(opgen/outputs.py) with progress, and print the summary. `--shard K/N` builds the K-th of N slices of
+the plans found (outputs.shard), for a CI matrix. Exit 0 when every plan built, 1 when any plan
 failed, 2 for paths that do not exist."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""`opgen pack PACK.yaml` / `opgen pack PLAN|DIR... --title "..."`: a board pack reviewing many plans
-side by side, built under build/packs/<pack>/ (opgen/pack/build.py). Prints the pack file's
+"""`opgen pack PACK.yaml...` / `opgen pack PLAN|DIR... --title "..."`: a board pack reviewing many plans
+side by side, built under build/packs/<pack>/ (opgen/pack/build.py); several pack files are built
+one after the other (`opgen pack packs/*.yaml`). Prints the pack file's
 problems and each plan's diagnostics like `opgen build`, progress, and a summary naming what was
 written and each plan left out with why. Exit 0 every plan in, 1 a plan left out (or the pack file
 invalid, or the pack could not be built), 2 bad usage or a missing pack file."""
@@ -24,7 +25,7 @@ def register(sub) -> None:
                        description="Build a board pack (PDF and Word) from a pack file (packs/*.yaml), or from "
                                    "plans named on the command line with --title. See docs/packs.md.")
     p.add_argument("inputs", nargs="+", metavar="PACK.yaml|PLAN|DIR",
-                   help="a pack file; or, with --title, plan files and folders of plans")
+                   help="pack files; or, with --title, plan files and folders of plans")
     p.add_argument("--title", help="the pack's title, when packing plans without a pack file")
     p.add_argument("--since", metavar="REV",
                    help="show what changed since a git revision or a date (YYYY-MM-DD) for every plan "
@@ -50,24 +51,24 @@ def _jobs(text: str) -> int:
 
 
 def run(args) -> int:
-    from opgen.pack import build as pack_build
-    from opgen.pack.spec import load_pack, spec_from_args
+    from opgen.pack.spec import check_since, spec_from_args
     from opgen.render import source_date_epoch
 
     source_date_epoch()  # a SOURCE_DATE_EPOCH no document can carry stops the build before it starts
-    started = time.perf_counter()
+    if args.since:
+        check_since(args.since)
     if args.title is not None:
-        spec = spec_from_args(args.inputs, args.title, args.since)
-    else:
-        spec, failed = _read_pack_file(args, load_pack)
-        if spec is None:
-            return failed
-        if args.since:
-            from opgen.pack.spec import check_since
+        return _build(spec_from_args(args.inputs, args.title, args.since), args)
+    specs, status = _read_pack_files(args)
+    for spec in specs:
+        status = max(status, _build(replace(spec, since=args.since) if args.since else spec, args))
+    return status
 
-            check_since(args.since)
-            spec = replace(spec, since=args.since)
 
+def _build(spec, args) -> int:
+    from opgen.pack import build as pack_build
+
+    started = time.perf_counter()
     build = pack_build.prepare(spec, Path(args.out), force=args.force, strict=args.strict)
     for job in build.jobs:
         if job.problem:
@@ -86,22 +87,35 @@ def run(args) -> int:
     return _summary(build, args, time.perf_counter() - started)
 
 
-def _read_pack_file(args, load_pack):
-    if len(args.inputs) > 1:
-        raise UserError(f"name one pack file (got {len(args.inputs)} paths); to pack plans without a pack file: "
-                        f"opgen pack {' '.join(args.inputs[:3])} --title \"...\"")
-    name = args.inputs[0]
-    if Path(name).is_dir():
-        raise UserError(f"{name} is a folder: name a pack file (packs/<pack>.yaml), or pack the plans in the "
-                        f"folder: opgen pack {name} --title \"...\"")
-    spec, diagnostics = load_pack(name)
-    print_diagnostics(diagnostics, stream=sys.stdout if spec is not None else sys.stderr)
-    if spec is None and any(d.code in TROUBLE_CODES for d in diagnostics):
-        return None, EXIT_TROUBLE
-    if spec is None:
-        errors = len(diagnostics)
-        print(f"opgen pack: {name} has {errors} error{'s' * (errors != 1)}; nothing was built", file=sys.stderr)
-    return spec, EXIT_FAILED
+def _read_pack_files(args):
+    """The pack files named (`opgen pack packs/*.yaml` builds each), their problems printed:
+    ([PackSpec], exit status so far). A missing file is exit 2, an invalid one exit 1; the others
+    are still built."""
+    from opgen.pack.spec import load_pack
+
+    folders = [name for name in args.inputs if Path(name).is_dir()]
+    if folders:
+        raise UserError(f"{folders[0]} is a folder: name pack files (packs/<pack>.yaml), or pack the plans in the "
+                        f"folder: opgen pack {folders[0]} --title \"...\"")
+    specs, status, ids = [], EXIT_OK, {}
+    for name in dict.fromkeys(args.inputs):
+        spec, diagnostics = load_pack(name)
+        print_diagnostics(diagnostics, stream=sys.stdout if spec is not None else sys.stderr)
+        if spec is None and any(d.code in TROUBLE_CODES for d in diagnostics):
+            status = EXIT_TROUBLE
+        elif spec is None:
+            errors = len(diagnostics)
+            print(f"opgen pack: {name} has {errors} error{'s' * (errors != 1)}; nothing was built for it",
+                  file=sys.stderr)
+            status = max(status, EXIT_FAILED)
+        elif spec.id in ids:
+            print(f"opgen pack: {name} and {ids[spec.id]} would both build into {args.out}/packs/{spec.id}/; "
+                  f"rename one of them (nothing was built for {name})", file=sys.stderr)
+            status = max(status, EXIT_FAILED)
+        else:
+            ids[spec.id] = name
+            specs.append(spec)
+    return specs, status
 
 
 def _summary(build, args, seconds: float) -> int:
