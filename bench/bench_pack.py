@@ -64,11 +64,10 @@ def generate(folder: Path, count: int, seed: int = 10) -> list[Path]:
         data["organisation"] = {"name": f"NHS Bench Area {i + 1:02d} Clinical Commissioning Group",
                                 "short_name": f"Area {i + 1:02d}", "code": f"B{i + 1:02d}"}
         data["plan"]["title"] = f"Operational Plan of Area {i + 1:02d}"
+        as_at = data["plan"]["as_at"]  # "2014/15 Q1": each action rated for it
+        year, quarter = as_at.split()
         for action in data["actions"]:
-            for year, by_quarter in (action.get("rag") or {}).items():
-                if isinstance(by_quarter, dict):
-                    for quarter in by_quarter:
-                        by_quarter[quarter] = rng.choice(RAGS)
+            action["rag"] = {year: {quarter.lower(): rng.choice(RAGS)}}
         paths.append(write_plan(data, folder / "plans" / f"area-{i + 1:02d}-2015-16.yaml"))
     (folder / "packs").mkdir()
     lines = ["pack_version: 1", "title: Review of Commissioning Plans (benchmark)", "board: Bench Health and Wellbeing Board",

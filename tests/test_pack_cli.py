@@ -172,6 +172,9 @@ def test_a_missing_pack_file_or_bad_usage_exits_2(repo, capsys):
     assert code == 2 and "neither a date" in err
     code, _, err = run(capsys, "pack", "nowhere", "--title", "Plans")
     assert code == 2 and "nowhere: no such file or folder" in err
+    (repo / "a-file").write_text("")
+    code, _, err = run(capsys, "pack", "packs/review.yaml", "--out", "a-file/build")
+    assert code == 2 and "cannot create the pack's folder a-file/build/packs/review: Not a directory" in err
     with pytest.raises(SystemExit) as exit_:
         main(["pack", "packs/review.yaml", "-j", "0"])
     assert exit_.value.code == 2

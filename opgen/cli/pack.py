@@ -69,6 +69,11 @@ def _build(spec, args) -> int:
     from opgen.pack import build as pack_build
 
     started = time.perf_counter()
+    folder = Path(args.out) / "packs" / spec.id
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create the pack's folder {folder.as_posix()}: {e.strerror}; check --out") from None
     build = pack_build.prepare(spec, Path(args.out), force=args.force, strict=args.strict)
     for job in build.jobs:
         if job.problem:
@@ -126,7 +131,10 @@ def _summary(build, args, seconds: float) -> int:
     plans = (f"{included} of {total} plan{'s' * (total != 1)} in the pack; {pops} plan{'s' * (pops != 1)} on a page "
              f"built, {fresh} already up to date")
     where = build.out_dir.as_posix()
-    if build.error:
+    if build.error and not build.error_is_bug:
+        print(f"opgen pack: could not build the pack: {build.error}\n  check the output folder (--out) and its "
+              f"permissions", file=sys.stderr)
+    elif build.error:
         print(f"opgen pack: could not build the pack: {build.error}\n  nothing was written to {where}/ "
               f"(the previous pack.pdf and pack.docx, if any, are kept); this is a bug in opgen, please report it "
               f"with the pack file (set OPGEN_DEBUG=1 for details)", file=sys.stderr)

@@ -56,6 +56,7 @@ class PackBuild:
     up_to_date: bool = False
     error: str | None = None          # the pack itself could not be built (the previous files are kept)
     error_details: str | None = None  # its traceback, for OPGEN_DEBUG=1
+    error_is_bug: bool = True         # False: the trouble is outside opgen (a folder it cannot write)
     parts_rendered: int = 0            # PDF parts laid out this run (the rest came from .parts/)
     parts_reused: int = 0
 
@@ -81,6 +82,7 @@ class PartCache(MutableMapping):
     def __init__(self, folder: Path):
         self.folder = folder
         self.used: set[str] = set()
+        self.fresh: dict[str, bytes] = {}  # the parts laid out this build (kept even if the disk refuses them)
         self.hits = 0
         self.stored = 0
 
@@ -91,6 +93,8 @@ class PartCache(MutableMapping):
         return self.folder / f"{digest.hexdigest()}.pdf"
 
     def __getitem__(self, key: str) -> bytes:
+        if self._file(key).name in self.fresh:
+            return self.fresh[self._file(key).name]
         try:
             data = self._file(key).read_bytes()
         except OSError:
@@ -102,12 +106,16 @@ class PartCache(MutableMapping):
         return data
 
     def __contains__(self, key) -> bool:
-        return self._file(key).is_file()
+        return self._file(key).name in self.fresh or self._file(key).is_file()
 
     def __setitem__(self, key: str, data: bytes) -> None:
-        write_atomic(self._file(key), data)
-        self.used.add(self._file(key).name)
         self.stored += 1
+        self.fresh[self._file(key).name] = data
+        try:
+            write_atomic(self._file(key), data)
+        except OSError:  # a cache that cannot be written only means laying the part out again next time
+            return
+        self.used.add(self._file(key).name)
 
     def __delitem__(self, key: str) -> None:
         try:
@@ -279,7 +287,12 @@ def assemble(build: PackBuild, workers: int = 1, on_step: Callable[[str], None] 
         return
     build.written = []
     for name, data in (("pack.pdf", pdf), ("pack.docx", docx)):
-        write_atomic(build.out_dir / name, data)
+        try:
+            write_atomic(build.out_dir / name, data)
+        except OSError as e:
+            build.error = f"cannot write {(build.out_dir / name).as_posix()}: {e.strerror}"
+            build.error_is_bug = False
+            return
         build.written.append(build.out_dir / name)
     record = {"opgen": __version__, "key": key,
               "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in (("pack.pdf", pdf),
