@@ -1942,3 +1942,41 @@ def change_line(kind_label: str, subject: str, field: str, was: str, now: str, e
     if body:
         text += f": {body}"
     return text + (f" ({extra})" if extra else "")
+# --- a pack's plans left out (opgen pack) -----------------------------------------------------------
+
+LEFT_OUT_SHOWN = 3  # located problems a left-out plan's reason quotes; the rest are counted
+
+
+def _located(d) -> str:
+    where = f"{d.file}:{d.line}:{d.column}" if d.line else d.file
+    return f"{where}: {d.message}"
+
+
+def left_out_reason(diagnostics: list, *, strict: bool = False, problem: str | None = None) -> str:
+    """Why a plan is left out of a pack, as the pack and the command print it: the first problems,
+    located ("has 3 errors: plans/x.yaml:12:3: unknown key 'titel' in plan; ..."), or what stopped
+    it being read or built (`problem`)."""
+    if problem:
+        return problem
+    from opgen.diagnostics import ERROR, grouped
+
+    errors = [d for d in grouped(diagnostics) if d.severity == ERROR]
+    if not errors and strict:
+        warnings = [d for d in grouped(diagnostics) if d.severity == WARNING]
+        count = sum(d.count for d in warnings)
+        lead = f"has {count} warning{'s' * (count != 1)} and the pack is built with --strict"
+        shown = warnings
+    else:
+        count = sum(d.count for d in errors)
+        if len(errors) == 1 and not errors[0].line:  # the file could not be read at all
+            return f"cannot be read: {errors[0].message}"
+        lead = f"has {count} error{'s' * (count != 1)}"
+        shown = errors
+    text = f"{lead}: " + "; ".join(_located(d) for d in shown[:LEFT_OUT_SHOWN])
+    rest = sum(d.count for d in shown[LEFT_OUT_SHOWN:])
+    return text + (f"; and {rest} more" if rest else "")
+
+
+def pop_not_built(error: str) -> str:
+    """Why a plan is left out of a pack when its plan on a page could not be built."""
+    return f"its plan on a page could not be built ({error})"

@@ -114,6 +114,17 @@ def discover(paths: list[str]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(plans)), missing
 
 
+def shard(plans: list[Path], k: int, n: int) -> list[Path]:
+    """The K-th of N slices of a batch (`opgen build --shard K/N`), for a CI matrix: the plans are
+    sorted by path (as written, with '/' separators) and dealt out in turn, the 1st, (N+1)th, (2N+1)th...
+    to shard 1, the 2nd, (N+2)th... to shard 2, and so on. So a plan's shard depends only on its place
+    in that sorted list (never on the order paths were given or the machine), every plan is in exactly
+    one shard, and shards differ in size by at most one plan. The slice keeps the batch's own order."""
+    ordered = sorted(dict.fromkeys(plans), key=lambda p: p.as_posix())
+    chosen = {p for i, p in enumerate(ordered) if i % n == k - 1}
+    return [p for p in dict.fromkeys(plans) if p in chosen]
+
+
 def output_names(plans: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
     """Each plan's folder name under the output folder, made safe (letters, digits, '.', '_', '-'; never
     '.' or '..', so a file named `...yaml` cannot write outside it), and the plans refused because

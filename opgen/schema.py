@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from opgen.resources import SCHEMA_PATH
+from opgen.resources import PACK_SCHEMA_PATH, SCHEMA_PATH
 
 if TYPE_CHECKING:  # jsonschema (with attrs and referencing, ~0.15 s to import) is loaded only when a
     from jsonschema import Draft202012Validator  # plan is invalid: a valid plan passes fast_check
@@ -34,6 +34,22 @@ def validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     schema = plan_schema()
+    return Draft202012Validator(_inline_refs(schema, schema["$defs"]))
+
+
+@lru_cache(maxsize=1)
+def pack_schema() -> dict:
+    """The pack file's schema (opgen/resources/pack.schema.json)."""
+    return json.loads(PACK_SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def pack_validator() -> Draft202012Validator:
+    """A validator for pack files, its $refs inlined like the plan's (so opgen.validate explains its
+    errors with the same words)."""
+    from jsonschema import Draft202012Validator
+
+    schema = pack_schema()
     return Draft202012Validator(_inline_refs(schema, schema["$defs"]))
 
 

@@ -72,8 +72,14 @@ def schema_diagnostics(doc: Document) -> Iterator[Diagnostic]:
             return
         except Exception:  # noqa: BLE001 - invalid (or unsure): let jsonschema explain
             pass
+    yield from explain_schema_errors(doc, validator())
+
+
+def explain_schema_errors(doc: Document, checker) -> Iterator[Diagnostic]:
+    """Every error a JSON Schema validator (its $refs inlined) finds in a loaded YAML document, as
+    located plain-English diagnostics: for plans, and for the other files opgen reads (pack files)."""
     seen: set[tuple] = set()
-    for error in validator().iter_errors(doc.data):
+    for error in checker.iter_errors(doc.data):
         for diag in _explain(doc, error):
             key = (diag.line, diag.column, diag.message)
             if key not in seen:

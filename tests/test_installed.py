@@ -152,3 +152,16 @@ def test_init_scaffolds_a_repository_whose_plans_validate(installed):
     assert (repo / "plans" / "second.yaml").read_text().startswith(
         "# yaml-language-server: $schema=../schemas/plan.schema.json\n")
     assert installed("init", "repo").returncode == 2
+
+
+def test_the_installed_opgen_checks_a_pack_file_with_its_packaged_pack_schema(installed):
+    """The pack schema ships in the wheel: a pack file's mistakes are found and located outside the
+    checkout (the wheel's opgen/resources/pack.schema.json, not the checkout's schemas/ copy)."""
+    assert "opgen/resources/pack.schema.json" in set(zipfile.ZipFile(installed.wheel).namelist())
+    work = installed.work / "packs-check"
+    (work / "packs").mkdir(parents=True)
+    (work / "packs" / "review.yaml").write_text("pack_version: 1\ntitel: Review\nplans:\n  - ../plans/none.yaml\n")
+    out = installed("pack", "packs/review.yaml", cwd=work)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "packs/review.yaml:2:1: error: unknown key 'titel' in the top level" in out.stderr
+    assert "did you mean 'title'?" in out.stderr and "Traceback" not in out.stdout + out.stderr

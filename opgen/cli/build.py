@@ -1,5 +1,6 @@
 """`opgen build [PLAN|DIR ...]`: find the plans, print their diagnostics, build what is out of date
-(opgen/outputs.py) with progress, and print the summary. Exit 0 when every plan built, 1 when any plan
+(opgen/outputs.py) with progress, and print the summary. `--shard K/N` builds the K-th of N slices of
+the plans found (outputs.shard), for a CI matrix. Exit 0 when every plan built, 1 when any plan
 failed, 2 for paths that do not exist."""
 
 from __future__ import annotations
@@ -21,7 +22,22 @@ def register(sub) -> None:
     p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--shard", type=shard_value, metavar="K/N",
+                   help="build only the K-th of N slices of the plans found (for a CI matrix): the plans sorted "
+                        "by path, dealt out in turn; --shard 1/1 is all of them")
     p.set_defaults(func=run)
+
+
+def shard_value(text: str) -> tuple[int, int]:
+    """'2/4' -> (2, 4); anything else (0/4, 5/4, 2, a/b) is a usage error."""
+    import argparse
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]{1,6})\s*/\s*([0-9]{1,6})\s*", text)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a shard: write K/N with 1 <= K <= N, e.g. --shard 2/4 "
+                                         f"(the 2nd of 4 slices)")
+    return int(match[1]), int(match[2])
 
 
 def run(args) -> int:
@@ -34,6 +50,13 @@ def run(args) -> int:
         print(f"opgen: {problem}", file=sys.stderr)
     if not plans and not missing:
         raise UserError(f"no plan files (*.yaml) in {', '.join(args.plans or ['plans'])}")
+    if args.shard:
+        found = len(plans)
+        plans = outputs.shard(plans, *args.shard)
+        print(f"opgen build: shard {args.shard[0]}/{args.shard[1]}: {len(plans)} of {found} "
+              f"plan{'s' * (found != 1)}", file=sys.stderr)
+        if not plans:
+            return 2 if missing else 0
     wanted = outputs.wanted_outputs(args.format)
     out_root = Path(args.out)
     started = time.perf_counter()

@@ -10,5 +10,6 @@ from pathlib import Path
 RESOURCES_DIR = Path(__file__).resolve().parent
 PACKAGE_DIR = RESOURCES_DIR.parent
 SCHEMA_PATH = RESOURCES_DIR / "plan.schema.json"
+PACK_SCHEMA_PATH = RESOURCES_DIR / "pack.schema.json"  # the pack file (opgen pack); schemas/ holds a copy too
 TEMPLATES_DIR = RESOURCES_DIR / "templates"
 FONTS_DIR = RESOURCES_DIR / "fonts"
