@@ -530,3 +530,44 @@ def test_whatever_is_typed_the_import_never_crashes_nor_writes_an_invalid_plan(v
         assert plan.read_bytes() == before
     else:
         assert plan_from_file(plan).ok
+
+
+# --- other plans ------------------------------------------------------------------------------
+
+def test_a_plan_without_as_at_gets_the_returns_quarter_with_its_first_rag(tmp_path, capsys):
+    """Thanet's plan on a page reports no RAG and states no as-at quarter: the first RAG returned
+    sets it (a plan reporting RAG needs one), and the next lead's return still imports."""
+    plan = tmp_path / "thanet-2015-16.yaml"
+    plan.write_bytes((ROOT / "plans" / "thanet-2015-16.yaml").read_bytes())
+    before = plan.read_text()
+    book = next(iter(_export(plan, tmp_path / "out", quarter="2015/16 Q2").values()))
+    first = _fill(book, {("Actions", "D5"): "green"}, tmp_path / "first.xlsx")
+    second = _fill(book, {("Actions", "D6"): "amber"}, tmp_path / "second.xlsx")
+    capsys.readouterr()
+    assert _import(plan, first) == 0
+    assert 'had no plan.as_at; the returns report RAG, so it is set to "2015/16 Q2"' in capsys.readouterr().out
+    assert _import(plan, second) == 0
+    added = [l for l in difflib.unified_diff(before.splitlines(), plan.read_text().splitlines(), n=0, lineterm="")
+             if l.startswith("+") and not l.startswith("+++")]
+    assert added == ['+  as_at: "2015/16 Q2"', '+    rag:', '+      "2015/16": {q2: green}',
+                     '+    rag:', '+      "2015/16": {q2: amber}']
+    assert plan_from_file(plan).ok
+
+
+def test_a_five_point_plan_offers_and_accepts_its_own_ratings(tmp_path, capsys):
+    plan = tmp_path / "scales.yaml"
+    plan.write_bytes((ROOT / "tests" / "fixtures" / "v2-scales-structure.yaml").read_bytes())
+    result = plan_from_file(plan)
+    quarter = f"{result.plan.meta.as_at.label}"
+    books = _export(plan, tmp_path / "out", quarter=quarter)
+    name, book = next((n, b) for n, b in books.items() if load_workbook(b)["Actions"]["A5"].value)
+    wb = load_workbook(book)
+    rag = next(dv for dv in wb["Actions"].data_validations.dataValidation if str(dv.sqref).startswith("D"))
+    assert rag.formula1 == '"red,amber_red,amber,amber_green,green,blue,grey"'
+    _fill(book, {("Actions", "D5"): "Amber/green"})
+    assert _import(plan, book) == 0
+    action = wb["Actions"]["A5"].value
+    data = yaml.safe_load(plan.read_text())
+    q = result.plan.meta.as_at
+    rated = next(a for a in data["actions"] if a["id"] == action)["rag"][q.year.label][q.key]
+    assert rated == "amber_green"

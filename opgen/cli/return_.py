@@ -152,6 +152,12 @@ def run_import(args) -> int:
         print(f"nothing to import: every input cell of {len(returns)} return{'s' * (len(returns) != 1)} is blank "
               f"or already says what {args.plan} says")
         return EXIT_OK
+    rag_quarters = sorted({r.quarter for r in returns for u in r.updates if u.key == "rag"})
+    if rag_quarters and not plan.meta.as_at_stated:
+        # a plan reporting RAG needs an as-at quarter: the returns' is the only one it can be
+        changes.append((("plan", "as_at"), rag_quarters[-1].label))
+        print(f"note: {args.plan} had no plan.as_at; the returns report RAG, so it is set to "
+              f"\"{rag_quarters[-1].label}\" (the quarter the papers show)")
     try:
         new_text = apply(text, changes)
     except EditError as e:

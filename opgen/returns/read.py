@@ -190,7 +190,10 @@ def _check(wb, ret: Return, plan: Plan, data: dict, plan_name: str) -> None:
         ret.problems.append(Problem(ret.name, f"was exported from {meta['plan']}, not {Path(plan_name).name}; "
                                     f"import it into that plan, or use --force", guard=True))
     as_at = plan.meta.as_at.label if plan.meta.as_at_stated else ""
-    if (meta.get("version"), meta.get("as_at")) != (plan.meta.version, as_at):
+    exported_as_at = meta.get("as_at") or ""
+    if not exported_as_at and as_at == quarter.label:
+        exported_as_at = as_at  # the plan had no as-at; an earlier import of this quarter's RAG set it
+    if (meta.get("version"), exported_as_at) != (plan.meta.version, as_at):
         ret.problems.append(Problem(ret.name, (
             f"was exported from version {meta.get('version') or display.NOT_STATED} of the plan "
             f"(as at {meta.get('as_at') or display.NOT_STATED}); the plan is now version "
