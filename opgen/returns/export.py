@@ -122,7 +122,7 @@ def _row(plan: Plan, item: Item, quarter: Quarter) -> dict[str, object]:
         forecast = m.forecast.get(prev) if prev.year == year else None
         return {"id": m.id, "title": m.title, "planned": display.value(planned) if planned else "",
                 "forecast_prev": display.value(forecast) if forecast else "",
-                "confidence_prev": m.confidence or "", "domain": plan.domain_title(m.domain_id) or ""}
+                "confidence_prev": (display.TBC if m.confidence == "tbc" else display.rag(m.confidence)) if m.confidence else "", "domain": plan.domain_title(m.domain_id) or ""}
     if item.sheet == "Risks":
         position = (display.risk_position_text(m.current.likelihood, m.current.impact) if m.current
                     else display.risk_rating(m.rating, m.rating_word) if m.rating else "")
@@ -265,7 +265,7 @@ def _lines(text, width: int) -> int:
     """About how many lines `text` wraps to in a column `width` characters wide."""
     if not isinstance(text, str) or not text:
         return 1
-    return sum(max(1, -(-len(part) // max(1, int(width * 1.1)))) for part in text.split("\n"))
+    return sum(max(1, -(-len(part) // max(1, int(width * 1.3)))) for part in text.split("\n"))
 
 
 def _rag_word(text) -> str | None:

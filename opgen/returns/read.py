@@ -28,7 +28,7 @@ from opgen.returns.export import rag_words
 from opgen.returns.items import comparable, field_path, get, plan_items
 
 MAX_BYTES = 20 * 1024 * 1024          # a return of 3,000 rows is well under 1 MB
-MAX_UNPACKED = 200 * 1024 * 1024
+MAX_UNPACKED = 40 * 1024 * 1024
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _DATE_LIKE = re.compile(r"^\s*\d{1,4}\s*[-/.]\s*\d{1,2}(\s*[-/.]\s*\d{1,4})?\s*$|^\s*\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{2,4}\s*$")
 _NUMBER_TEXT = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
@@ -122,7 +122,7 @@ def _open(path: str, shown: str):
         raise _Refused("is a macro-enabled workbook (.xlsm); opgen does not open workbooks with macros: "
                        "save it as an Excel Workbook (.xlsx) and import that")
     if unpacked > MAX_UNPACKED:
-        raise _Refused("unpacks to over 200 MB, far larger than any return; send the workbook opgen return export made")
+        raise _Refused("unpacks to over 40 MB, far larger than any return; send the workbook opgen return export made")
     from openpyxl import load_workbook
 
     try:
