@@ -23,6 +23,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from opgen.cli.main import main
 from opgen.pipeline import plan_from_file
@@ -513,7 +514,7 @@ def test_whatever_is_typed_the_import_never_crashes_nor_writes_an_invalid_plan(v
     for (sheet, ref), value in values:
         try:
             wb[sheet][ref] = value
-        except (ValueError, TypeError):  # openpyxl refuses some control characters outright: nothing typed
+        except (ValueError, TypeError, IllegalCharacterError):  # a spreadsheet cannot hold it: nothing typed
             continue
     book = work / "return.xlsx"
     try:
@@ -571,3 +572,13 @@ def test_a_five_point_plan_offers_and_accepts_its_own_ratings(tmp_path, capsys):
     q = result.plan.meta.as_at
     rated = next(a for a in data["actions"] if a["id"] == action)["rag"][q.year.label][q.key]
     assert rated == "amber_green"
+
+
+def test_a_changed_locked_cell_is_reported_not_ignored(tmp_path, capsys):
+    """A lead who unprotects a sheet and types over last quarter's RAG is told, not silently ignored."""
+    plan = _plan(tmp_path)
+    book = _fill(_smith(tmp_path, plan), {("Actions", "C5"): "Red", ("Actions", "B6"): "Renamed"})
+    _refused(plan, book, capsys,
+             "sheet Actions, C5 (OOH-01): this locked cell showed 'Green' and now reads 'Red'; grey cells show what "
+             "the plan says and are not read",
+             "sheet Actions, B6 (OOH-02): this locked cell showed 'Enhanced Neighbourhood Care Team (NCT)'")

@@ -223,7 +223,10 @@ def _workbook(plan: Plan, data: dict, quarter: Quarter, by: str, who: str | None
                         cell.fill = PatternFill("solid", fgColor=RAG_FILLS[colour])
                         cell.font = Font(name="Arial", size=10, bold=True,
                                          color="000000" if colour in ("amber", "amber_green", "amber_red") else "FFFFFF")
-            baselines.append((sheet, r, item.id, _baseline(data, item, quarter)))
+            base = _baseline(data, item, quarter)
+            base["_shown"] = {layout.letter(ci): str(values.get(c.key) or "") for ci, c in enumerate(columns)
+                              if not c.is_input and c.key != "id"}
+            baselines.append((sheet, r, item.id, base))
             tallest = max(_lines(values.get(c.key), c.width) for c in columns)
             if tallest > 1:
                 ws.row_dimensions[r].height = 13 * tallest + 2

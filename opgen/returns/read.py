@@ -250,6 +250,13 @@ def _check_sheet(ws, sheet: str, ret: Return, plan: Plan, data: dict, quarter: Q
                 f"the row (to add an item, add it to the plan and export again)")))
             return
     for row, item_id, base in rows:
+        for ref, shown in sorted((base.get("_shown") or {}).items()):
+            got = ws[f"{ref}{row}"].value
+            if str(got if got is not None else "").strip() != shown.strip():
+                ret.problems.append(Problem(_where(ret, sheet, f"{ref}{row}", item_id), (
+                    f"this locked cell showed {_plain(shown or None)} and now reads {_plain(got)}; grey cells show "
+                    f"what the plan says and are not read: put it back, and type this quarter's values in the "
+                    f"white cells")))
         item = items.get((sheet, item_id))
         values = []
         for ci, column in layout.inputs(sheet):
