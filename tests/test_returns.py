@@ -582,3 +582,15 @@ def test_a_changed_locked_cell_is_reported_not_ignored(tmp_path, capsys):
              "sheet Actions, C5 (OOH-01): this locked cell showed 'Green' and now reads 'Red'; grey cells show what "
              "the plan says and are not read",
              "sheet Actions, B6 (OOH-02): this locked cell showed 'Enhanced Neighbourhood Care Team (NCT)'")
+
+
+def test_a_forecast_beyond_the_plan_imports_with_a_warning(tmp_path, capsys):
+    """A milestone now forecast after the plan ends is news for the board, not an error."""
+    plan = _plan(tmp_path, lead=None)
+    book = _fill(_export(plan, tmp_path / "out")["skc-2014-15-q2-no-named-lead.xlsx"],
+                 {("Milestones", "H5"): "2016/17 Q2"})
+    capsys.readouterr()
+    assert _import(plan, book) == 0
+    out = capsys.readouterr().out
+    assert "HOSP-01-M1 One-stop outpatient services: forecast: none \u2192 2016/17 Q2" in out
+    assert "milestone HOSP-01-M1 is forecast for 2016/17 Q2, outside the plan period 2014/15 to 2015/16" in out
