@@ -1980,3 +1980,64 @@ def left_out_reason(diagnostics: list, *, strict: bool = False, problem: str | N
 def pop_not_built(error: str) -> str:
     """Why a plan is left out of a pack when its plan on a page could not be built."""
     return f"its plan on a page could not be built ({error})"
+# --- quarterly returns (opgen return export / import) -----------------------------------------
+# The words a programme lead reads in a return workbook, and the start of every problem the import
+# reports ("Q2 return from J Smith").
+
+RETURN_SHEET_TITLES = {"Actions": "Actions", "Milestones": "Milestones", "QIPP": "QIPP schemes",
+                       "Risks": "Risks", "Indicators": "Indicators"}
+RETURN_NO_LEAD = "no named lead"
+RETURN_LAST = "last reported"
+MILESTONE_STATUS_WORDS = {"not_started": "not started", "in_progress": "in progress", "complete": "complete",
+                          "at_risk": "at risk", "missed": "missed"}
+
+
+def return_name(quarter: Quarter, who: str | None, by: str = "lead") -> str:
+    """'Q2 return from J Smith' (by lead) or 'Q2 return for Out of Hospital Care' (by domain)."""
+    if by == "domain":
+        return f"Q{quarter.number} return for {who or PLAN_WIDE}"
+    return f"Q{quarter.number} return from {who or RETURN_NO_LEAD}"
+
+
+def return_title(quarter: Quarter, who: str | None, by: str, organisation: str) -> str:
+    """The first line of every sheet: whose return, for which quarter, of which plan."""
+    whom = f"from {who or RETURN_NO_LEAD}" if by == "lead" else f"for {who or PLAN_WIDE}"
+    return f"{organisation}: quarterly return {whom}, {quarter.label} ({quarter_span(quarter)})"
+
+
+def risk_position_text(likelihood: int | None, impact: int | None) -> str:
+    """'3 x 4 = 12': a risk's likelihood, impact and score."""
+    if likelihood is None or impact is None:
+        return ""
+    return f"{likelihood} \u00d7 {impact} = {likelihood * impact}"
+
+
+def choices(words) -> str:
+    """'red, amber, green, blue or grey'."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def return_how_to(quarter: Quarter, previous: Quarter | None, plan_title: str, version: str, as_at: str) -> list[str]:
+    """The 'How to fill in' sheet, one paragraph a line."""
+    last = f"{previous.label}" if previous else "the last quarter"
+    return [
+        f"This is your quarterly return for {quarter.label} ({quarter_span(quarter)}), from {plan_title} "
+        f"(version {version or NOT_STATED}, as at {as_at or NOT_STATED}).",
+        "Fill in the white cells only. Grey cells show what the plan says now and what was reported for "
+        f"{last}; they are locked.",
+        "Leave a cell blank if you have nothing new to report: a blank cell changes nothing in the plan.",
+        "RAG: choose red, amber, green, blue (complete) or grey (not started) from the list. "
+        "For red or amber, say in 'Path to green' what will bring the action back to green, and by when.",
+        "Milestone status: choose not started, in progress, complete, at risk or missed. "
+        "Forecast date: type a date (for example 31/12/2015) if the milestone is now expected at another date.",
+        "QIPP: the forecast is the savings you now expect for the whole financial year, in the unit the "
+        "column header names (a number, no £ sign); confidence is red, amber or green.",
+        "Risks: likelihood and impact are whole numbers from 1 to 5 (1 rare or negligible, 5 almost certain "
+        "or catastrophic); give both. Say what was done about the risk this quarter in 'Mitigation update'.",
+        "Indicators: type the actual for the quarter as a number, in the unit shown.",
+        "Do not add, delete, move or merge rows or sheets, and do not type formulas: the return is read "
+        "back cell by cell and would be refused.",
+        "Save the file as an Excel workbook (.xlsx), without a password, and send it back. "
+        "It is imported with: opgen return import PLAN FILE.",
+    ]

@@ -382,6 +382,7 @@ class Milestone:
     path: tuple
     see: list[str] = field(default_factory=list)
     type: str | None = None  # a code from scales.milestone_types
+    forecast_text: str | dict | None = None  # when the lead now expects it, as written (quarterly returns)
 
     @property
     def status_label(self) -> str:
@@ -420,6 +421,8 @@ class Action:
     aligns: list[str] = field(default_factory=list)  # framework item ids it addresses (opgen.governance)
     category: str | None = None     # the kind of change, in the source's words (version 2)
     programmes: list[str] = field(default_factory=list)  # ids of plan drivers it is part of (version 2)
+    # quarterly returns: the lead's commentary and path to green by quarter ({"commentary": ..., "path_to_green": ...})
+    updates: dict[Quarter, dict[str, str]] = field(default_factory=dict)
 
     def rag_for(self, quarter: Quarter) -> str | None:
         return self.rag.get(quarter)
@@ -480,6 +483,7 @@ class QippScheme:
     note: str | None
     path: tuple
     see: list[str] = field(default_factory=list)
+    forecast: dict[Quarter, Value] = field(default_factory=dict)  # forecast savings for the quarter's year, by quarter
 
     def net(self, year: FinancialYear) -> Total:
         return Total.of([self.savings.get(year)]) - Total.of([self.investment.get(year)])
@@ -550,6 +554,7 @@ class Risk:
     bands: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_BANDS))
     rating_word: str | None = None  # the plan's own word where it is an alias ("medium"), else None
     see: list[str] = field(default_factory=list)
+    updates: dict[Quarter, str] = field(default_factory=dict)  # mitigation update by quarter (quarterly returns)
 
     @property
     def score(self) -> int | None:
@@ -1223,6 +1228,17 @@ def _parse(parser, text):
         return None
 
 
+def _by_quarter(raw: dict | None, convert) -> dict:
+    """A map keyed by quarter ("2015/16 Q2"), in time order; keys that are not quarters are left out
+    (validation reports them)."""
+    out = {}
+    for key, value in (raw or {}).items():
+        quarter = _parse(Quarter.parse, key) if isinstance(key, str) else None
+        if quarter is not None:
+            out[quarter] = convert(value)
+    return dict(sorted(out.items()))
+
+
 def _when(raw) -> When | None:
     """An action's or milestone's date in any of its forms, or None (absent, tbc, or not readable:
     the rules report that)."""
@@ -1443,7 +1459,8 @@ def build(data: dict, source: str = "<plan>") -> Plan:
                 tbcs.append(TbcItem(path + ("milestones", j, "due"), f"Milestone {m['id']} due date", "date"))
             milestones.append(Milestone(m["id"], m["title"], _when(due_text), due_text, m.get("status"),
                                         path + ("milestones", j), see=list(m.get("see") or []),
-                                        type=None if m.get("type") is None else str(m["type"])))
+                                        type=None if m.get("type") is None else str(m["type"]),
+                                        forecast_text=m.get("forecast")))
         rag: dict[Quarter, str] = {}
         for year_text, quarters in (a.get("rag") or {}).items():
             year = _parse(FinancialYear.parse, year_text)
@@ -1464,6 +1481,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
             schedule=schedules.parse(a.get("schedule"), path + ("schedule",))[0],
             aligns=list(a.get("aligns") or []),
             category=a.get("category"), programmes=list(a.get("programmes") or []),
+            updates=_by_quarter(a.get("updates"), lambda u: {k: v for k, v in (u or {}).items() if v}),
         )
         action.current_rag = action.rag_as_at(as_at)
         actions.append(action)
@@ -1481,6 +1499,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
                 savings=_fy_map(s.get("savings"), tbcs, path + ("savings",), f"QIPP {s['id']} savings"),
                 investment=_fy_map(s.get("investment"), tbcs, path + ("investment",), f"QIPP {s['id']} investment"),
                 confidence=s.get("confidence"), note=s.get("note"), path=path, see=list(s.get("see") or []),
+                forecast=_by_quarter(s.get("forecast"), Value.of),
             ))
             if s.get("confidence") == "tbc":
                 tbcs.append(TbcItem(path + ("confidence",), f"QIPP {s['id']} confidence"))
@@ -1496,6 +1515,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         gross=_position(r.get("gross")), target=_position(r.get("target")),
         rating=scales.risk_rating(r.get("rating")), mitigation=r.get("mitigation"), path=("risks", i), bands=bands,
         rating_word=_alias_word(scales, r.get("rating")), see=list(r.get("see") or []),
+        updates=_by_quarter(r.get("updates"), lambda u: (u or {}).get("mitigation")),
     ) for i, r in enumerate(data.get("risks") or [])]
 
     indicators = [_indicator(raw, ("indicators", i), tbcs) for i, raw in enumerate(data.get("indicators") or [])]

@@ -325,6 +325,9 @@ def _check_dates(c: _Checker, plan: Plan, period: tuple[FinancialYear, Financial
                 _outside(c, action.path + ("due",), f"action {action.id} is due {due.words}", label)
         for m in action.milestones:
             _parse_when(c, m.due_text, m.path + ("due",))
+            forecast = _parse_when(c, m.forecast_text, m.path + ("forecast",))  # a lead's forecast (returns)
+            if label and forecast and forecast.end and forecast.end > last:
+                _outside(c, m.path + ("forecast",), f"milestone {m.id} is forecast for {forecast.words}", label)
             if not m.due or not m.due.end:
                 continue
             if due and due.end and m.due.end > due.end:

@@ -298,8 +298,18 @@ def actions(c: Comparer) -> None:
                     display.action_programmes(new, n.programmes) or None, title=n.title)
         _see(c, s, o, n)
         rag(c, o, n)
+        _quarterly_updates(c, s, n, o.updates, n.updates, (("commentary", "commentary"),
+                                                           ("path_to_green", "path to green")))
 
     c.items("actions", old.actions, new.actions, describe=describe, compare=compare)
+
+
+def _quarterly_updates(c: Comparer, s: str, n, old: dict, new: dict, names: tuple) -> None:
+    """What a lead reported for each quarter (quarterly returns): each text as it changed."""
+    for quarter in sorted(set(old) | set(new)):
+        before, after = old.get(quarter) or {}, new.get(quarter) or {}
+        for key, label in names:
+            c.text(s, n.id, f"{label} {quarter.label}", before.get(key), after.get(key), title=n.title)
 
 
 def _see(c: Comparer, s: str, o, n) -> None:
@@ -400,6 +410,7 @@ def milestones(c: Comparer) -> None:
             c.add(s, "moved", mid, "action", old=oa.id, new=na.id, title=nm.title,
                   old_text=f"{oa.id} {oa.title}", new_text=f"{na.id} {na.title}", key=(mid, "action"))
         c.date(s, mid, "due", om.due_text, nm.due_text, title=nm.title)
+        c.date(s, mid, "forecast", om.forecast_text, nm.forecast_text, title=nm.title)
         if om.status != nm.status:
             ro, rn = MILESTONE_RANK.get(om.status or ""), MILESTONE_RANK.get(nm.status or "")
             direction = None
@@ -437,6 +448,12 @@ def qipp(c: Comparer) -> None:
             c.field(s, n.id, name, getattr(o, name), getattr(n, name), title=n.title)
         c.item_money(s, item_money(("qipp", "schemes")), o, n, unit=unit, factor=factor)
         c.rag_like(s, n.id, "confidence", o.confidence, n.confidence, title=n.title)
+        for quarter in sorted(set(o.forecast) | set(n.forecast)):
+            before = o.forecast.get(quarter)
+            c.value(s, n.id, f"forecast {quarter.year.label} at {quarter.label}",
+                    rescale(before, factor) if before is not None and factor is not None else before,
+                    n.forecast.get(quarter), key=(n.id, "forecast", quarter.label), title=n.title,
+                    money=unit, first_kind="reported")
         c.text(s, n.id, "note", o.note, n.note, title=n.title)
         _see(c, s, o, n)
 
@@ -500,6 +517,8 @@ def risks(c: Comparer, s: str = "risks", old_items: list | None = None, new_item
                     title=n.title)
         c.text(s, n.id, "description", o.description, n.description, title=n.title)
         c.text(s, n.id, "mitigation", o.mitigation, n.mitigation, title=n.title)
+        _quarterly_updates(c, s, n, {q: {"mitigation": m} for q, m in o.updates.items()},
+                           {q: {"mitigation": m} for q, m in n.updates.items()}, (("mitigation", "mitigation update"),))
         _see(c, s, o, n)
 
     c.items(s, old_items, new_items, describe=describe, compare=compare, value_of=lambda r: r.band)
