@@ -1801,9 +1801,14 @@ def pack_left_out_unknown() -> str:
     return "The plan could not be read."
 
 
-def pack_framework_item(item_id: str, title: str | None) -> str:
-    """A framework item as a column heading: its title, or 'jhws-o2 (title not given)'."""
-    return " ".join(title.split()) if title else f"{item_id} (title not given)"
+def pack_framework_item(item_id: str, title: str | None, label: str | None = None) -> str:
+    """A framework item as a column heading: 'Outcome 1: Give Every Child...', its title, 'Outcome 3
+    (title not given)', or 'jhws-o2 (title not given)' where the pack gives neither."""
+    title = " ".join(title.split()) if title else None
+    label = " ".join(label.split()) if label else None
+    if label and title:
+        return f"{label}: {title}"
+    return title or f"{label or item_id} (title not given)"
 
 
 def pack_not_mapped(framework_title: str, drivers: list[str]) -> str:
@@ -1869,6 +1874,16 @@ def pack_benchmark(indicator, bench) -> str:
     return sentence(", ".join(parts)) + (f" ({when})" if when and parts else "") if parts else NOT_STATED
 
 
+def pack_named_indicator(title: str) -> str:
+    """An indicator the pack file names for a plan (no national code in the plan)."""
+    return f"{title} (named by the pack)"
+
+
+def pack_no_indicator_id(indicator_id: str) -> str:
+    """The pack names an indicator id the plan does not have."""
+    return f"No indicator {indicator_id} in the plan"
+
+
 def pack_no_code(code: str) -> str:
     """Where a plan carries no indicator with a measure's national code."""
     return f"No indicator with code {' '.join(str(code).split())}"
@@ -1884,8 +1899,9 @@ def pack_measure_note(note: str | None, national: str | None, county: str | None
         parts.append(f"England: {' '.join(national.split())}.")
     if county:
         parts.append(f"County: {' '.join(county.split())}.")
-    parts.append("Plans matched by the indicator's national code; \u201cNot stated\u201d: the plan carries no "
-                 "indicator with this code, or gives no figure.")
+    parts.append("Plans matched by the indicator's national code, or, where a plan's indicators carry no code, by "
+                 "the indicator the pack names (marked \u201cnamed by the pack\u201d); \u201cNot stated\u201d: the "
+                 "plan has no such indicator, or gives no figure.")
     return " ".join(p if p.endswith(".") else p + "." for p in parts)
 
 

@@ -48,6 +48,7 @@ class FrameworkItem:
     title: str | None            # as the source words it; None where the pack's source does not say
     kind: str | None = None      # outcome, priority...
     parent: str | None = None    # a priority's outcome id
+    label: str | None = None     # how the source refers to it, e.g. "Outcome 3" or "Outcome 1, Priority 1"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ class Measure:
     note: str | None = None
     national: str | None = None  # a national/county figure the pack quotes for context, as text
     county: str | None = None
+    indicators: tuple[tuple[str, str], ...] = ()  # (plan, indicator id): the pack names a plan's indicator
+                                                  # for a plan whose indicators carry no national code;
+                                                  # plan = the plan file's name without .yaml, or its label
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,23 @@ def _check(doc, pack_file: Path) -> list[Diagnostic]:
                                 "duplicate-id"))
         else:
             codes[measure["code"]] = i
+    names = {}
+    for entry in data.get("plans") or []:
+        written = entry if isinstance(entry, str) else entry.get("path")
+        if isinstance(written, str):
+            names[Path(written).stem] = written
+            if isinstance(entry, dict) and entry.get("label"):
+                names[str(entry["label"])] = written
+    for i, measure in enumerate(data.get("measures") or []):
+        for key in (measure.get("indicators") or {}):
+            if str(key) not in names:
+                from opgen.diagnostics import did_you_mean
+
+                guess = did_you_mean(str(key), list(names))
+                found.append(_error(doc, ("measures", i, "indicators", key), f"the measure '{measure['code']}' names "
+                                    f"an indicator for '{key}', which is not a plan of this pack",
+                                    f"did you mean '{guess}'?" if guess else "name a plan by its file name without "
+                                    ".yaml (e.g. west-kent-2015-16) or by its label", "unknown-reference"))
     band = data.get("bcf_band")
     if band and float(band["min"]) > float(band["max"]):
         found.append(_error(doc, ("bcf_band", "min"), f"the BCF band's min ({_number(band['min'])}%) is above its "
@@ -279,7 +300,7 @@ def _spec(data: dict, pack_file: Path) -> PackSpec:
         f = data["framework"]
         framework = SharedFramework(
             id=f["id"], title=f["title"], kind=f.get("kind", "jhws"), note=f.get("note"),
-            items=tuple(FrameworkItem(i["id"], i.get("title"), i.get("kind"), i.get("parent"))
+            items=tuple(FrameworkItem(i["id"], i.get("title"), i.get("kind"), i.get("parent"), i.get("label"))
                         for i in f.get("items") or []))
     band = data.get("bcf_band")
     return PackSpec(
@@ -287,7 +308,8 @@ def _spec(data: dict, pack_file: Path) -> PackSpec:
         item=_text(data.get("item")), purpose=data.get("purpose"),
         recommendations=tuple(data.get("recommendations") or ()), background=data.get("background"),
         author=data.get("author"), plans=tuple(plans), framework=framework,
-        measures=tuple(Measure(m["code"], m["title"], m.get("note"), m.get("national"), m.get("county"))
+        measures=tuple(Measure(m["code"], m["title"], m.get("note"), m.get("national"), m.get("county"),
+                               tuple((str(k), str(v)) for k, v in (m.get("indicators") or {}).items()))
                        for m in data.get("measures") or []),
         since=data.get("since"),
         glossary=tuple((g["term"], g["meaning"]) for g in data.get("glossary") or []),

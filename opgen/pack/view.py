@@ -471,7 +471,7 @@ def _matrix(spec, rows) -> Table | None:
     shared = spec.framework
     if shared is None:
         return None
-    columns = [display.PACK_PLAN] + [display.pack_framework_item(i.id, i.title) for i in shared.items]
+    columns = [display.PACK_PLAN] + [display.pack_framework_item(i.id, i.title, getattr(i, 'label', None)) for i in shared.items]
     table_rows = []
     for e, short in rows:
         plan = e.plan
@@ -528,6 +528,14 @@ def _measure_table(measure, rows) -> Table:
         plan = e.plan
         everything = list(plan.indicators) + (list(plan.bcf.metrics) if plan.bcf else [])
         ind = next((i for i in everything if codes(i.code) & wanted), None)
+        named = None
+        if ind is None:
+            named = dict(getattr(measure, "indicators", ())).get(e.name) or dict(getattr(measure, "indicators", ())).get(short)
+            ind = next((i for i in everything if i.id == named), None) if named else None
+            if named and ind is None:
+                table_rows.append(Row(short, [_cell(display.pack_no_indicator_id(named), "none")]
+                                      + [_cell(display.NOT_STATED, "none") for _ in range(3)], anchor=f"plan-{e.name}"))
+                continue
         if ind is None:
             table_rows.append(Row(short, [_cell(display.pack_no_code(measure.code), "none")]
                                   + [_cell(display.NOT_STATED, "none") for _ in range(3)], anchor=f"plan-{e.name}"))
@@ -541,7 +549,8 @@ def _measure_table(measure, rows) -> Table:
                   if target_period is not None else display.NOT_STATED)
         bench = ind.benchmarks[-1] if ind.benchmarks else None
         benchmark = display.pack_benchmark(ind, bench) if bench is not None else display.NOT_STATED
-        table_rows.append(Row(short, [_cell(display.indicator_title(ind.title, ind.code, ind.id)),
+        shown = display.indicator_title(ind.title, ind.code, ind.id)
+        table_rows.append(Row(short, [_cell(display.pack_named_indicator(shown) if named else shown),
                                       _cell(baseline, None if ind.baseline is not None else "none"),
                                       _cell(target, None if target_period is not None else "none"),
                                       _cell(benchmark, None if bench is not None else "none")],
