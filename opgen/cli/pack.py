@@ -79,7 +79,7 @@ def _build(spec, args) -> int:
         if job.problem:
             print(f"{job.path}: error: {job.problem}", file=sys.stderr)
         print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
-    progress = Progress(len(build.tasks) + 3)
+    progress = Progress(len(build.tasks) + 3, stream=sys.stderr)
     pack_build.build_plans(
         build, args.jobs,
         on_built=lambda job, paths, seconds: progress.step(

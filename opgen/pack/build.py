@@ -79,8 +79,9 @@ class PartCache(MutableMapping):
     timestamp never reuses an old part. Remembers which parts this build used, so `prune` can delete
     the rest."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, reuse: bool = True):
         self.folder = folder
+        self.reuse = reuse  # False (--force): lay out every part again, still storing each
         self.used: set[str] = set()
         self.fresh: dict[str, bytes] = {}  # the parts laid out this build (kept even if the disk refuses them)
         self.hits = 0
@@ -95,6 +96,8 @@ class PartCache(MutableMapping):
     def __getitem__(self, key: str) -> bytes:
         if self._file(key).name in self.fresh:
             return self.fresh[self._file(key).name]
+        if not self.reuse:
+            raise KeyError(key)
         try:
             data = self._file(key).read_bytes()
         except OSError:
@@ -106,7 +109,7 @@ class PartCache(MutableMapping):
         return data
 
     def __contains__(self, key) -> bool:
-        return self._file(key).name in self.fresh or self._file(key).is_file()
+        return self._file(key).name in self.fresh or (self.reuse and self._file(key).is_file())
 
     def __setitem__(self, key: str, data: bytes) -> None:
         self.stored += 1
@@ -270,7 +273,7 @@ def assemble(build: PackBuild, workers: int = 1, on_step: Callable[[str], None] 
     try:
         view = pack_view_module.pack_view(build.spec, build.entries)
         on_step("made the pack's summary across plans")
-        parts = PartCache(build.out_dir / PARTS_DIR)
+        parts = PartCache(build.out_dir / PARTS_DIR, reuse=not build.force)
         pdf = _pack_pdf(view, parts, workers)
         build.parts_rendered, build.parts_reused = parts.stored, parts.hits
         on_step(f"laid out pack.pdf ({parts.stored} part{'s' * (parts.stored != 1)} laid out, "
