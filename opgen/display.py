@@ -911,9 +911,9 @@ PACK_WORDS = {
     "matrix": "Alignment with the shared framework", "indicators": "Common indicators side by side",
     "left_out": "Plans left out of this pack", "glossary": "Glossary",
     "plan_facts": "About the plan", "plan_on_a_page": "Plan on a page", "plans_section": "The plans",
-    "none_red_amber": "No plan in the pack reports a red or amber action.",
-    "none_high_risks": "No plan in the pack has an open extreme or high risk.",
-    "none_open_items": "No plan in the pack has a value to be confirmed or a warning.",
+    "none_red_amber": "The plan reports no red or amber action.",
+    "none_high_risks": "The plan has no open extreme or high risk.",
+    "none_open_items": "The plan has no value to be confirmed and no warning.",
     "none_left_out": "Every plan named in the pack file is included.",
     "no_matrix": "The pack file names no shared framework, so plans are not compared against one.",
     "no_indicators": "The pack file names no common indicators to compare.",
@@ -1607,7 +1607,14 @@ PACK_FACTS = {"organisation": "Organisation", "period": "Plan period", "version"
 PACK_CAPTIONS = {"qipp": "QIPP: savings, investment and net savings as a share of allocation",
                  "rules": "NHS business rules: surplus, contingency and non-recurrent spending",
                  "bcf": "Better Care Fund: non-elective admissions reduction target",
-                 "rag": "Actions by RAG rating"}
+                 "rag": "Actions by RAG rating",
+                 "attention": "For the board's attention: red and amber actions, extreme and high risks, open items"}
+PACK_ATTENTION_COLUMNS = ("Plan", "Red actions", "Amber actions", "Extreme risks", "High risks",
+                          "Values to be confirmed", "Warnings")
+PACK_NOT_RATED = "Not rated"
+PACK_ATTENTION_NOTE = ("Counts per plan (\u201cNot rated\u201d: the plan rates none of its actions, or none of its "
+                       "risks); each plan's section of this pack lists them with their path to green, "
+                       "mitigation or what to do. A dash: none.")
 PACK_MEASURE_COLUMNS = ("Plan", "Indicator in the plan", "Baseline", "Target", "Latest benchmark")
 WORDING_CHANGED = "wording changed"
 _PACK_UNITS = {"gbp_millions": ("£m", Decimal("1000000"), Decimal("0.01")),

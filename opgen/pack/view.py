@@ -128,11 +128,13 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
     view = PackView(
         id=spec.id, title=spec.title, cover=_cover(spec), plans=parts, left_out=left_out,
         summary=[_qipp_table(rows), _rules_table(rows), _bcf_table(spec, rows), _rag_table(rows)],
+        # filled below from the lists: a row per plan of what needs the board's attention
         red_amber=[line for e, short in rows for line in _red_amber(e.plan, short)],
         high_risks=[line for e, short in rows for line in _high_risks(e.plan, short)],
         open_items=[line for e, short in rows for line in _open_items(e, short)],
         matrix=_matrix(spec, rows), indicators=[_measure_table(m, rows) for m in spec.measures],
         glossary=[], date=spec.meeting)
+    view.summary.append(_attention_table(view, rows))
     printed = _printed_texts(view) + [t for e in included for t in _pop_texts(e.plan)]
     view.glossary = glossary_for(printed, [e.plan for e in included], spec.glossary)
     return view
@@ -417,6 +419,30 @@ def _rag_table(rows) -> Table:
 
 
 # --- lists across plans ----------------------------------------------------------------------------
+
+def _attention_table(view, rows) -> Table:
+    """A row per plan counting what the lists hold for it (red and amber actions, extreme and high
+    risks, values to be confirmed, warnings); the lists themselves are printed in each plan's part."""
+    from opgen import display
+
+    table_rows = []
+    for e, short in rows:
+        counts = [sum(1 for i in view.red_amber if i.plan == short and i.tone in ("red",)),
+                  sum(1 for i in view.red_amber if i.plan == short and i.tone in ("amber_red", "amber")),
+                  sum(1 for i in view.high_risks if i.plan == short and i.tone == "extreme"),
+                  sum(1 for i in view.high_risks if i.plan == short and i.tone == "high"),
+                  sum(1 for i in view.open_items if i.plan == short and i.status == display.TBC),
+                  sum(1 for i in view.open_items if i.plan == short and i.status != display.TBC)]
+        tones = ["red", "amber", "extreme", "high", "amber", "grey"]
+        plan = e.plan
+        risks = list(plan.risks) + (list(plan.bcf.risks) if plan.bcf else [])
+        rated = [any(a.current_rag for a in plan.actions)] * 2 + [any(r.band for r in risks)] * 2 + [True] * 2
+        table_rows.append(Row(short, [_cell(f"{n:,}" if n else display.DASH, tone if n else None) if ok
+                                      else _cell(display.PACK_NOT_RATED, "none")
+                                      for n, tone, ok in zip(counts, tones, rated)], anchor=f"plan-{e.name}"))
+    return Table("summary-attention", display.PACK_CAPTIONS["attention"], list(display.PACK_ATTENTION_COLUMNS),
+                 table_rows, numeric=[True] * 6, note=display.PACK_ATTENTION_NOTE)
+
 
 RED_AMBER = ("red", "amber_red", "amber")
 

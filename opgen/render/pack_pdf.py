@@ -124,9 +124,6 @@ def _contents(view) -> list[dict]:
     """The contents: the front's own headings (internal links) and every other part (pack-part links)."""
     words = display.PACK_WORDS
     rows = [dict(title=words["summary"], href="#summary"),
-            dict(title=words["red_amber"], href="#red-amber"),
-            dict(title=words["high_risks"], href="#high-risks"),
-            dict(title=words["open_items"], href="#open-items"),
             dict(title=words["matrix"], href="#matrix"),
             dict(title=words["indicators"], href="#indicators")]
     if view.left_out:

@@ -85,13 +85,13 @@ class _PackBuilder(_Builder):
 
     def items(self, lines, title: str, status_head: str, detail_head: str, empty: str) -> list[etree._Element]:
         w = self.words
-        out = [self.heading(title, 1)]
+        out = [self.heading(title, 2)]
         if not lines:
             out.append(_para([_run(empty, MUTED)]))
             return out
-        cols = [Col(w["col_plan"], 2.6), Col(w["col_ref"], 2.0), Col(w["col_item"], 5, flex=1),
-                Col(status_head, 2.4), Col(detail_head, 5.5, flex=1)]
-        rows = [Row([self.cell(i.plan), self.cell(i.id), self.cell(i.title, bold=True),
+        cols = [Col(w["col_ref"], 2.0), Col(w["col_item"], 5.6, flex=1),
+                Col(status_head, 2.6), Col(detail_head, 6.5, flex=1)]
+        rows = [Row([self.cell(i.id), self.cell(i.title, bold=True),
                      self.cell(i.status, tone=i.tone), self.cell(i.detail)]) for i in lines]
         out.append(_table(cols, rows, title, PORTRAIT_WIDTH))
         return out
@@ -150,12 +150,6 @@ class _PackBuilder(_Builder):
         out[-1].find(qn("w:pPr")).insert(1, etree.Element(qn("w:pageBreakBefore")))
         for t in view.summary:
             self.add_table(t)
-        self.portrait().extend(self.items(view.red_amber, w["red_amber"], w["col_rag"], w["col_detail"],
-                                          w["none_red_amber"]))
-        self.portrait().extend(self.items(view.high_risks, w["high_risks"], w["col_rating"], w["col_mitigation"],
-                                          w["none_high_risks"]))
-        self.portrait().extend(self.items(view.open_items, w["open_items"], w["col_status"], w["col_what"],
-                                          w["none_open_items"]))
         if view.matrix is not None:
             blocks, wide = self.table_of(view.matrix)
             target = self.landscape() if wide else self.portrait()
@@ -185,14 +179,21 @@ class _PackBuilder(_Builder):
             ch = p.changes
             if ch is None:
                 out.append(_para([_run(w["no_changes"], MUTED)], before=160))
-                continue
-            out.append(self.heading(ch.since_label, 2))
-            if ch.headline:
-                out.append(_para([_run(ch.headline, BOLD)]))
-            for line in ch.key_changes:
-                out.append(_para([_run(line)], "ListBullet"))
-            if ch.more:
-                out.append(_para([_run(display.more_changes(ch.more), Fmt(italic=True, color=DARK_GREY))]))
+            else:
+                out.append(self.heading(ch.since_label, 2))
+                if ch.headline:
+                    out.append(_para([_run(ch.headline, BOLD)]))
+                for line in ch.key_changes:
+                    out.append(_para([_run(line)], "ListBullet"))
+                if ch.more:
+                    out.append(_para([_run(display.more_changes(ch.more), Fmt(italic=True, color=DARK_GREY))]))
+            mine = lambda lines: [i for i in lines if i.plan == p.short]  # noqa: E731 - this plan's lines
+            out.extend(self.items(mine(view.red_amber), w["red_amber"], w["col_rag"], w["col_detail"],
+                                  w["none_red_amber"]))
+            out.extend(self.items(mine(view.high_risks), w["high_risks"], w["col_rating"], w["col_mitigation"],
+                                  w["none_high_risks"]))
+            out.extend(self.items(mine(view.open_items), w["open_items"], w["col_status"], w["col_what"],
+                                  w["none_open_items"]))
 
         out = self.portrait()
         out.append(_para([_run(w["glossary"])], "Heading1"))
