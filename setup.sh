@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Set up opgen on a fresh machine and build the example plans.
-#   1. system libraries WeasyPrint needs (Pango, HarfBuzz), via apt-get when we can;
+#   1. system libraries WeasyPrint needs (Pango, HarfBuzz), poppler-utils (PDF pages as images, text) and
+#      LibreOffice Calc headless (the tests open returned workbooks with it), via apt-get when we can;
 #   2. a virtual environment in .venv with opgen and its test tools;
 #   3. validate and build every plan in plans/ into build/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui"
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in $SYSTEM_PACKAGES; do
