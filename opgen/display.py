@@ -913,6 +913,8 @@ PACK_WORDS = {
     "plan_facts": "About the plan", "plan_on_a_page": "Plan on a page", "plans_section": "The plans",
     "none_red_amber": "The plan reports no red or amber action.",
     "none_high_risks": "The plan has no open extreme or high risk.",
+    "unrated_actions": "The plan reports no RAG rating for any of its actions yet, so none is shown as red or amber.",
+    "unrated_risks": "The plan rates none of its risks, so none is shown as extreme or high.",
     "none_open_items": "The plan has no value to be confirmed and no warning.",
     "none_left_out": "Every plan named in the pack file is included.",
     "no_matrix": "The pack file names no shared framework, so plans are not compared against one.",

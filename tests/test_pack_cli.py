@@ -186,6 +186,9 @@ def test_the_loader_reads_every_field(repo):
     (("min: 0.6, max: 1", "min: 1.5, max: 1"), "bcf_band", "the BCF band's min (1.5%) is above its max (1%)", "swap"),
     (("bcf_band: {min: 0.6", "bcf_band: {min: high"), "bcf_band", "expected a number, but found 'high'", "number"),
     (("pack_version: 1", "pack_version: 3"), "pack_version", "3 is not an allowed value", "allowed: 1"),
+    (("{code: E.B.1, title: Non-elective admissions}", "{code: E.B.1, title: Non-elective admissions, "
+      "indicators: {gamma: KPI-NEL}}"), "indicators:", "names an indicator for 'gamma', which is not a plan of this pack",
+     "by its file name without .yaml"),
 ])
 def test_a_bad_pack_file_is_located_and_says_how_to_fix_it(repo, capsys, change, needle, message, fix):
     text = PACK.replace(*change)

@@ -413,3 +413,46 @@ def test_each_plan_part_carries_what_changed_since(repo):
     assert part.changes.since_label == label and part.changes.headline == changes.headline
     assert part.changes.key_changes and part.changes.plan == part.short
     assert view_of([PLANS / "thanet-2015-16.yaml"]).plans[0].changes is None  # not asked: nothing printed
+
+
+def test_a_measure_names_the_indicator_of_a_plan_whose_paper_prints_no_code():
+    """The Kent plans other than West Kent print no national codes: the pack names their indicator,
+    and the table says so; a plan it does not name still reads 'No indicator with code'."""
+    measure = Measure("E.B.5", "A&E 4 hour waits",
+                      indicators=(("dartford-gravesham-swanley-2015-16", "KPI-AE4"), ("Swale", "KPI-AE4"),
+                                  ("thanet-2015-16", "NO-SUCH-ID")))
+    view = view_of([PLANS / f"{k}.yaml" for k in KENT], measures=(measure,))
+    [table] = view.indicators
+    rows = {r.label: r.cells for r in table.rows}
+    assert rows["DGS"][0].text.endswith("(named by the pack)") and "4 hour" in rows["DGS"][0].text
+    assert rows["DGS"][1].text.startswith("94.5%")              # its baseline, from the plan
+    assert rows["Swale"][0].text.endswith("(named by the pack)")   # named by the plan's label
+    assert rows["Thanet"][0].text == display.pack_no_indicator_id("NO-SUCH-ID")
+    assert rows["South Kent Coast"][0].text == display.pack_no_code("E.B.5")
+    assert "(named by the pack)" not in rows["West Kent"][0].text   # matched by its printed code
+    assert "named by the pack" in table.note
+
+
+def test_framework_items_print_the_sources_label_before_or_instead_of_a_title():
+    framework = SharedFramework(id="jhws", title="Kent JHWS", items=(
+        FrameworkItem("jhws-o1", "Give Every Child the Best Start in Life", "outcome", label="Outcome 1"),
+        FrameworkItem("jhws-o3", None, "outcome", label="Outcome 3"),
+        FrameworkItem("jhws-o4", None, "outcome")))
+    view = view_of([PLANS / f"{k}.yaml" for k in KENT], framework=framework)
+    assert view.matrix.columns[1:] == ["Outcome 1: Give Every Child the Best Start in Life",
+                                       "Outcome 3 (title not given)", "jhws-o4 (title not given)"]
+
+
+def test_the_summary_counts_what_needs_attention_and_not_rated_is_never_a_dash(kent):
+    view = kent
+    table = next(t for t in view.summary if t.id == "summary-attention")
+    rows = {r.label: [c.text for c in r.cells] for r in table.rows}
+    # none of the six rates an action: "Not rated", never a dash that reads as "none red"
+    assert all(cells[0] == cells[1] == display.PACK_NOT_RATED for cells in rows.values())
+    skc = rows["South Kent Coast"]
+    assert skc[3] == str(sum(1 for i in view.high_risks if i.plan == "South Kent Coast" and i.tone == "high"))
+    assert skc[5] == str(sum(1 for i in view.open_items if i.plan == "South Kent Coast" and i.status != display.TBC))
+    part = next(p for p in view.plans if p.short == "South Kent Coast")
+    assert not part.rates_actions and part.rates_risks
+    facts = dict(part.facts)   # the part's own count agrees with the list it prints
+    assert facts[display.PACK_FACTS["open"]] == display.pack_open_counts(0, int(skc[5]))

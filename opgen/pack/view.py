@@ -87,6 +87,8 @@ class PlanPart:
     facts: list[tuple[str, str]] # key facts: period, version, status, as at...
     changes: ChangesView | None
     pop_pdf: bytes | None = None # (added) the plan on a page (PlanEntry.pop_pdf), for the "pop-<name>" part
+    rates_actions: bool = True   # (added) False: the plan reports no RAG for any action
+    rates_risks: bool = True     # (added) False: the plan rates none of its risks
     path: str = ""               # (added) the plan file, as the pack names it
 
 
@@ -123,7 +125,9 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
         short = shorts[id(e)]
         changes = changes_view(short, e.changes, e.since_label)
         parts.append(PlanPart(name=e.name, title=e.plan.meta.title, organisation=e.plan.organisation.name,
-                              short=short, facts=_facts(e), changes=changes, pop_pdf=e.pop_pdf, path=str(e.path)))
+                              short=short, facts=_facts(e), changes=changes, pop_pdf=e.pop_pdf, path=str(e.path),
+                              rates_actions=any(a.current_rag for a in e.plan.actions),
+                              rates_risks=any(r.band for r in _all_risks(e.plan))))
     rows = [(e, shorts[id(e)]) for e in included]
     view = PackView(
         id=spec.id, title=spec.title, cover=_cover(spec), plans=parts, left_out=left_out,
@@ -182,7 +186,7 @@ def _facts(e: PlanEntry) -> list[tuple[str, str]]:
 
     plan = e.plan
     meta = plan.meta
-    warnings = [d for d in e.diagnostics if getattr(d, "severity", "") == "warning"]
+    warnings = display.board_warnings(plan, e.diagnostics)   # as the plan's list of open items counts them
     facts = [(display.PACK_FACTS["organisation"], plan.organisation.name),
              (display.PACK_FACTS["period"], meta.period_label),
              (display.PACK_FACTS["version"], display.version(meta.version)),
@@ -420,6 +424,10 @@ def _rag_table(rows) -> Table:
 
 # --- lists across plans ----------------------------------------------------------------------------
 
+def _all_risks(plan) -> list:
+    return list(plan.risks) + (list(plan.bcf.risks) if plan.bcf else [])
+
+
 def _attention_table(view, rows) -> Table:
     """A row per plan counting what the lists hold for it (red and amber actions, extreme and high
     risks, values to be confirmed, warnings); the lists themselves are printed in each plan's part."""
@@ -435,8 +443,7 @@ def _attention_table(view, rows) -> Table:
                   sum(1 for i in view.open_items if i.plan == short and i.status != display.TBC)]
         tones = ["red", "amber", "extreme", "high", "amber", "grey"]
         plan = e.plan
-        risks = list(plan.risks) + (list(plan.bcf.risks) if plan.bcf else [])
-        rated = [any(a.current_rag for a in plan.actions)] * 2 + [any(r.band for r in risks)] * 2 + [True] * 2
+        rated = [any(a.current_rag for a in plan.actions)] * 2 + [any(r.band for r in _all_risks(plan))] * 2 + [True] * 2
         table_rows.append(Row(short, [_cell(f"{n:,}" if n else display.DASH, tone if n else None) if ok
                                       else _cell(display.PACK_NOT_RATED, "none")
                                       for n, tone, ok in zip(counts, tones, rated)], anchor=f"plan-{e.name}"))

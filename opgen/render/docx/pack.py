@@ -189,9 +189,9 @@ class _PackBuilder(_Builder):
                     out.append(_para([_run(display.more_changes(ch.more), Fmt(italic=True, color=DARK_GREY))]))
             mine = lambda lines: [i for i in lines if i.plan == p.short]  # noqa: E731 - this plan's lines
             out.extend(self.items(mine(view.red_amber), w["red_amber"], w["col_rag"], w["col_detail"],
-                                  w["none_red_amber"]))
+                                  w["none_red_amber"] if p.rates_actions else w["unrated_actions"]))
             out.extend(self.items(mine(view.high_risks), w["high_risks"], w["col_rating"], w["col_mitigation"],
-                                  w["none_high_risks"]))
+                                  w["none_high_risks"] if p.rates_risks else w["unrated_risks"]))
             out.extend(self.items(mine(view.open_items), w["open_items"], w["col_status"], w["col_what"],
                                   w["none_open_items"]))
 
