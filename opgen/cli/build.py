@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from opgen.cli.output import Progress, print_diagnostics
+from opgen.cli.output import Progress, build_callbacks, print_diagnostics
 from opgen.diagnostics import ERROR, UserError
 
 
@@ -75,12 +75,8 @@ def run(args) -> int:
 
     tasks = outputs.tasks_for(jobs)
     progress = Progress(len(tasks))
-    outputs.run_tasks(
-        tasks, args.jobs,
-        on_built=lambda job, paths, seconds: progress.step(
-            f"built {', '.join(str(p) for p in paths)} ({seconds:.1f}s)"),
-        on_failed=lambda job, names, error: progress.note(
-            f"{job.path}: error: could not build {', '.join(names)}: {type(error).__name__}: {error}"))
+    on_built, on_failed = build_callbacks(progress)
+    outputs.run_tasks(tasks, args.jobs, on_built=on_built, on_failed=on_failed)
     for job in jobs:
         outputs.write_cache(job)
     return _summary(jobs, missing, time.perf_counter() - started, args)

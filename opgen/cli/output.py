@@ -62,3 +62,15 @@ class Progress:
         if self.bar:
             self.stream.write("\r" + " " * 120 + "\r")
         print(message, file=self.stream, flush=True)
+
+
+def build_callbacks(progress: "Progress"):
+    """(on_built, on_failed) for opgen.outputs.run_tasks: one progress step per document built, one
+    located line per document that failed (opgen build and opgen pack print the same)."""
+    def on_built(job, paths, seconds: float) -> None:
+        progress.step(f"built {', '.join(str(p) for p in paths)} ({seconds:.1f}s)")
+
+    def on_failed(job, names, error: BaseException) -> None:
+        progress.note(f"{job.path}: error: could not build {', '.join(names)}: {type(error).__name__}: {error}")
+
+    return on_built, on_failed

@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from opgen.cli.output import Progress, print_diagnostics
+from opgen.cli.output import Progress, build_callbacks, print_diagnostics
 from opgen.diagnostics import UserError
 
 EXIT_OK, EXIT_FAILED, EXIT_TROUBLE = 0, 1, 2
@@ -80,12 +80,8 @@ def _build(spec, args) -> int:
             print(f"{job.path}: error: {job.problem}", file=sys.stderr)
         print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
     progress = Progress(len(build.tasks) + 3, stream=sys.stderr)
-    pack_build.build_plans(
-        build, args.jobs,
-        on_built=lambda job, paths, seconds: progress.step(
-            f"built {', '.join(str(p) for p in paths)} ({seconds:.1f}s)"),
-        on_failed=lambda job, names, error: progress.note(
-            f"{job.path}: error: could not build {', '.join(names)}: {type(error).__name__}: {error}"))
+    on_built, on_failed = build_callbacks(progress)
+    pack_build.build_plans(build, args.jobs, on_built=on_built, on_failed=on_failed)
     pack_build.assemble(build, args.jobs, on_step=progress.step)
     if progress.bar and progress.done < progress.total:  # nothing to lay out: clear the bar
         progress.stream.write("\r" + " " * 120 + "\r")

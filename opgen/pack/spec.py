@@ -38,7 +38,7 @@ opgen/resources/pack.schema.json; `spec_from_args(paths, title)` makes a PackSpe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 

@@ -14,7 +14,6 @@ nested, the document title from the view. Same view, same bytes."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json

@@ -63,7 +63,7 @@ from opgen.render.docx.ooxml import (
     BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PALE_GREY, PLAIN, PORTRAIT_WIDTH,
     RAG_FILLS, _RPR_ORDER, _SPACES, Cell, Col, Fmt, Row, _Section, _el, _field, _fill_sectpr, _fit,
     _insert_in_order, _para, _repack, _run,
-    _sub, _table, _trim_paragraph, clean_text, house_styles, min_width, qn, text_colour_for,
+    _sub, _table, _trim_paragraph, clean_text, house_styles, min_width, qn, set_properties, text_colour_for,
 )
 
 DASH = display.DASH
@@ -1446,30 +1446,9 @@ class _Builder:
 
     def properties(self, when: dt.datetime) -> None:
         plan = self.plan
-        props = self.doc.core_properties
-        stamp = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        props.title = clean_text(plan.meta.title)[:255]
-        props.subject = clean_text(f"{plan.meta.title}: Word annex ({plan.meta.period_label})")[:255]
-        props.author = clean_text(plan.organisation.name)[:255]
-        props.last_modified_by = clean_text(plan.organisation.name)[:255]
-        props.comments = ""
-        props.keywords = "operational plan; annex; QIPP; RAG"
-        props.category = "Board paper"
-        props.language = "en-GB"
-        props.revision = 1
-        props.created = stamp
-        props.modified = stamp
-        props.last_printed = stamp
-        package = self.doc.part.package
-        for rid, rel in list(package.rels.items()):
-            if rel.reltype == RT.THUMBNAIL:
-                del package.rels[rid]
-        for rid, rel in list(self.doc.part.rels.items()):
-            if rel.reltype.endswith("/stylesWithEffects"):
-                del self.doc.part.rels[rid]
-        for rel in package.rels.values():
-            if rel.reltype == RT.EXTENDED_PROPERTIES:
-                rel.target_part._blob = _app_xml(plan)
+        set_properties(self.doc, when, title=plan.meta.title,
+                       subject=f"{plan.meta.title}: Word annex ({plan.meta.period_label})",
+                       author=plan.organisation.name, keywords="operational plan; annex; QIPP; RAG")
 
     def bytes(self, when: dt.datetime) -> bytes:
         buffer = io.BytesIO()
@@ -1502,19 +1481,6 @@ def _grouped(items: Sequence, domain_of, plan: Plan) -> list[tuple[str | None, l
         return [(None, list(items))]
     keys = sorted(groups, key=lambda k: (k is None or k not in order, order.get(k, 0)))
     return [(display.domain(plan.domain_title, k, display.PLAN_WIDE), groups[k]) for k in keys]
-
-
-def _app_xml(plan: Plan) -> bytes:
-    root = etree.Element("{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}Properties",
-                         nsmap={None: "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
-                                "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"})
-    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
-    for tag, text in (("Template", "Normal.dotm"), ("TotalTime", "0"), ("Application", "opgen"),
-                      ("DocSecurity", "0"), ("ScaleCrop", "false"), ("Company", clean_text(plan.organisation.name)),
-                      ("LinksUpToDate", "false"), ("SharedDoc", "false"), ("HyperlinksChanged", "false"),
-                      ("AppVersion", "16.0000")):
-        etree.SubElement(root, ns + tag).text = text
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def annex_docx(plan: Plan, diagnostics=None) -> bytes:

@@ -561,3 +561,48 @@ def house_styles(doc: docx.document.Document) -> None:
     for name, style in (("TableText", table_text), ("TableHeading", heading)):
         style.element.set(qn("w:styleId"), name)
     link.element.set(qn("w:styleId"), "Hyperlink")
+
+
+def set_properties(doc: docx.document.Document, when: dt.datetime, *, title: str, subject: str, author: str,
+                   keywords: str) -> None:
+    """The document's core and extended properties, fixed so the same input gives the same bytes:
+    dates from `when`, no thumbnail, no stylesWithEffects part, opgen as the application."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    props = doc.core_properties
+    stamp = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    author = clean_text(author)[:255]
+    props.title = clean_text(title)[:255]
+    props.subject = clean_text(subject)[:255]
+    props.author = author
+    props.last_modified_by = author
+    props.comments = ""
+    props.keywords = keywords
+    props.category = "Board paper"
+    props.language = "en-GB"
+    props.revision = 1
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rid]
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del doc.part.rels[rid]
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = _app_xml(author)
+
+
+def _app_xml(company: str) -> bytes:
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    root = etree.Element(f"{{{ns}}}Properties",
+                         nsmap={None: ns, "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"})
+    for tag, text in (("Template", "Normal.dotm"), ("TotalTime", "0"), ("Application", "opgen"),
+                      ("DocSecurity", "0"), ("ScaleCrop", "false"), ("Company", company),
+                      ("LinksUpToDate", "false"), ("SharedDoc", "false"), ("HyperlinksChanged", "false"),
+                      ("AppVersion", "16.0000")):
+        etree.SubElement(root, f"{{{ns}}}{tag}").text = text
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

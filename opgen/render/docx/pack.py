@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from opgen import display
@@ -19,8 +18,8 @@ from opgen.render import document_timestamp
 from opgen.render.docx.annex import _Builder
 from opgen.render.pack_pdf import table_is_wide
 from opgen.render.docx.ooxml import (
-    BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PLAIN, PORTRAIT_WIDTH, RAG_FILLS, Cell, Col, Fmt, Row,
-    _Section, _field, _para, _run, _table, clean_text, qn, text_colour_for,
+    BAND_FILLS, BOLD, CM, DARK_GREY, LANDSCAPE_WIDTH, MUTED, PORTRAIT_WIDTH, RAG_FILLS, Cell, Col, Fmt, Row,
+    _Section, _field, _para, _run, _table, clean_text, qn, set_properties, text_colour_for,
 )
 
 _STATE_FILLS = {"met": "009639", "notmet": "DA291C", "not_met": "DA291C"}
@@ -224,46 +223,10 @@ class _PackBuilder(_Builder):
         ftr.append(p)
 
     def properties(self, when: dt.datetime) -> None:
-        view = self.view
-        props = self.doc.core_properties
-        stamp = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        author = clean_text((view.cover or {}).get("board") or view.title)[:255]
-        props.title = clean_text(view.title)[:255]
-        props.subject = clean_text(display.pack_footer((view.cover or {}).get("board"), (view.cover or {}).get("meeting"),
-                                                       (view.cover or {}).get("item")))[:255]
-        props.author = author
-        props.last_modified_by = author
-        props.comments = ""
-        props.keywords = "board pack; operational plans; NHS"
-        props.category = "Board paper"
-        props.language = "en-GB"
-        props.revision = 1
-        props.created = stamp
-        props.modified = stamp
-        props.last_printed = stamp
-        package = self.doc.part.package
-        for rid, rel in list(package.rels.items()):
-            if rel.reltype == RT.THUMBNAIL:
-                del package.rels[rid]
-        for rid, rel in list(self.doc.part.rels.items()):
-            if rel.reltype.endswith("/stylesWithEffects"):
-                del self.doc.part.rels[rid]
-        for rel in package.rels.values():
-            if rel.reltype == RT.EXTENDED_PROPERTIES:
-                rel.target_part._blob = _app_xml(author)
-
-
-def _app_xml(company: str) -> bytes:
-    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-    root = etree.Element(f"{{{ns}}}Properties",
-                         nsmap={None: ns, "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"})
-    for tag, text in (("Template", "Normal.dotm"), ("TotalTime", "0"), ("Application", "opgen"),
-                      ("DocSecurity", "0"), ("ScaleCrop", "false"), ("Company", company),
-                      ("LinksUpToDate", "false"), ("SharedDoc", "false"), ("HyperlinksChanged", "false"),
-                      ("AppVersion", "16.0000")):
-        etree.SubElement(root, f"{{{ns}}}{tag}").text = text
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
+        view, cover = self.view, self.view.cover or {}
+        set_properties(self.doc, when, title=view.title,
+                       subject=display.pack_footer(cover.get("board"), cover.get("meeting"), cover.get("item")),
+                       author=cover.get("board") or view.title, keywords="board pack; operational plans; NHS")
 
 def pack_docx(view) -> bytes:
     """The Word pack of `view` as DOCX bytes. Same view, same bytes."""
