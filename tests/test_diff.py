@@ -28,6 +28,8 @@ from opgen.diff import KINDS, SECTIONS, diff_plans, rag_movement
 from opgen.pipeline import plan_from_bytes, plan_from_file
 from opgen.diff import report as diff_report
 
+from git_repo import git, new_repo
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 Q1 = FIXTURES / "south-kent-coast-2014-16-q1.yaml"
@@ -449,20 +451,9 @@ def test_usage_errors(capsys):
 
 # --- git ----------------------------------------------------------------------------------------------------
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    if not HAS_GIT:
-        pytest.skip("git is not installed")
-    repo = tmp_path / "plans-repo"
-    (repo / "plans").mkdir(parents=True)
-    git(repo, "init", "-q")
-    git(repo, "config", "user.email", "test@example.org")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "config", "commit.gpgsign", "false")
+    repo = new_repo(tmp_path / "plans-repo")
     shutil.copy(Q1, repo / "plans" / "skc.yaml")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "Q1 position")

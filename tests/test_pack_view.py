@@ -5,10 +5,8 @@ for "what changed since"."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,8 @@ from opgen.pack.changes import changes_since
 from opgen.pack.spec import FrameworkItem, Measure, PackSpec, PlanRef, SharedFramework
 from opgen.pack.view import PackView, PlanEntry, changes_view, codes, pack_view
 from opgen.pipeline import plan_from_file
+
+from git_repo import git, new_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
@@ -35,7 +35,6 @@ JHWS = SharedFramework(
            FrameworkItem("jhws-o2", None, "outcome"),
            FrameworkItem("jhws-o3", None, "outcome"),
            FrameworkItem("jhws-o4", None, "outcome")))
-HAS_GIT = shutil.which("git") is not None
 
 
 def spec_for(paths, **kw) -> PackSpec:
@@ -281,23 +280,9 @@ def test_indicators_matched_by_national_code_any_of_a_list(kent):
 
 # --- what changed since (real git) ----------------------------------------------------------------------
 
-def git(repo: Path, *args: str, date: str | None = None) -> None:
-    env = {**os.environ}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
-
-
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    if not HAS_GIT:
-        pytest.skip("git is not installed")
-    repo = tmp_path / "plans-repo"
-    (repo / "plans").mkdir(parents=True)
-    git(repo, "init", "-q")
-    git(repo, "config", "user.email", "test@example.org")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "config", "commit.gpgsign", "false")
+    repo = new_repo(tmp_path / "plans-repo")
     shutil.copy(FIXTURES / "south-kent-coast-2014-16-q1.yaml", repo / "plans" / "skc.yaml")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "Q1 position", date="2014-07-10T12:00:00")
