@@ -2167,3 +2167,24 @@ def history_versions(count: int, skipped: int) -> str:
 def earlier_said(colour: str | None, rev: str) -> str:
     """What an earlier version said for a quarter where the latest differs: 'amber in 3f2a1bc'."""
     return f"{rag(colour)} in {rev}"
+
+
+RAG_STRIP = "Each action's RAG by quarter"
+RAG_STRIP_NOTE = ("Each cell is the latest version's RAG for the quarter (R red, A amber, G green, C complete, "
+                  "NS not started, \u2013 not reported); * marks a quarter an earlier version rated differently, "
+                  "named in the table.")
+QIPP_TREND = "QIPP forecast by quarter"
+NO_FORECASTS = "No QIPP scheme has reported a forecast yet."
+RISK_TREND = "Risk scores over time"
+INDICATOR_TREND = "Actuals against trajectory"
+NO_TRENDS = "Nothing else to chart: no QIPP forecast, risk score or indicator trajectory is recorded yet."
+
+
+def schemes_without_forecast(count: int) -> str:
+    """Under the QIPP trend: the schemes left out of its table because they never reported a forecast."""
+    return f"{plural(count, 'other scheme')} reported no forecast in any quarter." if count else ""
+
+
+def risks_charted(charted: int, total: int) -> str:
+    """Under the risk trend when the chart draws only the highest scored risks; the table has them all."""
+    return "" if charted >= total else f"The chart draws the {charted} highest scored of {total} risks; the table lists all."
