@@ -5,7 +5,8 @@ red and amber action, milestones due next quarter and those slipped, QIPP foreca
 honest page saying so.
 
 The view is built here (every figure and word through opgen.display); the template only lays it out.
-Each domain must fit its page: the report is laid out again, tighter, until it does.
+Each domain must fit its page: a domain that runs over is laid out again, tighter, until it does (the
+others keep their size).
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class DomainPage:
     risks_note: str = ""
     indicators: list[dict] = field(default_factory=list)
     has_actions: bool = True
+    key: int = 0          # the page's place among the groups (domains, then plan-wide), for fitting
+    fit: str = "fit-0"
 
     @property
     def empty(self) -> bool:
@@ -96,7 +99,8 @@ class DomainPage:
 
 
 def has_rag(plan: Plan) -> bool:
-    return any(a.rag for a in plan.actions)
+    """Any action rated for the as-at quarter or before it."""
+    return any(q <= plan.meta.as_at for a in plan.actions for q in a.rag)
 
 
 def _action_row(a: Action, q: Quarter, prev: Quarter, limit: int, commentary: bool = True) -> ActionRow:
@@ -236,19 +240,23 @@ def _indicators(plan: Plan, domain_id: str | None, q: Quarter) -> list[dict]:
     return rows
 
 
-def domain_pages(plan: Plan, fit: tuple[str, int] = FITS[0]) -> list[DomainPage]:
+def domain_pages(plan: Plan, levels: dict[int, int] | None = None) -> list[DomainPage]:
+    """One page per domain (then one for plan-wide items, where there are any); `levels` gives a page's
+    layout (an index into FITS) by its key, 0 where not given."""
+    levels = levels or {}
     q = plan.meta.as_at
     prev = previous_quarter(q)
     pages = []
     groups = [(d.id, d.title, d.lead or "", d.actions) for d in plan.domains]
     assigned = {d.id for d in plan.domains}
     pages_for = groups + [(None, display.PLAN_WIDE_PAGE, "", [a for a in plan.actions if a.domain_id not in assigned])]
-    for domain_id, title, lead, actions in pages_for:
+    for key, (domain_id, title, lead, actions) in enumerate(pages_for):
+        fit = FITS[levels.get(key, 0)]
         rows = [_action_row(a, q, prev, fit[1], fit[0] not in PATH_ONLY) for a in actions]
         counts: dict[str, int] = {}
         for a in actions:
-            key = a.rag_for(q) or "none"
-            counts[key] = counts.get(key, 0) + 1
+            colour = a.rag_for(q) or "none"
+            counts[colour] = counts.get(colour, 0) + 1
         order = list(display.rag_keys(True)) + ["none"]
         counts = {k: counts[k] for k in order if k in counts}
         exceptions = [r for r, a in zip(rows, actions) if a.rag_for(q) in NEEDS_PATH or r.move_css == "move-worse"]
@@ -259,42 +267,61 @@ def domain_pages(plan: Plan, fit: tuple[str, int] = FITS[0]) -> list[DomainPage]
         page = DomainPage(title=title, lead=lead, counts=display.rag_counts_line(counts, q.label) if actions else "",
                           exceptions=exceptions, others=others, due_next=due_next, slipped=slipped, qipp=qipp,
                           qipp_total=qipp_total, risks=risks, risks_note=note,
-                          indicators=_indicators(plan, domain_id, q), has_actions=bool(actions))
+                          indicators=_indicators(plan, domain_id, q), has_actions=bool(actions), key=key,
+                          fit=fit[0])
         if domain_id is not None or not page.empty:
             pages.append(page)
     return pages
 
 
-def highlight_html(plan: Plan, diagnostics: list[Diagnostic] | None = None, fit: tuple[str, int] = FITS[0]) -> str:
+def highlight_html(plan: Plan, diagnostics: list[Diagnostic] | None = None, levels: dict[int, int] | None = None) -> str:
     org = plan.organisation.name
     q = plan.meta.as_at
     ready = plan.meta.as_at_stated and has_rag(plan)
     context = dict(
         lang="en-GB", org=org, org_short=plan.organisation.display_short, title=plan.meta.title,
-        report_title=display.HIGHLIGHT_TITLE, period=plan.meta.period_label, d=display, fit=fit[0],
+        report_title=display.HIGHLIGHT_TITLE, d=display,
+        period="" if plan.meta.period_label in plan.meta.title else plan.meta.period_label,
         version=display.version(plan.meta.version), is_draft=plan.meta.is_draft,
         ready=ready,
         subtitle=display.highlight_subtitle(q, previous_quarter(q)) if ready else "",
         not_possible=[] if ready else display.highlight_not_possible(plan.meta.as_at_stated, has_rag(plan),
                                                                       q.label if plan.meta.as_at_stated else ""),
-        pages=domain_pages(plan, fit) if ready else [],
+        pages=domain_pages(plan, levels) if ready else [],
         next_label=next_quarter(q).label,
     )
     return render("highlight-report.html.j2", **context)
 
 
 def highlight_pdf(plan: Plan, diagnostics: list[Diagnostic] | None = None) -> tuple[str, bytes]:
-    """(HTML, PDF bytes): one page per domain (tighter layouts are tried until each fits one page)."""
+    """(HTML, PDF bytes): one page per domain. Laid out, then each domain that ran over its page is laid
+    out again one step tighter (FITS), until every domain fits or is at the tightest."""
     from opgen.render.weasy import document_to_pdf, render_document
 
     ready = plan.meta.as_at_stated and has_rag(plan)
-    expected = len(domain_pages(plan)) if ready else 1
-    html = document = None
-    for fit in FITS:
-        html = highlight_html(plan, diagnostics, fit)
+    levels: dict[int, int] = {}
+    while True:
+        html = highlight_html(plan, diagnostics, levels)
         document = render_document(html)
-        if len(document.pages) <= expected:
+        if not ready:
             break
+        over = [key for key, pages in _pages_by_key(document).items()
+                if pages > 1 and levels.get(key, 0) < len(FITS) - 1]
+        if not over:
+            break
+        for key in over:
+            levels[key] = levels.get(key, 0) + 1
     seed = f"opgen:highlight:{plan.organisation.name}:{plan.meta.title}:{plan.meta.period_label}:{plan.meta.version}"
     pdf = document_to_pdf(document, html=html, timestamp=document_timestamp(plan.meta.date), identifier_seed=seed)
     return html, pdf
+
+
+def _pages_by_key(document) -> dict[int, int]:
+    """How many pages each domain's section took (its anchor, hl-dom-<key>, is on every page it spans)."""
+    out: dict[int, int] = {}
+    for page in document.pages:
+        for anchor in page.anchors:
+            if anchor.startswith("hl-dom-") and anchor.removeprefix("hl-dom-").isdigit():
+                key = int(anchor.removeprefix("hl-dom-"))
+                out[key] = out.get(key, 0) + 1
+    return out
