@@ -2066,3 +2066,127 @@ def return_how_to(quarter: Quarter, previous: Quarter | None, plan_title: str, v
         "Save the file as an Excel workbook (.xlsx), without a password, and send it back. "
         "It is imported with: opgen return import PLAN FILE.",
     ]
+
+
+# --- highlight report and trends (issue 11, points 3 and 4) ----------------------------------------
+
+HIGHLIGHT_TITLE = "Highlight report"
+TRENDS_TITLE = "Trends across quarters"
+RAG_NOW = "RAG now"
+RAG_LAST = "Last quarter"
+RAG_MOVE = "Change"
+PATH_TO_GREEN = "Path to green"
+COMMENTARY = "Commentary"
+NO_PATH_TO_GREEN = "No path to green given for this quarter"
+MILESTONES_DUE_NEXT = "Milestones due next quarter"
+MILESTONES_SLIPPED = "Milestones slipped"
+QIPP_FORECAST = "QIPP forecast against plan"
+RISKS_ROSE = "Risks"
+INDICATORS_TRAJECTORY = "Indicators against trajectory"
+NOT_KNOWN = "Not known"
+RAG_MOVES = {"worse": "Worse", "better": "Better", "same": "No change", "new": "First rating", "none": DASH}
+PLAN_WIDE_PAGE = "Plan-wide items (not assigned to a domain)"
+TRAJECTORY_VERDICTS = {"better": "Better than trajectory", "on": "On trajectory", "worse": "Behind trajectory",
+                       "no_polarity": "Differs from trajectory (the plan does not say which way is better)",
+                       "none": "No trajectory for this period"}
+
+
+def highlight_subtitle(quarter: Quarter, previous: Quarter) -> str:
+    """'As at 2015/16 Q2 (July to September 2015), against 2015/16 Q1'."""
+    return f"As at {quarter.label} ({quarter_span(quarter)}), against {previous.label}"
+
+
+def highlight_not_possible(has_as_at: bool, has_rag: bool, as_at_label: str) -> list[str]:
+    """What a highlight report of a plan with no as-at quarter or no RAG says instead of an empty grid."""
+    lines = []
+    if not has_as_at:
+        lines.append("This plan does not say which quarter it reports (plan.as_at), so there is no quarter "
+                     "to highlight.")
+    if not has_rag:
+        lines.append("No action in this plan has a RAG rating"
+                     + (f" for any quarter up to {as_at_label}." if has_as_at and as_at_label else "."))
+    lines.append("A highlight report needs both: set plan.as_at to the quarter reported, and record each "
+                 "action's RAG for it (by hand, or with opgen return import).")
+    return lines
+
+
+def rag_counts_line(counts: dict[str, int], quarter_label: str) -> str:
+    """'3 red, 2 amber, 5 green in 2015/16 Q2; 1 not reported'."""
+    parts = [f"{n} {RAG_LABELS.get(k, k).lower()}" for k, n in counts.items() if k != "none" and n]
+    text = (", ".join(parts) or "None rated") + f" in {quarter_label}"
+    return text + (f"; {counts['none']} not reported" if counts.get("none") else "")
+
+
+def others_line(count: int) -> str:
+    """Heads the list of actions rated green, complete or not started, which need no path to green."""
+    return f"{plural(count, 'other action')} (no path to green needed)"
+
+
+def slipped_reason(kind: str, due: str, forecast: str = "", status: str = "") -> str:
+    """Why a milestone is listed as slipped: 'Forecast 2015/16 Q4, was due Dec 2015'."""
+    if kind == "forecast":
+        return f"Forecast {forecast}, was due {due}"
+    if kind == "missed":
+        return f"Reported missed (due {due})"
+    return f"Due {due}; reported {status.lower() if status else 'not complete'}"
+
+
+def risk_last_quarter_unknown(quarter_label: str) -> str:
+    return (f"Whether risks rose since {quarter_label} is not known: the plan keeps no score for "
+            f"{quarter_label} (record likelihood and impact in the risk's updates for each quarter).")
+
+
+def risk_move(now: int | None, before: int | None) -> str:
+    if now is None or before is None:
+        return NOT_KNOWN
+    if now > before:
+        return f"Rose by {now - before}"
+    if now < before:
+        return f"Fell by {before - now}"
+    return "No change"
+
+
+def qipp_variance(shortfall: bool | None) -> str:
+    if shortfall is None:
+        return NOT_KNOWN
+    return "Short of plan" if shortfall else "At or above plan"
+
+
+def nothing_listed(what: str) -> str:
+    """'None this quarter.' style line under an empty heading."""
+    return f"No {what} this quarter."
+
+
+def history_skipped(rev: str, day: str, why: str) -> str:
+    return f"{rev} ({day}): skipped, the plan is not valid there: {why}"
+
+
+def history_versions(count: int, skipped: int) -> str:
+    text = f"{plural(count, 'version')} of the plan read from git"
+    return text + (f"; {plural(skipped, 'invalid version')} skipped (named below)" if skipped else "")
+
+
+def earlier_said(colour: str | None, rev: str) -> str:
+    """What an earlier version said for a quarter where the latest differs: 'amber in 3f2a1bc'."""
+    return f"{rag(colour)} in {rev}"
+
+
+RAG_STRIP = "Each action's RAG by quarter"
+RAG_STRIP_NOTE = ("Each cell is the latest version's RAG for the quarter (R red, A amber, G green, C complete, "
+                  "NS not started, \u2013 not reported); * marks a quarter an earlier version rated differently, "
+                  "named in the table.")
+QIPP_TREND = "QIPP forecast by quarter"
+NO_FORECASTS = "No QIPP scheme has reported a forecast yet."
+RISK_TREND = "Risk scores over time"
+INDICATOR_TREND = "Actuals against trajectory"
+NO_TRENDS = "Nothing else to chart: no QIPP forecast, risk score or indicator trajectory is recorded yet."
+
+
+def schemes_without_forecast(count: int) -> str:
+    """Under the QIPP trend: the schemes left out of its table because they never reported a forecast."""
+    return f"{plural(count, 'other scheme')} reported no forecast in any quarter." if count else ""
+
+
+def risks_charted(charted: int, total: int) -> str:
+    """Under the risk trend when the chart draws only the highest scored risks; the table has them all."""
+    return "" if charted >= total else f"The chart draws the {charted} highest scored of {total} risks; the table lists all."

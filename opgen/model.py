@@ -555,6 +555,7 @@ class Risk:
     rating_word: str | None = None  # the plan's own word where it is an alias ("medium"), else None
     see: list[str] = field(default_factory=list)
     updates: dict[Quarter, str] = field(default_factory=dict)  # mitigation update by quarter (quarterly returns)
+    scores: dict[Quarter, int] = field(default_factory=dict)  # likelihood x impact reported by quarter (risk history)
 
     @property
     def score(self) -> int | None:
@@ -1239,6 +1240,13 @@ def _by_quarter(raw: dict | None, convert) -> dict:
     return dict(sorted(out.items()))
 
 
+def _quarter_score(update) -> int | None:
+    """A risk's likelihood x impact recorded in its update for a quarter, where both are given."""
+    if isinstance(update, dict) and isinstance(update.get("likelihood"), int) and isinstance(update.get("impact"), int):
+        return update["likelihood"] * update["impact"]
+    return None
+
+
 def _when(raw) -> When | None:
     """An action's or milestone's date in any of its forms, or None (absent, tbc, or not readable:
     the rules report that)."""
@@ -1516,6 +1524,7 @@ def build(data: dict, source: str = "<plan>") -> Plan:
         rating=scales.risk_rating(r.get("rating")), mitigation=r.get("mitigation"), path=("risks", i), bands=bands,
         rating_word=_alias_word(scales, r.get("rating")), see=list(r.get("see") or []),
         updates=_by_quarter(r.get("updates"), lambda u: (u or {}).get("mitigation")),
+        scores={q: s for q, s in _by_quarter(r.get("updates"), _quarter_score).items() if s is not None},
     ) for i, r in enumerate(data.get("risks") or [])]
 
     indicators = [_indicator(raw, ("indicators", i), tbcs) for i, raw in enumerate(data.get("indicators") or [])]

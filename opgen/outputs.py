@@ -40,8 +40,11 @@ DOCUMENTS = {
     "operational-plan": ({"pdf": "operational-plan.pdf", "html": "operational-plan.html"}, 10),
     "plan-on-a-page": ({"pdf": "plan-on-a-page.pdf", "html": "plan-on-a-page.html"}, 4),
     "annex": ({"docx": "annex.docx"}, 2),
+    # only when asked (`--format highlight`), so `all` keeps building what it always built
+    "highlight-report": ({"highlight": "highlight-report.pdf"}, 3),
 }
-FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "html": {"html"}, "all": {"pdf", "docx", "html"}}
+FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "html": {"html"}, "all": {"pdf", "docx", "html"},
+           "highlight": {"highlight"}}
 # Libraries whose version can change an output's bytes.
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "python-docx", "lxml", "jinja2", "markdown")
 
@@ -241,6 +244,10 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
         from opgen.render.docx import annex_docx
 
         rendered = {"annex.docx": annex_docx(plan, diagnostics)}
+    elif document == "highlight-report":
+        from opgen.render.highlight import highlight_pdf
+
+        rendered = {"highlight-report.pdf": highlight_pdf(plan, diagnostics)[1]}
     elif document == "plan-on-a-page":
         from opgen.render.pdf import plan_on_a_page_pdf
 
