@@ -200,7 +200,7 @@ def test_import_writes_only_the_returned_values_keeping_comments(tmp_path, capsy
         '+    likelihood: 3',
         '+    impact: 4',
         '+    updates:',
-        '+      "2014/15 Q2": {mitigation: Workforce plans in from 3 of 4 providers}',
+        '+      "2014/15 Q2": {mitigation: Workforce plans in from 3 of 4 providers, likelihood: 3, impact: 4}',
     ]
     assert [l for l in before.splitlines() if l.lstrip().startswith("#")] == \
         [l for l in after.splitlines() if l.lstrip().startswith("#")]

@@ -100,7 +100,7 @@ def run_import(args) -> int:
     from opgen.periods import PeriodError, Quarter
     from opgen.pipeline import plan_from_bytes
     from opgen.returns.apply import apply
-    from opgen.returns.read import Problem, check_quarters, read_return
+    from opgen.returns.read import RECORD, Problem, check_quarters, read_return
     from opgen.write import write_atomic
     from opgen.yamledit import EditError
 
@@ -148,6 +148,8 @@ def run_import(args) -> int:
             return EXIT_PROBLEMS
         say(f"--force: importing despite the {len(guards)} problem{'s' * (len(guards) != 1)} above")
     changes = list({u.path: (u.path, u.value) for r in returns for u in r.updates}.values())
+    # the values the returns gave (not the quarter's risk scores the import keeps besides them)
+    returned = len({u.path for r in returns for u in r.updates if not u.key.startswith(RECORD)})
     if not changes:
         print(f"nothing to import: every input cell of {len(returns)} return{'s' * (len(returns) != 1)} is blank "
               f"or already says what {args.plan} says")
@@ -176,7 +178,7 @@ def run_import(args) -> int:
                                 new_label=f"{args.plan} with {len(returns)} return{'s' * (len(returns) != 1)}")
     sys.stdout.write(render_text(changes_report, color=use_colour(sys.stdout)))
     if args.dry_run:
-        print(f"dry run: {len(changes)} value{'s' * (len(changes) != 1)} checked; {args.plan} is unchanged")
+        print(f"dry run: {returned} value{'s' * (returned != 1)} checked; {args.plan} is unchanged")
         return EXIT_OK
     if Path(args.plan).read_bytes() != raw:
         say(f"{args.plan} changed while the returns were being read; nothing imported, run the import again")
@@ -185,7 +187,7 @@ def run_import(args) -> int:
         write_atomic(args.plan, new_text.encode("utf-8"))
     except OSError as e:
         raise UserError(f"cannot write {args.plan}: {e.strerror or e}; the plan is unchanged") from None
-    print(f"imported {len(changes)} value{'s' * (len(changes) != 1)} from {len(returns)} "
+    print(f"imported {returned} value{'s' * (returned != 1)} from {len(returns)} "
           f"return{'s' * (len(returns) != 1)} into {args.plan}")
     quarters = {r.quarter for r in returns if r.quarter is not None}
     if plan.meta.as_at_stated and quarters and max(quarters) > plan.meta.as_at:

@@ -292,6 +292,29 @@ def _check_sheet(ws, sheet: str, ret: Return, plan: Plan, data: dict, quarter: Q
             ret.updates.append(Update(sheet, ref, item_id, column.key, value, target))
         if sheet == "Risks":
             _risk_pair(ret, item, row, accepted, {c.key for _, c, _ in filled})
+            _risk_record(ret, data, item, item_id, quarter)
+
+
+RECORD = "record:"   # an Update's key prefix for what the import records besides the returned cells
+
+
+def _risk_record(ret: Return, data, item, item_id: str, quarter) -> None:
+    """A risk scored in a return also keeps that quarter's score in its `updates` (likelihood and
+    impact both), so next quarter's highlight report can say whether the risk rose."""
+    scored = {u.key: u for u in ret.updates if u.sheet == "Risks" and u.item_id == item_id
+              and u.key in ("likelihood", "impact")}
+    if not scored:
+        return
+    current = item.model.current
+    score = {key: scored[key].value if key in scored else getattr(current, key, None)
+             for key in ("likelihood", "impact")}
+    if None in score.values():
+        return   # a first score with only one of the two: _risk_pair reports it
+    cell = next(iter(scored.values())).cell
+    for key, value in score.items():
+        target = item.path + ("updates", quarter.label, key)
+        if comparable(get(data, target)) != comparable(value):
+            ret.updates.append(Update("Risks", cell, item_id, f"{RECORD}{key}", value, target))
 
 
 def _risk_pair(ret: Return, item, row: int, filled: list[tuple[str, str]], typed: set) -> None:
