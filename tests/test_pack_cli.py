@@ -442,3 +442,11 @@ def test_shards_built_apart_then_merged_are_reused_by_the_pack(kit, tmp_path, mo
     monkeypatch.setattr(outputs, "render_document", lambda *a: pytest.fail("a plan on a page was laid out again"))
     code, out, _ = run(capsys, "pack", "packs/review.yaml", "--out", "build/")
     assert code == 0 and "0 plans on a page built, 2 already up to date" in out
+
+
+def test_a_pack_file_given_with_title_is_a_usage_error_and_writes_nothing(repo, capsys):
+    before = sorted(p.relative_to(repo) for p in (repo / "build").rglob("*")) if (repo / "build").exists() else []
+    code, _, err = run(capsys, "pack", "packs/review.yaml", "--title", "X")
+    assert code == 2 and "packs/review.yaml is a pack file, and --title packs plan files" in err
+    after = sorted(p.relative_to(repo) for p in (repo / "build").rglob("*")) if (repo / "build").exists() else []
+    assert after == before and not (repo / "build" / "packs" / "x").exists()

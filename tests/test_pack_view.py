@@ -441,3 +441,15 @@ def test_the_summary_counts_what_needs_attention_and_not_rated_is_never_a_dash(k
     assert not part.rates_actions and part.rates_risks
     facts = dict(part.facts)   # the part's own count agrees with the list it prints
     assert facts[display.PACK_FACTS["open"]] == display.pack_open_counts(0, int(skc[5]))
+
+
+def test_a_plan_with_no_risks_has_none_to_rate(kent):
+    """Thanet's plan on a page lists no risks: its extreme and high risks are none (a dash), not
+    'Not rated', and its part says it has no open extreme or high risk."""
+    rows = {r.label: [c.text for c in r.cells] for r in table(kent, "summary-attention").rows}
+    thanet = next(p for p in kent.plans if p.short == "Thanet")
+    plan = plan_from_file(PLANS / "thanet-2015-16.yaml").plan
+    assert not plan.risks and not (plan.bcf and plan.bcf.risks)
+    assert rows["Thanet"][2:4] == [display.DASH, display.DASH] and thanet.rates_risks
+    dgs = next(p for p in kent.plans if p.short == "DGS")   # 31 risks, none rated
+    assert rows["DGS"][2:4] == [display.PACK_NOT_RATED] * 2 and not dgs.rates_risks

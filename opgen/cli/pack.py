@@ -58,11 +58,27 @@ def run(args) -> int:
     if args.since:
         check_since(args.since)
     if args.title is not None:
+        _no_pack_files(args.inputs)
         return _build(spec_from_args(args.inputs, args.title, args.since), args)
     specs, status = _read_pack_files(args)
     for spec in specs:
         status = max(status, _build(replace(spec, since=args.since) if args.since else spec, args))
     return status
+
+
+def _no_pack_files(inputs: list[str]) -> None:
+    """With --title the inputs are plans: a pack file among them is a usage error, not 18 plan errors."""
+    import re
+
+    for name in inputs:
+        path = Path(name)
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:4000] if path.is_file() else ""
+        except OSError:
+            continue
+        if re.search(r"(?m)^pack_version\s*:", head):
+            raise UserError(f"{name} is a pack file, and --title packs plan files: run opgen pack {name} "
+                            f"(its title is in the file), or name plans with --title")
 
 
 def _build(spec, args) -> int:

@@ -126,8 +126,7 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
         changes = changes_view(short, e.changes, e.since_label)
         parts.append(PlanPart(name=e.name, title=e.plan.meta.title, organisation=e.plan.organisation.name,
                               short=short, facts=_facts(e), changes=changes, pop_pdf=e.pop_pdf, path=str(e.path),
-                              rates_actions=any(a.current_rag for a in e.plan.actions),
-                              rates_risks=any(r.band for r in _all_risks(e.plan))))
+                              rates_actions=_rates_actions(e.plan), rates_risks=_rates_risks(e.plan)))
     rows = [(e, shorts[id(e)]) for e in included]
     view = PackView(
         id=spec.id, title=spec.title, cover=_cover(spec), plans=parts, left_out=left_out,
@@ -428,6 +427,16 @@ def _all_risks(plan) -> list:
     return list(plan.risks) + (list(plan.bcf.risks) if plan.bcf else [])
 
 
+def _rates_actions(plan) -> bool:
+    """Whether "no red or amber action" is a finding: the plan rates an action, or has none to rate."""
+    return not plan.actions or any(a.current_rag for a in plan.actions)
+
+
+def _rates_risks(plan) -> bool:
+    risks = _all_risks(plan)
+    return not risks or any(r.band for r in risks)
+
+
 def _attention_table(view, rows) -> Table:
     """A row per plan counting what the lists hold for it (red and amber actions, extreme and high
     risks, values to be confirmed, warnings); the lists themselves are printed in each plan's part."""
@@ -443,7 +452,8 @@ def _attention_table(view, rows) -> Table:
                   sum(1 for i in view.open_items if i.plan == short and i.status != display.TBC)]
         tones = ["red", "amber", "extreme", "high", "amber", "grey"]
         plan = e.plan
-        rated = [any(a.current_rag for a in plan.actions)] * 2 + [any(r.band for r in _all_risks(plan))] * 2 + [True] * 2
+        # "Not rated" only where there is something unrated; a plan with no actions (or risks) has none
+        rated = [_rates_actions(plan)] * 2 + [_rates_risks(plan)] * 2 + [True] * 2
         table_rows.append(Row(short, [_cell(f"{n:,}" if n else display.DASH, tone if n else None) if ok
                                       else _cell(display.PACK_NOT_RATED, "none")
                                       for n, tone, ok in zip(counts, tones, rated)], anchor=f"plan-{e.name}"))

@@ -42,6 +42,9 @@ _STATE_TONES = {"met": "state-met", "notmet": "state-notmet", "not_met": "state-
 # Markdown; recommendations a list of Markdown.
 COVER_KEYS = ("board", "meeting", "item", "author", "purpose", "recommendations", "background")
 _POP_PREFIX = "pop-"
+# A plan on a page uses its own margins (masthead 8 mm from the top, footer 6-9 mm from the bottom):
+# its pack page label goes in the strip below that footer.
+POP_EDGE_MM, POP_INSET_MM = 3.5, 9
 _PLAN_PREFIX = "plan-"
 
 
@@ -191,16 +194,19 @@ def _furniture(view, ids: list[str], pages: dict[str, int]):
     front and glossary), the footer (board, meeting, item) and "Page X of Y". A plan on a page is
     printed as built: its masthead starts 8 mm from the top and its own footer (organisation, plan,
     status; "Full detail in the operational plan" on the right) sits 6-9 mm from the bottom, right
-    where the merge stamps, so its pages get no furniture (they still count in "Page X of Y")."""
+    where the merge stamps, so its pages get only "Page X of Y", in the strip below that footer
+    (its masthead already names the plan)."""
     from opgen.render.merge import Furniture
 
     total = sum(pages[pid] for pid in ids)
     footer = _footer(view) or None
     out, page = [], 0
     for pid in ids:
-        if pid.startswith(_POP_PREFIX):
-            page += pages[pid]
-            out.extend(Furniture() for _ in range(pages[pid]))
+        if pid.startswith(_POP_PREFIX):   # only the page label, in the edge below the page's own footer
+            for _ in range(pages[pid]):
+                page += 1
+                out.append(Furniture(page_label=display.page_of(page, total), edge_mm=POP_EDGE_MM,
+                                     inset_mm=POP_INSET_MM))
             continue
         elif pid.startswith(_PLAN_PREFIX):
             p = _plan(view, pid[len(_PLAN_PREFIX):])
