@@ -514,7 +514,7 @@ def _matrix(spec, rows) -> Table | None:
     shared = spec.framework
     if shared is None:
         return None
-    columns = [display.PACK_PLAN] + [display.pack_framework_item(i.id, i.title, getattr(i, 'label', None)) for i in shared.items]
+    columns = [display.PACK_PLAN] + [display.pack_framework_item(i.id, i.title, i.label) for i in shared.items]
     table_rows = []
     for e, short in rows:
         plan = e.plan
@@ -566,6 +566,7 @@ def _measure_table(measure, rows) -> Table:
     from opgen import display
 
     wanted = codes(measure.code)
+    by_plan = dict(measure.indicators)   # the pack's named indicator, by plan file name or label
     table_rows = []
     for e, short in rows:
         plan = e.plan
@@ -573,7 +574,7 @@ def _measure_table(measure, rows) -> Table:
         ind = next((i for i in everything if codes(i.code) & wanted), None)
         named = None
         if ind is None:
-            named = dict(getattr(measure, "indicators", ())).get(e.name) or dict(getattr(measure, "indicators", ())).get(short)
+            named = by_plan.get(e.name) or by_plan.get(short)
             ind = next((i for i in everything if i.id == named), None) if named else None
             if named and ind is None:
                 table_rows.append(Row(short, [_cell(display.pack_no_indicator_id(named), "none")]

@@ -69,7 +69,7 @@ def part_ids(view) -> list[str]:
     ids = [FRONT]
     for p in view.plans:
         ids.append(_PLAN_PREFIX + p.name)
-        if getattr(p, "pop_pdf", None):
+        if p.pop_pdf:
             ids.append(_POP_PREFIX + p.name)
     ids.append(GLOSSARY)
     return ids
@@ -133,7 +133,7 @@ def _contents(view) -> list[dict]:
     plans = []
     for p in view.plans:
         subs = []
-        if getattr(p, "pop_pdf", None):
+        if p.pop_pdf:
             subs.append(dict(title=words["plan_on_a_page"], part=_POP_PREFIX + p.name))
         plans.append(dict(title=p.organisation, subtitle=p.title, part=_PLAN_PREFIX + p.name, subs=subs))
     groups = [dict(group=None, rows=rows, plans=[])]
