@@ -198,15 +198,21 @@ def _up_to_date(job: PlanJob, output: str) -> bool:
         entry.get("sha256") == _file_hash(job.out_dir / output)
 
 
-def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False, strict: bool = False) -> PlanJob:
+def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False, strict: bool = False,
+            plan_bytes: bytes | None = None) -> PlanJob:
     """Read a plan, load and validate it (at most once; not at all when neither the file nor the
-    toolchain changed since its outputs were made), and decide which of `wanted` are out of date."""
+    toolchain changed since its outputs were made), and decide which of `wanted` are out of date.
+    `plan_bytes`: the file's content already read (opgen watch builds the version it previewed, not
+    whatever the file holds by the time the build starts)."""
     job = PlanJob(path, out_dir)
-    try:
-        job.plan_bytes = path.read_bytes()
-    except OSError as e:
-        job.problem, job.failed = f"cannot read the file: {e.strerror}", True
-        return job
+    if plan_bytes is not None:
+        job.plan_bytes = plan_bytes
+    else:
+        try:
+            job.plan_bytes = path.read_bytes()
+        except OSError as e:
+            job.problem, job.failed = f"cannot read the file: {e.strerror}", True
+            return job
     job.cache = {} if force else _read_cache(job.out_dir)
     plan_sha = hashlib.sha256(job.plan_bytes).hexdigest()
     unchanged = (job.cache.get("plan_sha256") == plan_sha and job.cache.get("toolchain") == toolchain_hash()

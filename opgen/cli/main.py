@@ -11,12 +11,12 @@ import signal
 import sys
 
 from opgen import __version__
-from opgen.cli import build, diff, history, init, migrate, new, pack, return_, schema, validate
+from opgen.cli import build, diff, history, init, migrate, new, pack, return_, schema, validate, watch
 from opgen.cli.output import say
 from opgen.diagnostics import UserError
 
 EXIT_OK, EXIT_TROUBLE = 0, 2
-COMMANDS = (validate, build, pack, diff, history, new, init, migrate, return_, schema)
+COMMANDS = (validate, build, watch, pack, diff, history, new, init, migrate, return_, schema)
 
 
 class _Parser(argparse.ArgumentParser):
