@@ -76,7 +76,7 @@ class Preview:
         self.good_html: str | None = None
         self._cond = threading.Condition()
         self._closed = False
-        self.snapshot = self._make(0, None, [], ok=False, note="Building the preview…")
+        self.snapshot = self._make(0, None, [], ok=True, note="Building the preview…")
 
     def _make(self, version: int, body: str | None, problems: list[Diagnostic], ok: bool,
               note: str = "") -> Snapshot:

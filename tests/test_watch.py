@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from opgen.watch import NotLoopback, Preview, PreviewServer, asset_path, banner
+from test_installed import installed  # noqa: F401 - the fixture: the wheel in a fresh environment
 
 ROOT = Path(__file__).resolve().parent.parent
 THANET = ROOT / "plans" / "thanet-2015-16.yaml"
@@ -34,14 +35,15 @@ def save(path: Path, text: str) -> None:
 class Watch:
     """`opgen watch` in a subprocess: its URL from the first line it prints, its stderr in a file."""
 
-    def __init__(self, workdir: Path, plan: Path, *extra: str):
+    def __init__(self, workdir: Path, plan: Path, *extra: str, opgen=(sys.executable, "-m", "opgen"),
+                 env: dict | None = None):
         self.workdir = workdir
         self.stderr_path = workdir / "watch.stderr"
         self._stderr = self.stderr_path.open("wb")
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+        env = {**(env or os.environ), "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
         env.pop("OPGEN_DEBUG", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "opgen", "watch", str(plan), "--port", "0", "--out", str(workdir / "out"), *extra],
+            [*map(str, opgen), "watch", str(plan), "--port", "0", "--out", str(workdir / "out"), *extra],
             cwd=workdir, stdout=subprocess.PIPE, stderr=self._stderr, env=env)
         self.first_line = self._readline(timeout=60)
         assert "http://127.0.0.1:" in self.first_line, (self.first_line, self.stderr())
@@ -150,9 +152,9 @@ def watching(plan_copy):
     watch.kill()
 
 
-def first_good_version(watch: Watch, events: Events) -> int:
+def first_good_version(watch: Watch, events: Events, text: str = MISSION) -> int:
     version = events.next_version()
-    while MISSION not in watch.page():
+    while text not in watch.page():
         version = events.wait_past(version)
     return version
 
@@ -303,3 +305,22 @@ def test_banner_lists_errors_and_folds_warnings():
     assert "p.yaml:3:5: error: unknown key &#x27;x&#x27; &lt;b&gt;" in text and "fix: remove it" in text
     assert "<details><summary>1 warning" in text
     assert banner([], ok=True, plan_name="p.yaml", has_preview=True) == ""
+
+
+def test_watch_from_a_normal_install_serves_its_packaged_assets_and_builds(installed):
+    """The wheel, installed non-editably, run outside the checkout: the assets come from the package."""
+    work = installed.work / "watching"
+    work.mkdir()
+    assert installed("new", "mine.yaml", cwd=work).returncode == 0
+    watch = Watch(work, work / "mine.yaml", opgen=[installed.opgen], env=installed.env)
+    try:
+        events = Events(watch.port)
+        first_good_version(watch, events, text='href="base.css"')  # the plan, not the placeholder
+        assert 'class="errors"' not in watch.page()
+        assert watch.get("/base.css")[0] == 200 and watch.get("/fonts/Inter-Regular.otf")[0] == 200
+        watch.wait_stderr("are up to date")
+        assert (work / "out" / "mine" / "operational-plan.pdf").read_bytes().startswith(b"%PDF-")
+        events.close()
+        assert watch.stop() == 0 and "Traceback" not in watch.stderr()
+    finally:
+        watch.kill()
