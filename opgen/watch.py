@@ -47,12 +47,20 @@ ASSET_ROUTES = (("/fonts/", FONTS_DIR, {".otf": "font/otf", ".ttf": "font/ttf", 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
+# The full plan's HTML is made for A4 pages; on a screen, show it as a sheet of A4 width.
+_SCREEN_CSS = ("<style>@media screen { html { background: #E8EDEE; } body { box-sizing: border-box; "
+               "max-width: 210mm; min-height: 100vh; margin: 0 auto; padding: 0 12mm 24mm; background: #fff; "
+               "box-shadow: 0 0 8px rgba(0,0,0,.12); } }</style>")
+
+
 def preview_document(plan, diagnostics: list[Diagnostic]) -> str:
-    """The preview of a plan: the full operational plan as HTML. (The one place to point at the web
-    edition, opgen.render.web.operational_plan_web, once it exists.)"""
+    """The preview of a plan: the full operational plan as HTML, shown on screen at A4 width. (The one
+    place to point at the web edition, opgen.render.web.operational_plan_web, once it exists.)"""
     from opgen.render.html import operational_plan_html
 
-    return operational_plan_html(plan, diagnostics)
+    document = operational_plan_html(plan, diagnostics)
+    head_end = document.find("</head>")
+    return document[:head_end] + _SCREEN_CSS + document[head_end:] if head_end >= 0 else _SCREEN_CSS + document
 
 
 # --- what is served ---------------------------------------------------------------------------------
@@ -117,10 +125,10 @@ class Preview:
 
 
 _BANNER_CSS = """
-#opgen-watch-banner { position: sticky; top: 0; z-index: 1000; margin: 0; padding: 10px 16px;
+#opgen-watch-banner { position: relative; top: 0; z-index: 1000; margin: 0; padding: 10px 16px;
   font: 14px/1.45 "Inter", system-ui, sans-serif; color: #212B32; background: #FFF9EB;
   border-bottom: 4px solid #FFB81C; box-shadow: 0 2px 6px rgba(0,0,0,.15); max-height: 45vh; overflow: auto; }
-#opgen-watch-banner.errors { background: #FDF1F1; border-bottom-color: #D5281B; }
+#opgen-watch-banner.errors { position: sticky; background: #FDF1F1; border-bottom-color: #D5281B; }
 #opgen-watch-banner h2 { font-size: 15px; margin: 0 0 6px; }
 #opgen-watch-banner ol { margin: 0; padding-left: 20px; }
 #opgen-watch-banner li { margin: 4px 0; }

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from opgen.watch import NotLoopback, Preview, PreviewServer, asset_path, banner
+from cdp import Browser, chromium_path
 from test_installed import installed  # noqa: F401 - the fixture: the wheel in a fresh environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +203,7 @@ def test_edit_reloads_the_preview_and_a_broken_save_keeps_the_last_good_page_and
     assert 'class="errors"' in page and "everyone in Thanet" in page
     time.sleep(1.0)
     assert {name: (out / name).read_bytes() for name in papers} == papers
+    assert not list(out.glob(".*.tmp"))   # no half-written file left by a stopped build
     assert watching.process.poll() is None
 
     # fixed: the banner goes and the new text shows
@@ -217,7 +219,8 @@ def test_edit_reloads_the_preview_and_a_broken_save_keeps_the_last_good_page_and
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_and_sigterm_exit_cleanly_and_release_the_port(watching, sig):
     events = Events(watching.port)
-    first_good_version(watching, events)   # the background build is now running: it must stop too
+    first_good_version(watching, events)
+    watching.wait_stderr("in the background")   # the background build is running: it must stop too
     assert watching.stop(sig) == 0
     stderr = watching.stderr()
     assert "Traceback" not in stderr and "stopped watching" in stderr
@@ -324,3 +327,35 @@ def test_watch_from_a_normal_install_serves_its_packaged_assets_and_builds(insta
         assert watch.stop() == 0 and "Traceback" not in watch.stderr()
     finally:
         watch.kill()
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="needs Chromium (Debian package chromium)")
+def test_a_browser_reloads_on_save_where_the_reader_was_and_shows_problems_on_top(watching, plan_copy, tmp_path):
+    events = Events(watching.port)
+    first_good_version(watching, events)
+    browser = Browser()
+    try:
+        browser.call("Page.navigate", url=f"http://127.0.0.1:{watching.port}/")
+        browser.wait_for(f"document.readyState === 'complete' && document.body.innerText.includes({MISSION!r})")
+        assert browser.wait_for("document.fonts.status === 'loaded' && document.fonts.check('12px Inter')")
+        browser.evaluate("window.scrollTo(0, 1500); window.beforeSave = true")
+        assert browser.evaluate("window.scrollY") == 1500
+
+        text = plan_copy.read_text(encoding="utf-8")
+        save(plan_copy, text.replace(MISSION, "To transform the wellbeing of everyone in Thanet"))
+        browser.wait_for("!window.beforeSave && document.readyState === 'complete' && "
+                         "document.body.innerText.includes('the wellbeing of everyone in Thanet')")
+        assert browser.wait_for("window.scrollY === 1500")   # the reader's place, kept
+
+        save(plan_copy, text.replace("  title: Plan on a Page 2015/16", "  titel: Plan on a Page 2015/16"))
+        banner_text = browser.wait_for("(document.querySelector('#opgen-watch-banner.errors') || {}).innerText")
+        assert "error: unknown key 'titel'" in banner_text and "fix: did you mean 'title'?" in banner_text
+        # on top of the page where the reader is, over the last good preview
+        assert browser.evaluate("document.getElementById('opgen-watch-banner').getBoundingClientRect().top") == 0
+        assert browser.evaluate("document.body.innerText.includes('the wellbeing of everyone in Thanet')")
+        browser.wait_for("document.readyState === 'complete' && document.fonts.status === 'loaded'")
+        shot = browser.call("Page.captureScreenshot", format="png")["data"]  # to look at, in the test's tmp_path
+        (tmp_path / "broken-save.png").write_bytes(__import__("base64").b64decode(shot))
+    finally:
+        browser.close()
+        events.close()
