@@ -278,6 +278,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "opgen-watch"
+    timeout = 60  # an idle kept-alive connection is let go (the event stream writes, so is unaffected)
     sys_version = ""
 
     def log_message(self, format, *args):  # noqa: A002 - quiet: the terminal is for the plan's problems

@@ -182,6 +182,10 @@ def test_edit_reloads_the_preview_and_a_broken_save_keeps_the_last_good_page_and
     assert papers["operational-plan.pdf"].startswith(b"%PDF")
     assert b"everyone in Thanet" in papers["operational-plan.html"]
     assert b"EventSource" not in papers["operational-plan.html"]  # the reload script is only ever served
+    # the very files opgen build makes: it finds them up to date and writes nothing
+    built = subprocess.run([sys.executable, "-m", "opgen", "build", str(plan_copy), "--out", str(out.parent)],
+                           cwd=plan_copy.parent, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0 and "(0 outputs written, 1 plan already up to date)" in built.stdout, built.stdout
 
     # an invalid plan: the problems, located, over the last good preview; the papers stay as they were
     broken = text.replace("  title: Plan on a Page 2015/16", "  titel: Plan on a Page 2015/16")
