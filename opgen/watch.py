@@ -490,6 +490,7 @@ class Watcher:
         self._signature = None
         self._content_hash: str | None = None
         self._printed: list[str] | None = None
+        self._good_key: str | None = None   # the model key of the last good preview
         self.stop = threading.Event()
         self.on_version: Callable[[int, float], None] | None = None   # for benchmarks: (version, seconds)
 
@@ -520,7 +521,7 @@ class Watcher:
             return False  # touched, or saved unchanged
         self._content_hash = digest
         try:
-            version, ok, diagnostics = self._fast_path(raw)
+            version, ok, diagnostics, model_changed = self._fast_path(raw)
         except Exception as e:  # noqa: BLE001 - a bug must not stop the watcher; it is shown like a problem
             note = (f"internal error while previewing: {type(e).__name__}: {e} (a bug in opgen, not in your "
                     f"plan; please report it with the plan file)")
@@ -532,11 +533,14 @@ class Watcher:
         if texts != self._printed:  # the same warnings on every save would bury what changed
             self._printed = texts
             self.reporter.diagnostics(diagnostics)
-        elif diagnostics:
+        elif diagnostics and version is not None:
             self.reporter.say(f"{_plural(len(grouped(diagnostics)), 'problem')} as before (listed above)")
+        if version is None:
+            self.reporter.say("saved; nothing the papers show changed (a comment or the layout), so no rebuild")
+            return False
         if ok:
             self.reporter.say(f"preview updated in {seconds:.2f}s (version {version})")
-            if self.background is not None:
+            if self.background is not None and model_changed:
                 self.background.submit(raw)
         else:
             errors = sum(d.severity == ERROR for d in diagnostics)
@@ -546,15 +550,24 @@ class Watcher:
             self.on_version(version, seconds)
         return True
 
-    def _fast_path(self, raw: bytes) -> tuple[int, bool, list[Diagnostic]]:
+    def _fast_path(self, raw: bytes) -> tuple[int | None, bool, list[Diagnostic], bool]:
+        """(the version published, or None when nothing shown changed; whether the plan built; its
+        diagnostics; whether its model differs from the last good one's)."""
+        from opgen.outputs import model_key
         from opgen.pipeline import plan_from_bytes
 
         result = plan_from_bytes(raw, str(self.plan))
         diagnostics = list(result.report.diagnostics)
         if not result.ok:
-            return self.preview.publish_problems(diagnostics), False, diagnostics
+            return self.preview.publish_problems(diagnostics), False, diagnostics, False
+        key = model_key(result.plan, diagnostics)
+        if key == self._good_key and self.preview.good_html is not None:
+            if self.preview.snapshot.ok:
+                return None, True, diagnostics, False   # a comment or re-indent: the page stays as it is
+            return self.preview.publish_good(self.preview.good_html, diagnostics), True, diagnostics, False
         document = preview_document(result.plan, diagnostics)
-        return self.preview.publish_good(document, diagnostics), True, diagnostics
+        self._good_key = key
+        return self.preview.publish_good(document, diagnostics), True, diagnostics, True
 
     def run(self) -> None:
         """Poll until stopped (Ctrl-C reaches the caller as KeyboardInterrupt)."""

@@ -187,6 +187,12 @@ def test_edit_reloads_the_preview_and_a_broken_save_keeps_the_last_good_page_and
                            cwd=plan_copy.parent, capture_output=True, text=True, timeout=120)
     assert built.returncode == 0 and "(0 outputs written, 1 plan already up to date)" in built.stdout, built.stdout
 
+    # a comment: nothing shown changes, so no new version and no rebuild
+    status, _, headers = watching.get("/")
+    save(plan_copy, text.replace(MISSION, "To transform the wellbeing of everyone in Thanet") + "# a comment\n")
+    watching.wait_stderr("nothing the papers show changed")
+    assert watching.get("/")[2]["X-Opgen-Version"] == headers["X-Opgen-Version"]
+
     # an invalid plan: the problems, located, over the last good preview; the papers stay as they were
     broken = text.replace("  title: Plan on a Page 2015/16", "  titel: Plan on a Page 2015/16")
     save(plan_copy, broken)
