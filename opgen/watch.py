@@ -440,8 +440,8 @@ class BackgroundBuild:
         process.stdout.close()
         code = process.wait()
         with self._cond:
-            superseded = self._wanted is not None or self._closing
-        if code < 0 or code >= 128:
+            superseded, closing = self._wanted is not None, self._closing
+        if (code < 0 or code >= 128) and not closing:  # stopped by a newer save, or by someone else
             self.report({"event": "superseded" if superseded else "stopped"})
 
     def close(self, timeout: float = 5.0) -> None:

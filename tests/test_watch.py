@@ -216,6 +216,11 @@ def test_edit_reloads_the_preview_and_a_broken_save_keeps_the_last_good_page_and
     assert not list(out.glob(".*.tmp"))   # no half-written file left by a stopped build
     assert watching.process.poll() is None
 
+    # the file gone for a moment (moved away): said in the page, and the watcher waits for it
+    plan_copy.rename(plan_copy.with_suffix(".moved"))
+    version = events.wait_past(version)
+    assert "thanet.yaml: it no longer exists; waiting for it to be saved again." in watching.page()
+
     # fixed: the banner goes and the new text shows
     save(plan_copy, text.replace(MISSION, "Fixed and saved again, Thanet"))
     events.wait_past(version)

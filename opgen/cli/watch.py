@@ -85,6 +85,8 @@ def run(args) -> int:
             say(f"papers in {out_dir}/ are up to date")
         elif kind == "superseded":
             say("a newer save: the background build starts again")
+        elif kind == "stopped":
+            say("the background build was stopped; the last good papers stay (save again to rebuild)")
 
     reporter = watch.Reporter(say=say, diagnostics=lambda ds: print_diagnostics(ds, stream=sys.stdout),
                               build_event=build_event)
