@@ -535,13 +535,14 @@ class Watcher:
             self.reporter.diagnostics(diagnostics)
         elif diagnostics and version is not None:
             self.reporter.say(f"{_plural(len(grouped(diagnostics)), 'problem')} as before (listed above)")
+        if ok and model_changed and self.background is not None:
+            self.background.submit(raw)
         if version is None:
-            self.reporter.say("saved; nothing the papers show changed (a comment or the layout), so no rebuild")
+            self.reporter.say("saved; the preview is unchanged" + ("" if model_changed else
+                              " and nothing the papers show changed (a comment or the layout), so no rebuild"))
             return False
         if ok:
             self.reporter.say(f"preview updated in {seconds:.2f}s (version {version})")
-            if self.background is not None and model_changed:
-                self.background.submit(raw)
         else:
             errors = sum(d.severity == ERROR for d in diagnostics)
             self.reporter.say(f"{self.plan} has {_plural(errors, 'error')}: the preview shows them over the last "
@@ -551,8 +552,9 @@ class Watcher:
         return True
 
     def _fast_path(self, raw: bytes) -> tuple[int | None, bool, list[Diagnostic], bool]:
-        """(the version published, or None when nothing shown changed; whether the plan built; its
-        diagnostics; whether its model differs from the last good one's)."""
+        """(the version published, or None when the page would not change; whether the plan built; its
+        diagnostics; whether its model differs from the last good one's, i.e. the papers need a build).
+        The preview is published first; the model's key (for the papers) is worked out after."""
         from opgen.outputs import model_key
         from opgen.pipeline import plan_from_bytes
 
@@ -560,14 +562,14 @@ class Watcher:
         diagnostics = list(result.report.diagnostics)
         if not result.ok:
             return self.preview.publish_problems(diagnostics), False, diagnostics, False
-        key = model_key(result.plan, diagnostics)
-        if key == self._good_key and self.preview.good_html is not None:
-            if self.preview.snapshot.ok:
-                return None, True, diagnostics, False   # a comment or re-indent: the page stays as it is
-            return self.preview.publish_good(self.preview.good_html, diagnostics), True, diagnostics, False
         document = preview_document(result.plan, diagnostics)
-        self._good_key = key
-        return self.preview.publish_good(document, diagnostics), True, diagnostics, True
+        if document == self.preview.good_html and self.preview.snapshot.ok:
+            version = None   # a comment or a re-indent: the page stays as it is
+        else:
+            version = self.preview.publish_good(document, diagnostics)
+        key = model_key(result.plan, diagnostics)
+        changed, self._good_key = key != self._good_key, key
+        return version, True, diagnostics, changed
 
     def run(self) -> None:
         """Poll until stopped (Ctrl-C reaches the caller as KeyboardInterrupt)."""

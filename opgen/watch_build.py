@@ -4,12 +4,13 @@ file holds by the time this starts), the documents `opgen build` writes are buil
 engine (opgen.outputs: same files, same cache, atomic writes) and each event goes to stdout as one
 line of JSON for the watcher to report.
 
-Its own process so that a newer save can stop it at once: SIGTERM unwinds it (a temporary file being
+Its own process, at a lower priority (nice 10) than the preview, so that a newer save can stop it at once: SIGTERM unwinds it (a temporary file being
 written is removed; the last good output stays where it was), and it dies with the watcher."""
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -63,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the watcher decides when this stops
     _die_with_parent()
+    try:  # the preview is what the author waits for: the papers take the CPU it leaves
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
     args = list(sys.argv[1:] if argv is None else argv)
     jobs = 1
     if len(args) == 4 and args[2] == "-j":
