@@ -96,6 +96,7 @@ def main() -> None:
         title = re.search(r"^  title: (.+)$", text, re.M)
         assert title, "the plan has no plan.title line to edit"
 
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "opgen", "watch", str(plan), "--port", "0",
                                     "--out", str(tmp / "out")], cwd=tmp, env=ENV, stdout=subprocess.PIPE,
@@ -129,7 +130,8 @@ def main() -> None:
         reported = [float(x) for x in re.findall(r"preview updated in ([0-9.]+)s", stderr)]
 
     median = statistics.median(edits)
-    print(f"plan: {args.plan.name}")
+    print(f"plan: {args.plan.name}; {os.cpu_count()} CPUs, load average at start {load_before:.1f}, "
+          f"at end {os.getloadavg()[0]:.1f} (others' work on the machine slows every figure)")
     print(f"cold preview (start opgen watch -> first preview served): {cold:.2f} s"
           + (f"; its fast path {reported[0]:.2f} s" if reported else ""))
     print(f"edit -> preview ready (median of {len(edits)}): {median:.3f} s  "

@@ -8,7 +8,8 @@
 - `PreviewServer` (standard library http.server) serves the page, `/events`, and the page's relative
   assets from opgen's own templates and fonts folders; nothing else. It binds to loopback only.
 - `BackgroundBuild` runs opgen.watch_build in a process of its own: the PDFs and the Word annex with
-  the build engine (opgen.outputs), superseded (stopped, then restarted) by a newer good save.
+  the build engine (opgen.outputs), held while a save is previewed, superseded (stopped, then
+  restarted) by a newer good save.
 
 Prints nothing itself: the command line (opgen/cli/watch.py) passes in how to report.
 """
@@ -22,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -373,6 +375,7 @@ class BackgroundBuild:
         self._wanted: bytes | None = None
         self._process: subprocess.Popen | None = None
         self._building: bytes | None = None
+        self._paused = False
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name="opgen-watch-build", daemon=True)
         self._thread.start()
@@ -389,6 +392,28 @@ class BackgroundBuild:
                 self._stop(self._process)
             self._cond.notify_all()
 
+    def pause(self) -> None:
+        """Hold the running build (and its workers) while the preview is made: the author waits for the
+        preview, and the build is probably about to be superseded anyway. `resume` lets it go on."""
+        with self._cond:
+            self._signal_group(getattr(signal, "SIGSTOP", None))
+            self._paused = self._process is not None and hasattr(signal, "SIGSTOP")
+
+    def resume(self) -> None:
+        with self._cond:
+            if self._paused:
+                self._signal_group(signal.SIGCONT)
+                self._paused = False
+
+    def _signal_group(self, sig) -> None:
+        process = self._process
+        if sig is None or process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)   # its own session: the build and any workers it started
+        except (OSError, AttributeError):
+            pass
+
     @property
     def busy(self) -> bool:
         with self._cond:
@@ -399,6 +424,9 @@ class BackgroundBuild:
             process.terminate()
         except OSError:
             pass
+        if self._paused and process is self._process:  # a held process must run to act on SIGTERM
+            self._signal_group(signal.SIGCONT)
+            self._paused = False
 
     def _loop(self) -> None:
         while True:
@@ -520,6 +548,15 @@ class Watcher:
         if digest == self._content_hash:
             return False  # touched, or saved unchanged
         self._content_hash = digest
+        if self.background is not None:
+            self.background.pause()
+        try:
+            return self._preview(raw, started)
+        finally:
+            if self.background is not None:
+                self.background.resume()
+
+    def _preview(self, raw: bytes, started: float) -> bool:
         try:
             version, ok, diagnostics, model_changed = self._fast_path(raw)
         except Exception as e:  # noqa: BLE001 - a bug must not stop the watcher; it is shown like a problem

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from opgen.watch import NotLoopback, Preview, PreviewServer, asset_path, banner
-from cdp import Browser, chromium_path
+from watch_cdp import Browser, chromium_path
 from test_installed import installed  # noqa: F401 - the fixture: the wheel in a fresh environment
 
 ROOT = Path(__file__).resolve().parent.parent
