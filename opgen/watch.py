@@ -374,21 +374,16 @@ class BackgroundBuild:
         self._cond = threading.Condition()
         self._wanted: bytes | None = None
         self._process: subprocess.Popen | None = None
-        self._building: bytes | None = None
         self._paused = False
         self._closing = False
         self._thread = threading.Thread(target=self._loop, name="opgen-watch-build", daemon=True)
         self._thread.start()
 
     def submit(self, plan_bytes: bytes) -> None:
-        """Build this content: at once when idle; else stop the running build and start this one (unless
-        the running build is already of these very bytes, e.g. a bad save undone)."""
+        """Build this content: at once when idle; else stop the running build and start this one."""
         with self._cond:
-            running = self._process is not None and self._process.poll() is None
-            if running and self._wanted is None and plan_bytes == self._building:
-                return
             self._wanted = plan_bytes
-            if running:
+            if self._process is not None and self._process.poll() is None:
                 self._stop(self._process)
             self._cond.notify_all()
 
@@ -414,11 +409,6 @@ class BackgroundBuild:
         except (OSError, AttributeError):
             pass
 
-    @property
-    def busy(self) -> bool:
-        with self._cond:
-            return self._wanted is not None or (self._process is not None and self._process.poll() is None)
-
     def _stop(self, process: subprocess.Popen) -> None:
         try:
             process.terminate()
@@ -435,7 +425,6 @@ class BackgroundBuild:
                 if self._closing:
                     return
                 content, self._wanted = self._wanted, None
-                self._building = content
                 self._process = self._start(content)
                 process = self._process
             if process is None:
@@ -520,7 +509,6 @@ class Watcher:
         self._printed: list[str] | None = None
         self._good_key: str | None = None   # the model key of the last good preview
         self.stop = threading.Event()
-        self.on_version: Callable[[int, float], None] | None = None   # for benchmarks: (version, seconds)
 
     def check(self) -> bool:
         """Rebuild if the file changed since last looked at; True when a new version was published."""
@@ -584,8 +572,6 @@ class Watcher:
             errors = sum(d.severity == ERROR for d in diagnostics)
             self.reporter.say(f"{self.plan} has {_plural(errors, 'error')}: the preview shows them over the last "
                               f"good version; the built papers are unchanged")
-        if self.on_version:
-            self.on_version(version, seconds)
         return True
 
     def _fast_path(self, raw: bytes) -> tuple[int | None, bool, list[Diagnostic], bool]:
