@@ -264,11 +264,23 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, preview: Preview, port: int = DEFAULT_PORT, host: str = HOST):
+    def __init__(self, preview: Preview, port: int = DEFAULT_PORT, host: str = HOST,
+                 on_error: Callable[[str], None] | None = None):
         if not is_loopback(host):
             raise NotLoopback(f"opgen watch serves on 127.0.0.1 only, never on {host}")
         self.preview = preview
+        self.on_error = on_error
         super().__init__((host, port), _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-answer (a reload, a closed tab) is normal and says nothing;
+        anything else is one line, never socketserver's traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)) or error is None:
+            return
+        if self.on_error:
+            self.on_error(f"internal error serving the preview: {type(error).__name__}: {error} (a bug in opgen; "
+                          f"the watcher goes on)")
 
     @property
     def url(self) -> str:

@@ -62,7 +62,7 @@ def run(args) -> int:
 
     preview = watch.Preview(str(plan))
     try:
-        server = watch.PreviewServer(preview, args.port)
+        server = watch.PreviewServer(preview, args.port, on_error=say)
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
             raise UserError(f"port {args.port} on {watch.HOST} is in use; choose another with --port N "
