@@ -27,7 +27,7 @@ def served(url: str) -> tuple[bytes, str] | None:
 LOGO_CSS = (".cover-logo { position: absolute; top: 70mm; right: 20mm; height: 20mm; width: auto; max-width: 70mm; }\n"
             ".mast-logo { display: table-cell; vertical-align: bottom; width: 1%; padding-right: 4mm; }\n"
             ".mast-logo img { display: block; height: 12mm; width: auto; max-width: 48mm; }\n"
-            ".report-logo { float: right; height: 16mm; width: auto; max-width: 60mm; margin: 0 0 3mm 8mm; }")
+            ".report-logo { display: block; height: 16mm; width: auto; max-width: 60mm; margin: 0 0 2mm auto; }")
 
 
 def css(theme: Theme | None, fonts_url: str = "../fonts/") -> str:
