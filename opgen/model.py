@@ -1061,6 +1061,7 @@ class Plan:
     governance: Governance | None = None                      # governance bodies (opgen.governance)
     frameworks: list[Framework] = field(default_factory=list)  # outcome frameworks items align to
     glossary: list[tuple[str, str]] = field(default_factory=list)  # (term, meaning) the plan defines (`glossary`)
+    theme: "Theme | None" = None   # house style (opgen.theme), read and checked by opgen.validate
 
     def domain(self, domain_id: str | None) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)

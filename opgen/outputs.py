@@ -31,6 +31,7 @@ from typing import Callable
 from opgen import __version__
 from opgen.diagnostics import WARNING, Diagnostic
 from opgen.resources import PACKAGE_DIR
+from opgen.theme import files_read as theme_files
 from opgen.write import write_atomic
 
 CACHE_NAME = ".opgen-cache.json"
@@ -216,7 +217,7 @@ def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False
     job.cache = {} if force else _read_cache(job.out_dir)
     plan_sha = hashlib.sha256(job.plan_bytes).hexdigest()
     unchanged = (job.cache.get("plan_sha256") == plan_sha and job.cache.get("toolchain") == toolchain_hash()
-                 and isinstance(job.cache.get("model_key"), str))
+                 and isinstance(job.cache.get("model_key"), str) and _files_unchanged(job.cache.get("files_read")))
     if unchanged:
         job.model_key = job.cache["model_key"]
         job.diagnostics = [Diagnostic(**d) for d in job.cache.get("diagnostics", [])]
@@ -228,6 +229,11 @@ def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False
     if not job.failed:
         job.pending = [o for o in wanted if force or not _up_to_date(job, o)]
     return job
+
+
+def _files_unchanged(recorded) -> bool:
+    """Whether the files besides the plan its model was made from (a theme's logo) still hold what they did."""
+    return recorded is None or (isinstance(recorded, dict) and all(_file_hash(Path(p)) == sha for p, sha in recorded.items()))
 
 
 def _load(job: PlanJob, strict: bool) -> None:
@@ -353,6 +359,9 @@ def write_cache(job: PlanJob) -> None:
     cache = {"opgen": __version__, "plan_sha256": hashlib.sha256(job.plan_bytes).hexdigest(),
              "toolchain": toolchain_hash(), "model_key": job.model_key,
              "diagnostics": [d.as_dict() for d in job.diagnostics], "outputs": entries}
+    files_read = theme_files(job.plan.theme) if job.plan is not None else job.cache.get("files_read")
+    if files_read:  # a theme's logo: a new logo under an unchanged plan file is noticed
+        cache["files_read"] = files_read
     try:
         write_atomic(job.out_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
     except OSError:  # the papers are written; without the record the next build just redoes them

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 from typing import Any, Iterator
 
-from opgen import limits, periods, rules
+from opgen import limits, periods, rules, theme
 from opgen.diagnostics import ERROR, Diagnostic, did_you_mean, format_yaml_path
 from opgen.figures import decimal_comma
 from opgen.load import Document
@@ -61,6 +61,8 @@ def validate_and_build(doc: Document) -> tuple[list[Diagnostic], Plan | None]:
     diagnostics.extend(limits.check_words(doc, skip={d.yaml_path for d in markdown}))
     plan = build(doc.data, doc.path)
     diagnostics.extend(rules.check(doc, plan))
+    plan.theme, theme_problems = theme.read_theme(doc, ("theme",), theme.source_file(doc.path))
+    diagnostics.extend(theme_problems)
     return diagnostics, (None if any(d.severity == ERROR for d in diagnostics) else plan)
 
 

@@ -38,8 +38,10 @@ opgen/resources/pack.schema.json; `spec_from_args(paths, title)` makes a PackSpe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from opgen.theme import Theme, read_theme
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class PackSpec:
                                                 # percent, as decimal strings ("0.6", "1"); None: not set
     bcf_band_note: str | None = None            # where the band comes from ("agreed by the board on 28 Jan 2015")
     source: str = "<pack>"       # the pack file, for messages
+    theme: Theme | None = None   # the pack's own pages' house style (opgen.theme); plans keep theirs
 
 
 # --- reading a pack file ---------------------------------------------------------------------------
@@ -146,9 +149,11 @@ def load_pack(path) -> tuple[PackSpec | None, list[Diagnostic]]:
     if diagnostics:
         return None, diagnostics
     diagnostics = _check(doc, Path(path))
+    theme, theme_problems = read_theme(doc, ("theme",), Path(path))
+    diagnostics.extend(theme_problems)
     if any(d.severity == ERROR for d in diagnostics):
         return None, diagnostics
-    return _spec(data, Path(path)), diagnostics
+    return replace(_spec(data, Path(path)), theme=theme), diagnostics
 
 
 def _error(doc, where: tuple, message: str, hint: str, code: str, key: bool = False) -> Diagnostic:

@@ -107,6 +107,7 @@ class PackView:
     indicators: list[Table]      # one table per comparison measure (plan, baseline, target, benchmark)
     glossary: list[tuple[str, str]]   # (term, meaning), sorted, only terms the pack's text uses
     date: str | None = None      # for the document timestamp (meeting date)
+    theme: object | None = None  # the pack's own pages' house style (opgen.theme.Theme)
 
 
 # --- building the view ----------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def pack_view(spec, entries: list[PlanEntry]) -> PackView:
         high_risks=[line for e, short in rows for line in _high_risks(e.plan, short)],
         open_items=[line for e, short in rows for line in _open_items(e, short)],
         matrix=_matrix(spec, rows), indicators=[_measure_table(m, rows) for m in spec.measures],
-        glossary=[], date=spec.meeting)
+        glossary=[], date=spec.meeting, theme=spec.theme)
     view.summary.append(_attention_table(view, rows))
     printed = _printed_texts(view) + [t for e in included for t in _pop_texts(e.plan)]
     view.glossary = glossary_for(printed, [e.plan for e in included], spec.glossary)

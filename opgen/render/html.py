@@ -31,7 +31,7 @@ from opgen.periods import FinancialYear, Period
 from opgen.render import indicators as indicators_view
 from opgen.render import bcf as bcf_tables
 from opgen.render.finance import finance_tables
-from opgen.render import gantt
+from opgen.render import gantt, theming
 from opgen.render.governance import view as governance_view
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
@@ -190,6 +190,7 @@ def identity(plan: Plan) -> dict[str, Any]:
         "is_draft": meta.is_draft,
         "as_at": display.as_at(meta),
         "date": display.long_date(meta.date),
+        **theming.render_context(plan.theme),   # theme_css ('' without a theme) and logo (None)
     }
 
 

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from opgen import display
 from opgen.outputs import library_versions
-from opgen.render import document_timestamp
+from opgen.render import document_timestamp, theming
 from opgen.render.jinja import render
 from opgen.render.weasy import document_to_pdf, html_to_pdf, render_document
 from opgen.resources import TEMPLATES_DIR
@@ -83,7 +83,8 @@ def _part_html(view, part_id: str, starts: dict[str, int] | None = None) -> str:
     """The HTML of one laid-out part; the front's contents print `starts` (part id -> first page)."""
     words = display.PACK_WORDS
     common = dict(view=view, w=words, lang="en-GB", tone_class=tone_class, wide=table_is_wide,
-                  footer=_footer(view), pack_title=view.title, cover=_cover(view))
+                  footer=_footer(view), pack_title=view.title, cover=_cover(view),
+                  **theming.render_context(view.theme))
     if part_id == FRONT:
         return render(TEMPLATE, part="front", starts=starts or {}, contents=_contents(view), **common)
     if part_id == GLOSSARY:

@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from opgen.render.theming import served
 from opgen.resources import FONTS_DIR, TEMPLATES_DIR
 
 ALLOWED_ROOTS = (TEMPLATES_DIR, FONTS_DIR)
@@ -26,13 +27,16 @@ class FetchRefused(ValueError):
 
 class AssetFetcher(URLFetcher):
     """A URL fetcher that serves file: URLs inside templates/ and assets/ and refuses everything else
-    (http, https, data, other files), so plan content can never make the renderer fetch anything."""
+    (http, https, data, other files), so plan content can never make the renderer fetch anything.
+    A theme's logo, read by opgen itself, is served from memory by its reserved name (opgen-asset:...)."""
 
     def __init__(self):
         super().__init__(allowed_protocols={"file"})
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):
+        if (asset := served(url)) is not None:
+            return URLFetcherResponse(url, asset[0], {"Content-Type": asset[1]})
         if not is_allowed(url):
             self.refused.append(url)
             raise FetchRefused(f"opgen renders only its own templates and assets; refused {url[:200]}")

@@ -54,6 +54,7 @@ from opgen.model import (
 from opgen.periods import Quarter
 from opgen.render import bcf as bcf_tables
 from opgen.render import document_timestamp
+from opgen.render.theming import word_styles
 from opgen.render.tables import TableView, chapters_printed, numbered_tables
 from opgen.render.finance import FigureTable, finance_tables
 from opgen.render.docx import schedule
@@ -1382,7 +1383,8 @@ class _Builder:
     # -- styles, page furniture, package ---------------------------------------------------------
 
     def styles(self) -> None:
-        house_styles(self.doc)
+        theme = self.plan.theme if self.plan is not None else getattr(getattr(self, "view", None), "theme", None)
+        house_styles(self.doc, **word_styles(theme))
 
     def page_furniture(self, first_sectpr: etree._Element) -> None:
         """Footer with the plan's identity and "Page X of Y", a DRAFT marker in the header while the

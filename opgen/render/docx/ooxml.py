@@ -469,9 +469,11 @@ def _repack(raw: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def house_styles(doc: docx.document.Document) -> None:
+def house_styles(doc: docx.document.Document, *, font: str = FONT, heading: str = DARK_BLUE,
+                 primary: str = BLUE) -> None:
     """The house styles: Arial everywhere (no theme fonts), en-GB, Title/Heading/List restyled, and the
-    custom Table Text, Table Heading and Hyperlink styles the annex uses."""
+    custom Table Text, Table Heading and Hyperlink styles the annex uses. A plan's or pack's `theme`
+    (opgen.render.theming.word_styles) may name another font and the heading and brand colours."""
     styles = doc.styles.element
     # One font everywhere: drop theme font references (they would win over Arial in Word).
     for rfonts in styles.iter(qn("w:rFonts")):
@@ -479,7 +481,7 @@ def house_styles(doc: docx.document.Document) -> None:
             rfonts.attrib.pop(qn(f"w:{name}"), None)
         for name in ("ascii", "hAnsi", "cs"):
             if rfonts.get(qn(f"w:{name}")) not in ("Symbol", "Wingdings", "Courier New"):
-                rfonts.set(qn(f"w:{name}"), FONT)
+                rfonts.set(qn(f"w:{name}"), font)
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
     rpr.find(qn("w:sz")).set(qn("w:val"), "20")
@@ -537,11 +539,11 @@ def house_styles(doc: docx.document.Document) -> None:
         for e in rpr.findall(qn("w:spacing")) + rpr.findall(qn("w:kern")):
             rpr.remove(e)
 
-    restyle("Title", size=52, color=DARK_BLUE, bold=True, after=80, no_border=True)
+    restyle("Title", size=52, color=heading, bold=True, after=80, no_border=True)
     restyle("Subtitle", size=28, color=DARK_GREY, italic=False, after=360)
-    restyle("Heading1", size=32, color=DARK_BLUE, before=0, after=160)
-    restyle("Heading2", size=26, color=BLUE, before=280, after=120)
-    restyle("Heading3", size=22, color=DARK_BLUE, before=200, after=80)
+    restyle("Heading1", size=32, color=heading, before=0, after=160)
+    restyle("Heading2", size=26, color=primary, before=280, after=120)
+    restyle("Heading3", size=22, color=heading, before=200, after=80)
     for list_style in ("ListBullet", "ListBullet2", "ListNumber", "ListNumber2", "ListContinue", "ListContinue2"):
         restyle(list_style, size=18, after=40)
 
@@ -555,7 +557,7 @@ def house_styles(doc: docx.document.Document) -> None:
     heading.element.set(qn("w:customStyle"), "1")
     restyle("TableHeading", bold=True, color="FFFFFF", keep_next=True, after=0)
     link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = docx.shared.RGBColor.from_string(BLUE)
+    link.font.color.rgb = docx.shared.RGBColor.from_string(primary)
     link.font.underline = True
     link.element.get_or_add_rPr()
     for name, style in (("TableText", table_text), ("TableHeading", heading)):
