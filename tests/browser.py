@@ -201,7 +201,7 @@ _FOCUSABLE_JS = """() => {
     .map(el => all.indexOf(el));
 }"""
 
-_OVERFLOW_JS = """() => {
+_OVERFLOW_JS = r"""() => {
   const root = document.documentElement;
   if (root.scrollWidth <= root.clientWidth) return [];
   const limit = root.clientWidth;
@@ -213,7 +213,7 @@ _OVERFLOW_JS = """() => {
     const r = el.getBoundingClientRect();
     if (r.right > limit + 0.5 && !inScroller(el)) {
       const parentSticks = el.parentElement && el.parentElement.getBoundingClientRect().right > limit + 0.5;
-      if (!parentSticks) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} ends at ${Math.round(r.right)}px`);
+      if (!parentSticks) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.getAttribute('class') ? '.' + el.getAttribute('class').trim().split(/\s+/).join('.') : ''} ends at ${Math.round(r.right)}px`);
     }
     if (out.length > 12) break;
   }
