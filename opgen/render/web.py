@@ -427,3 +427,10 @@ def _figures(body) -> None:
             svg.set("role", "img")
         if "width" in svg.attrib and "viewbox" in {k.lower() for k in svg.attrib}:
             svg.set("class", (svg.get("class", "") + " web-svg").strip())
+        figure = svg.getparent()
+        if "gantt" in (svg.get("class") or "").split() and figure is not None and figure.tag == "figure":
+            # a timeline stays legible on a phone: it scrolls sideways inside its figure
+            figure.set("role", "region")
+            figure.set("tabindex", "0")
+            figure.set("aria-label", svg.get("aria-label") or display.WEB_TABLE)
+            figure.set("class", (figure.get("class", "") + " web-chart-scroll").strip())
