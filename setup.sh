@@ -2,12 +2,14 @@
 # Set up opgen on a fresh machine and build the example plans.
 #   1. system libraries WeasyPrint needs (Pango, HarfBuzz), poppler-utils (PDF pages as images, text) and
 #      LibreOffice Calc headless (the tests open returned workbooks with it), via apt-get when we can;
-#   2. a virtual environment in .venv with opgen and its test tools;
+#      and Chromium (the tests open the web editions in it, headless);
+#   2. a virtual environment in .venv with opgen and its test tools (Playwright drives that Chromium;
+#      no browser is downloaded), and axe-core from npm into tests/browser/ (`npm ci`, when npm is here);
 #   3. validate and build every plan in plans/ into build/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui"
+SYSTEM_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui chromium"
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in $SYSTEM_PACKAGES; do
@@ -32,6 +34,14 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# axe-core, the accessibility checker the web-edition tests inject into Chromium (pinned by the lock file).
+if command -v npm >/dev/null 2>&1; then
+  echo "setup: installing axe-core for the browser tests (npm ci in tests/browser/)"
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+else
+  echo "setup: npm not found: the web-edition tests will fail until axe-core is installed (npm ci in tests/browser/)" >&2
+fi
 
 echo "setup: validating the example plans (their warnings are the real papers' own inconsistencies)"
 .venv/bin/opgen validate plans/*.yaml | grep -E '^plans/[^:]+: (valid|invalid)' || true

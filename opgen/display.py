@@ -2190,3 +2190,37 @@ def schemes_without_forecast(count: int) -> str:
 def risks_charted(charted: int, total: int) -> str:
     """Under the risk trend when the chart draws only the highest scored risks; the table has them all."""
     return "" if charted >= total else f"The chart draws the {charted} highest scored of {total} risks; the table lists all."
+
+
+# --- the web editions (opgen/render/web.py) ----------------------------------------------------
+
+WEB_SKIP_LINK = "Skip to main content"
+WEB_TABLE = "Table"
+
+
+def web_status_line(status: str, is_draft: bool, version: str | None) -> str:
+    """The document's status as text at the top of a web edition (a watermark on paper)."""
+    if is_draft:
+        return f"DRAFT{f' (version {version})' if version else ''}: not yet approved."
+    return f"Status: {status}{f', version {version}' if version else ''}."
+
+
+def web_footer(org: str, title: str, status: str, version: str | None, date: str | None) -> str:
+    parts = [org, title] + ([f"Version {version}"] if version else []) + [status] + ([date] if date else [])
+    return " | ".join(p for p in parts if p)
+
+
+def web_table_region(label: str, n: int) -> str:
+    """The name of a table's scrolling region; a second table under the same heading is numbered."""
+    return f"{label} (table {n})" if n > 1 else f"{label} (table)"
+
+
+def web_address(url: str) -> str:
+    """A web address as a reader reads it (no scheme, no trailing slash): 'www.england.nhs.uk/ourwork'."""
+    shown = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip(), flags=re.I).rstrip("/")
+    return shown
+
+
+def web_landmark(label: str, context: str, n: int) -> str:
+    """A repeated landmark's name told apart by the chapter it is in, else by its number."""
+    return f"{label}: {context}" if context else f"{label} {n}"

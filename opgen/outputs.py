@@ -38,13 +38,15 @@ CACHE_NAME = ".opgen-cache.json"
 # One task per document: it renders the document once and yields whichever of its outputs are wanted
 # (the plan on a page's HTML is the one its one-page fit settled on). Cost orders the slowest first.
 DOCUMENTS = {
-    "operational-plan": ({"pdf": "operational-plan.pdf", "html": "operational-plan.html"}, 10),
-    "plan-on-a-page": ({"pdf": "plan-on-a-page.pdf", "html": "plan-on-a-page.html"}, 4),
+    # the .html files are the web editions (opgen/render/web.py): self-contained, accessible pages
+    "operational-plan": ({"pdf": "operational-plan.pdf", "web": "operational-plan.html"}, 10),
+    "plan-on-a-page": ({"pdf": "plan-on-a-page.pdf", "web": "plan-on-a-page.html"}, 4),
     "annex": ({"docx": "annex.docx"}, 2),
     # only when asked (`--format highlight`), so `all` keeps building what it always built
     "highlight-report": ({"highlight": "highlight-report.pdf"}, 3),
 }
-FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "html": {"html"}, "all": {"pdf", "docx", "html"},
+FORMATS = {"pdf": {"pdf"}, "docx": {"docx"}, "web": {"web"}, "html": {"web"},  # html: an alias of web
+           "all": {"pdf", "docx", "web"},
            "highlight": {"highlight"}}
 # Libraries whose version can change an output's bytes.
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "python-docx", "lxml", "jinja2", "markdown")
@@ -260,20 +262,18 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
         from opgen.render.highlight import highlight_pdf
 
         rendered = {"highlight-report.pdf": highlight_pdf(plan, diagnostics)[1]}
-    elif document == "plan-on-a-page":
-        from opgen.render.pdf import plan_on_a_page_pdf
+    else:  # the full plan or the plan on a page: its PDF and (or) its web edition
+        from opgen.render import web
 
-        html, pdf = plan_on_a_page_pdf(plan, diagnostics)  # the HTML is only known once it fits
-        rendered = {"plan-on-a-page.html": html.encode("utf-8"), "plan-on-a-page.pdf": pdf}
-    elif wants_pdf:
-        from opgen.render.pdf import operational_plan_pdf
+        rendered = {}
+        if wants_pdf:
+            from opgen.render.pdf import operational_plan_pdf, plan_on_a_page_pdf
 
-        html, pdf = operational_plan_pdf(plan, diagnostics)
-        rendered = {"operational-plan.html": html.encode("utf-8"), "operational-plan.pdf": pdf}
-    else:
-        from opgen.render.html import operational_plan_html
-
-        rendered = {"operational-plan.html": operational_plan_html(plan, diagnostics).encode("utf-8")}
+            paper = plan_on_a_page_pdf if document == "plan-on-a-page" else operational_plan_pdf
+            rendered[f"{document}.pdf"] = paper(plan, diagnostics)[1]
+        if f"{document}.html" in outputs:
+            page = web.plan_on_a_page_web if document == "plan-on-a-page" else web.operational_plan_web
+            rendered[f"{document}.html"] = page(plan, diagnostics).encode("utf-8")
     return {o: rendered[o] for o in outputs}, time.perf_counter() - started
 
 

@@ -27,8 +27,9 @@ def test_builds_every_plan_in_a_folder(plans, tmp_path, capsys):
     out = tmp_path / "build"
     assert main(["build", str(plans), "--out", str(out), "--format", "html"]) == 0
     for stem in ("skc", "rb"):
-        assert (out / stem / "plan-on-a-page.html").read_text().startswith("<!DOCTYPE html>")
-        assert (out / stem / "operational-plan.html").exists()
+        for page in ("plan-on-a-page.html", "operational-plan.html"):  # the web editions
+            text = (out / stem / page).read_text()
+            assert text.startswith("<!DOCTYPE html>") and '<main id="main"' in text and "<script" not in text
     assert "2 of 2 plans built" in capsys.readouterr().out
 
 
@@ -90,8 +91,8 @@ def test_failed_render_keeps_the_previous_good_file(plans, tmp_path, monkeypatch
     def explode(plan, diagnostics):
         raise RuntimeError("renderer crashed half way")
 
-    from opgen.render import html
-    monkeypatch.setattr(html, "operational_plan_html", explode)
+    from opgen.render import web
+    monkeypatch.setattr(web, "operational_plan_web", explode)
     assert main(["build", str(target), "--out", str(out), "--format", "html"]) == 1
     assert (out / "rb" / "operational-plan.html").read_bytes() == good
     assert not [p for p in (out / "rb").iterdir() if p.name.endswith(".tmp")]

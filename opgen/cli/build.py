@@ -17,8 +17,9 @@ def register(sub) -> None:
     p = sub.add_parser("build", help="build plan on a page, full plan PDF and Word annex")
     p.add_argument("plans", nargs="*", metavar="PLAN|DIR", help="plan files or folders (default plans/)")
     p.add_argument("--out", default="build", help="output folder (default build/)")
-    p.add_argument("--format", choices=["pdf", "docx", "html", "all", "highlight"], default="all",
-                   help="what to build (default all: both PDFs and the Word annex; highlight: the quarter's "
+    p.add_argument("--format", choices=["pdf", "docx", "web", "html", "all", "highlight"], default="all",
+                   help="what to build (default all: both PDFs, the Word annex and the web editions; web (or html): "
+                        "operational-plan.html and plan-on-a-page.html, self-contained accessible pages; highlight: the quarter's "
                         "highlight report, highlight-report.pdf, built only when asked)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
