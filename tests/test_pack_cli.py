@@ -228,7 +228,7 @@ def test_several_pack_files_are_each_built(repo, capsys, monkeypatch):
     write_pack(repo, PACK.replace("pack_version: 1", "pack_version: 2"), "invalid.yaml")
     code, out, err = run(capsys, "pack", "packs/beta-only.yaml", "packs/invalid.yaml", "packs/review.yaml")
     assert code == 1  # one pack file is invalid: the others are built
-    assert "wrote build/packs/beta-only/pack.pdf" in out and "build/packs/review/pack.pdf and pack.docx are up to date" in out
+    assert "wrote build/packs/beta-only/pack.pdf" in out and "build/packs/review/pack.pdf, pack.docx and pack.html are up to date" in out
     assert "packs/invalid.yaml has 1 error; nothing was built for it" in err
     assert run(capsys, "pack", "packs/beta-only.yaml", "packs/review.yaml", "packs/nope.yaml")[0] == 2
 
@@ -248,7 +248,7 @@ def test_a_built_pack_is_up_to_date_and_rebuilds_nothing(repo, capsys, monkeypat
     monkeypatch.setattr(outputs, "render_document", lambda *a: pytest.fail("a plan on a page was laid out again"))
     code, out, _ = run(capsys, "pack", "packs/review.yaml")
     assert code == 0
-    assert "build/packs/review/pack.pdf and pack.docx are up to date" in out
+    assert "build/packs/review/pack.pdf, pack.docx and pack.html are up to date" in out
     assert "2 of 2 plans in the pack; 0 plans on a page built, 2 already up to date" in out
     assert before == {p.name: p.stat().st_mtime_ns for p in pack.iterdir() if p.is_file()}
 
@@ -343,7 +343,7 @@ def test_a_failing_render_leaves_the_old_pack(repo, capsys, monkeypatch):
     code, out, err = run(capsys, "pack", "packs/review.yaml", "--force")
     assert code == 1
     assert "could not build the pack: RuntimeError: the Word pack broke" in err
-    assert "previous pack.pdf and pack.docx" in err
+    assert "previous pack.pdf, pack.docx and pack.html" in err
     assert old == {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx", ".opgen-cache.json")}
     assert not [p for p in pack.iterdir() if p.name.endswith(".tmp")]
 
