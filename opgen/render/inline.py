@@ -32,8 +32,10 @@ _BASE_CHARS = ("".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0\u00a3\u00a9\
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.S)
 _IMPORT = re.compile(r"@import[^;]*;")
 _LINK = re.compile(r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*>\s*""", re.I)
-_EXTERNAL = re.compile(r"""\b(?:href|src|action|formaction|poster|data|srcset|xlink:href)\s*=\s*["']?\s*"""
-                       r"""(?!#|data:)[a-z][a-z0-9+.-]*:""", re.I)
+# What a browser loads by itself (anything but a data: URI), and link targets that are not web pages.
+_LOADS = re.compile(r"""\s(?:src|srcset|poster|data|action|formaction|xlink:href|background)\s*=\s*["']?(?!["'\s]|data:)""",
+                    re.I)
+_BAD_LINK = re.compile(r"""\shref\s*=\s*["']?(?!https?:|mailto:)[a-z][a-z0-9+.-]*:""", re.I)
 _CSS_URL = re.compile(r"""url\(\s*["']?(?!data:|#)([^"')]*)""", re.I)
 _TAG = re.compile(r"<[^>]*>")
 
@@ -64,12 +66,14 @@ def self_contained(html: str, css_files: Iterable[tuple[str, str | None] | str],
 
 
 def check_self_contained(html: str) -> None:
-    """Refuse a page that would run a script or fetch anything (any scheme but data:)."""
+    """Refuse a page that would run a script or load anything by itself (an image, a frame, a form
+    target: anything but a data: URI). Links a reader may follow (http, https, mailto, within the page
+    or to a sibling file) are not fetches; a link to file:, javascript: and the like is refused."""
     if re.search(r"<script\b", html, re.I):
         raise NotSelfContained("a web edition must not contain a script")
-    found = _EXTERNAL.search(html)
+    found = _LOADS.search(html) or _BAD_LINK.search(html)
     if found:
-        raise NotSelfContained(f"a web edition must not point outside itself: {found.group(0)[:120]}")
+        raise NotSelfContained(f"a web edition must not fetch anything: {html[found.start():found.end() + 80]!r}")
     for url in _CSS_URL.findall(html):
         if url.strip():
             raise NotSelfContained(f"a web edition's CSS must not fetch {url[:120]}")
