@@ -296,9 +296,28 @@ def test_one_changed_plan_lays_out_only_its_own_parts(repo, capsys):
 
 def test_same_input_same_bytes(repo, capsys):
     pack = repo / "build" / "packs" / "review"
-    first = {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx")}
+    first = {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx", "pack.html")}
     assert run(capsys, "pack", "packs/review.yaml", "--force")[0] == 0
-    assert first == {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx")}
+    assert first == {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx", "pack.html")}
+
+
+def test_the_web_edition_links_each_plan_on_a_page_that_is_built(repo, capsys):
+    """pack.html beside pack.pdf: self-contained, each plan's plan on a page linked where its web
+    page is; one that is gone is said, not linked (the pack is made again: its key covers that)."""
+    pack = repo / "build" / "packs" / "review"
+    html = (pack / "pack.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<link" not in html and "data:font/woff2;base64," in html
+    for name in ("alpha", "beta"):
+        assert f'href="../../{name}/plan-on-a-page.html"' in html
+        assert (pack / ".." / ".." / name / "plan-on-a-page.html").is_file()
+    (repo / "build" / "alpha" / "plan-on-a-page.html").unlink()
+    code, out, _ = run(capsys, "pack", "packs/review.yaml")
+    assert code == 0 and "opgen pack: wrote" in out and "build/packs/review/pack.html" in out
+    html = (pack / "pack.html").read_text(encoding="utf-8")
+    assert 'href="../../alpha/plan-on-a-page.html"' not in html and 'href="../../beta/plan-on-a-page.html"' in html
+    assert "has not been built: run opgen build on the plan" in html
+    code, out, _ = run(capsys, "pack", "packs/review.yaml")
+    assert code == 0 and "pack.html are up to date" in out
 
 
 def test_a_plan_with_errors_is_left_out_named_and_the_rest_is_built(repo, capsys):
