@@ -958,6 +958,38 @@ def plan_header(organisation: str, title: str) -> str:
     return f"{organisation} \u2013 {title}"
 
 
+# --- the web editions of the diff report and the board pack (diff/report.py, render/pack_web.py) -----
+
+WEB_DIFF_WORDS = {
+    "skip": "Skip to main content", "report": "Change report", "sections": "Changes by section",
+    "worse": "worse", "better": "better", "deleted": "deleted:", "inserted": "inserted:",
+    "deleted_end": "(end of deleted text)", "inserted_end": "(end of inserted text)",
+    "tbc_caption": "TBC inventory: values to be confirmed, resolved, introduced and still open",
+}
+WEB_PACK_WORDS = {
+    "skip": "Skip to main content", "pop_link": "Plan on a page (web page)",
+    "pop_missing": "The plan on a page's web edition has not been built: run opgen build on the plan to make it.",
+    "report": "Board pack",
+}
+
+
+def web_diff_status(new_status: str, new_version: str) -> str:
+    """What a DRAFT watermark says on paper, as text at the top of the diff's web edition."""
+    if new_status == "draft":
+        return f"DRAFT: version {new_version}, the newer of the two compared, is a draft, not yet approved."
+    return f"Version {new_version}, the newer of the two compared, is {new_status}."
+
+
+def web_table_region(label: str) -> str:
+    """The name of the region a wide table scrolls sideways in."""
+    return f"{label} (table, scrolls sideways)"
+
+
+def web_pop_link(organisation: str) -> str:
+    """A plan's plan on a page, linked from the pack's web edition: a link text that says where it goes."""
+    return f"{organisation}: plan on a page (web page)"
+
+
 # --- v2: governance bodies and outcome frameworks (opgen.governance) ---------------------------------
 GOVERNANCE_TITLE = "Governance and strategic alignment"
 GOVERNANCE_BODIES = "Governance bodies"

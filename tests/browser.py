@@ -165,8 +165,16 @@ class Browser:
             context.close()
 
 
+_RUNNING: list[Browser] = []  # one browser per session, however many test modules import the fixture
+
+
 @pytest.fixture(scope="session")
 def browser():
+    # Each test module that imports this fixture defines it anew; Playwright's sync API allows one
+    # running instance per thread, so the first definition to run starts the browser and the others share it.
+    if _RUNNING:
+        yield _RUNNING[0]
+        return
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -175,9 +183,11 @@ def browser():
     _axe_source()
     with sync_playwright() as playwright:
         b = Browser(playwright)
+        _RUNNING.append(b)
         try:
             yield b
         finally:
+            _RUNNING.clear()
             b.close()
 
 

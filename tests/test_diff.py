@@ -396,7 +396,9 @@ def test_html_format(tmp_path, capsys):
     assert code == 1 and out == ""
     assert EXPECTED_HEADLINE in html
     assert '<span class="pill rag-amber">Amber</span>' in html
-    assert 'href="diff.css"' in html and "<del>focussed</del>" in html
+    # the web edition: its stylesheets inline (nothing to fetch), the word diff said in words too
+    assert 'href="diff.css"' not in html and "<style>" in html and "data:font/woff2;base64," in html
+    assert '<del><span class="visually-hidden">deleted: </span>focussed<span class="visually-hidden">' in html
 
 
 def test_pdf_format_is_reproducible(tmp_path, capsys):

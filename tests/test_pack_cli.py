@@ -228,7 +228,7 @@ def test_several_pack_files_are_each_built(repo, capsys, monkeypatch):
     write_pack(repo, PACK.replace("pack_version: 1", "pack_version: 2"), "invalid.yaml")
     code, out, err = run(capsys, "pack", "packs/beta-only.yaml", "packs/invalid.yaml", "packs/review.yaml")
     assert code == 1  # one pack file is invalid: the others are built
-    assert "wrote build/packs/beta-only/pack.pdf" in out and "build/packs/review/pack.pdf and pack.docx are up to date" in out
+    assert "wrote build/packs/beta-only/pack.pdf" in out and "build/packs/review/pack.pdf, pack.docx and pack.html are up to date" in out
     assert "packs/invalid.yaml has 1 error; nothing was built for it" in err
     assert run(capsys, "pack", "packs/beta-only.yaml", "packs/review.yaml", "packs/nope.yaml")[0] == 2
 
@@ -248,7 +248,7 @@ def test_a_built_pack_is_up_to_date_and_rebuilds_nothing(repo, capsys, monkeypat
     monkeypatch.setattr(outputs, "render_document", lambda *a: pytest.fail("a plan on a page was laid out again"))
     code, out, _ = run(capsys, "pack", "packs/review.yaml")
     assert code == 0
-    assert "build/packs/review/pack.pdf and pack.docx are up to date" in out
+    assert "build/packs/review/pack.pdf, pack.docx and pack.html are up to date" in out
     assert "2 of 2 plans in the pack; 0 plans on a page built, 2 already up to date" in out
     assert before == {p.name: p.stat().st_mtime_ns for p in pack.iterdir() if p.is_file()}
 
@@ -296,9 +296,28 @@ def test_one_changed_plan_lays_out_only_its_own_parts(repo, capsys):
 
 def test_same_input_same_bytes(repo, capsys):
     pack = repo / "build" / "packs" / "review"
-    first = {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx")}
+    first = {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx", "pack.html")}
     assert run(capsys, "pack", "packs/review.yaml", "--force")[0] == 0
-    assert first == {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx")}
+    assert first == {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx", "pack.html")}
+
+
+def test_the_web_edition_links_each_plan_on_a_page_that_is_built(repo, capsys):
+    """pack.html beside pack.pdf: self-contained, each plan's plan on a page linked where its web
+    page is; one that is gone is said, not linked (the pack is made again: its key covers that)."""
+    pack = repo / "build" / "packs" / "review"
+    html = (pack / "pack.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<link" not in html and "data:font/woff2;base64," in html
+    for name in ("alpha", "beta"):
+        assert f'href="../../{name}/plan-on-a-page.html"' in html
+        assert (pack / ".." / ".." / name / "plan-on-a-page.html").is_file()
+    (repo / "build" / "alpha" / "plan-on-a-page.html").unlink()
+    code, out, _ = run(capsys, "pack", "packs/review.yaml")
+    assert code == 0 and "opgen pack: wrote" in out and "build/packs/review/pack.html" in out
+    html = (pack / "pack.html").read_text(encoding="utf-8")
+    assert 'href="../../alpha/plan-on-a-page.html"' not in html and 'href="../../beta/plan-on-a-page.html"' in html
+    assert "has not been built: run opgen build on the plan" in html
+    code, out, _ = run(capsys, "pack", "packs/review.yaml")
+    assert code == 0 and "pack.html are up to date" in out
 
 
 def test_a_plan_with_errors_is_left_out_named_and_the_rest_is_built(repo, capsys):
@@ -343,7 +362,7 @@ def test_a_failing_render_leaves_the_old_pack(repo, capsys, monkeypatch):
     code, out, err = run(capsys, "pack", "packs/review.yaml", "--force")
     assert code == 1
     assert "could not build the pack: RuntimeError: the Word pack broke" in err
-    assert "previous pack.pdf and pack.docx" in err
+    assert "previous pack.pdf, pack.docx and pack.html" in err
     assert old == {name: (pack / name).read_bytes() for name in ("pack.pdf", "pack.docx", ".opgen-cache.json")}
     assert not [p for p in pack.iterdir() if p.name.endswith(".tmp")]
 

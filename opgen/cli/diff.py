@@ -95,7 +95,7 @@ def render(changes, fmt: str, *, colour: bool = False, timestamp=None) -> bytes:
     if fmt == "json":
         return diff_report.render_json(changes).encode("utf-8")
     if fmt == "html":
-        return diff_report.render_html(changes).encode("utf-8")
+        return diff_report.render_web(changes).encode("utf-8")
     if fmt == "pdf":
         return diff_report.render_pdf(changes, timestamp)
     raise UserError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")

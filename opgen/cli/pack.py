@@ -95,7 +95,7 @@ def _build(spec, args) -> int:
         if job.problem:
             print(f"{job.path}: error: {job.problem}", file=sys.stderr)
         print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
-    progress = Progress(len(build.tasks) + 3, stream=sys.stderr)
+    progress = Progress(len(build.tasks) + 4, stream=sys.stderr)
     on_built, on_failed = build_callbacks(progress)
     pack_build.build_plans(build, args.jobs, on_built=on_built, on_failed=on_failed)
     pack_build.assemble(build, args.jobs, on_step=progress.step)
@@ -148,12 +148,12 @@ def _summary(build, args, seconds: float) -> int:
               f"permissions", file=sys.stderr)
     elif build.error:
         print(f"opgen pack: could not build the pack: {build.error}\n  nothing was written to {where}/ "
-              f"(the previous pack.pdf and pack.docx, if any, are kept); this is a bug in opgen, please report it "
+              f"(the previous pack.pdf, pack.docx and pack.html, if any, are kept); this is a bug in opgen, please report it "
               f"with the pack file (set OPGEN_DEBUG=1 for details)", file=sys.stderr)
         if build.error_details and os.environ.get("OPGEN_DEBUG"):
             print(build.error_details, file=sys.stderr)
     elif build.up_to_date:
-        print(f"opgen pack: {where}/pack.pdf and pack.docx are up to date ({plans}) in {seconds:.1f}s")
+        print(f"opgen pack: {where}/pack.pdf, pack.docx and pack.html are up to date ({plans}) in {seconds:.1f}s")
     else:
         print(f"opgen pack: wrote {', '.join(p.as_posix() for p in build.written)} ({plans}) in {seconds:.1f}s")
     for entry in build.left_out:

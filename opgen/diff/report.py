@@ -317,10 +317,18 @@ def _html_value(c: Change, text: str, colour) -> Markup:
     return escape(text)
 
 
-def _html_words(words: tuple) -> Markup:
+def _html_words(words: tuple, web: bool = False) -> Markup:
+    """A word diff as <del>/<ins>; on the web each also says so in words a screen reader reads (the
+    strike-through and underline are visual)."""
     parts = []
+    ww = display.WEB_DIFF_WORDS
     for op, text in compact_words(words, context=12):
-        if op == "-":
+        if op in "-+" and web:
+            tag, start, end = ("del", ww["deleted"], ww["deleted_end"]) if op == "-" else \
+                ("ins", ww["inserted"], ww["inserted_end"])
+            parts.append(Markup('<{0}><span class="visually-hidden">{1} </span>{2}'
+                                '<span class="visually-hidden"> {3}</span></{0}>').format(tag, start, text, end))
+        elif op == "-":
             parts.append(Markup("<del>{0}</del>").format(text))
         elif op == "+":
             parts.append(Markup("<ins>{0}</ins>").format(text))
@@ -329,7 +337,7 @@ def _html_words(words: tuple) -> Markup:
     return Markup(" ").join(parts)
 
 
-def _rows(changes: list[Change]) -> list[dict]:
+def _rows(changes: list[Change], web: bool = False) -> list[dict]:
     rows = []
     for c in changes:
         was, now = values(c)
@@ -342,18 +350,34 @@ def _rows(changes: list[Change]) -> list[dict]:
             "id": None if plain else c.id,
             "title": title,
             "was": _html_value(c, was, c.old), "now": _html_value(c, now, c.new),
-            "words": _html_words(c.words) if c.words else None, "detail": detail(c),
+            "words": _html_words(c.words, web) if c.words else None, "detail": detail(c),
         })
     return rows
 
 
-def render_html(cs: ChangeSet) -> str:
-    sections = [{"key": key, "title": title, "rows": _rows(changes), "totals": cs.totals_for(key)}
+def render_html(cs: ChangeSet, web: bool = False) -> str:
+    """The report as HTML: the page the PDF is laid out from, or (`web`) the web edition's page
+    before its stylesheets and fonts are inlined (render_web)."""
+    sections = [{"key": key, "title": title, "rows": _rows(changes, web), "totals": cs.totals_for(key)}
                 for key, title, changes in cs.by_section()]
     counts = [(title, len(changes)) for _, title, changes in cs.by_section()]
     return environment().get_template("diff.html.j2").render(
         cs=cs, sections=sections, counts=counts, side_line=side_line, arrow=ARROW,
-        draft=cs.new.status == "draft")
+        draft=cs.new.status == "draft", web=web, ww=display.WEB_DIFF_WORDS,
+        status_line=display.web_diff_status(cs.new.status, cs.new.version), region=display.web_table_region)
+
+
+# The web edition's stylesheets: the print report's for every medium (its pills and colours; its
+# @page rules apply only on paper), then the screen and print rules of the web edition.
+WEB_CSS = (("diff.css", None), ("diff-web.css", None))
+
+
+def render_web(cs: ChangeSet) -> str:
+    """The report's web edition (opgen diff --format html): one self-contained accessible HTML page,
+    its CSS and fonts inline, no script, nothing fetched."""
+    from opgen.render.inline import self_contained
+
+    return self_contained(render_html(cs, web=True), WEB_CSS)
 
 
 def render_pdf(cs: ChangeSet, timestamp) -> bytes:

@@ -35,7 +35,7 @@ from opgen.pack.view import PlanEntry
 from opgen.write import write_atomic
 
 POP_OUTPUTS = ["plan-on-a-page.pdf", "plan-on-a-page.html"]  # the PDF is what the pack needs
-PACK_OUTPUTS = ("pack.pdf", "pack.docx")
+PACK_OUTPUTS = ("pack.pdf", "pack.docx", "pack.html")
 PARTS_DIR = ".parts"
 _PART_FILE = re.compile(r"^[0-9a-f]{64}\.pdf$")
 
@@ -225,14 +225,24 @@ def _changes(build: PackBuild) -> None:
 def pack_key(build: PackBuild) -> str:
     """Hash of everything the pack is made from (see the module docstring)."""
     plans = []
+    pops = _pop_pages(build)
     for job, entry in zip(build.jobs, build.entries):
         plans.append([entry.name, entry.path.as_posix(), job.model_key, entry.problem, entry.since_label,
-                      repr(entry.changes), hashlib.sha256(entry.pop_pdf or b"").hexdigest()])
+                      repr(entry.changes), hashlib.sha256(entry.pop_pdf or b"").hexdigest(),
+                      pops.get(entry.name, False)])
     digest = hashlib.sha256(repr(build.spec).encode())
     digest.update(json.dumps([plans, bool(build.strict)], sort_keys=True).encode())
     digest.update(outputs.toolchain_hash().encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     return digest.hexdigest()
+
+
+def _pop_pages(build: PackBuild) -> dict[str, bool]:
+    """Per plan in the pack, whether its plan on a page's web edition is beside the pack
+    (<out>/<plan>/plan-on-a-page.html), for pack.html to link to."""
+    from opgen.render.pack_web import POP_FILE
+
+    return {e.name: (build.out_root / e.name / POP_FILE).is_file() for e in build.entries if not e.problem}
 
 
 def _up_to_date(build: PackBuild, key: str) -> bool:
@@ -282,6 +292,10 @@ def assemble(build: PackBuild, workers: int = 1, on_step: Callable[[str], None] 
 
         docx = pack_docx(view)
         on_step("made pack.docx")
+        from opgen.render.pack_web import pack_web
+
+        web = pack_web(view, _pop_pages(build)).encode("utf-8")
+        on_step("made pack.html")
     except Exception as e:  # noqa: BLE001 - reported as the pack's failure; the previous pack stays
         import traceback
 
@@ -289,7 +303,8 @@ def assemble(build: PackBuild, workers: int = 1, on_step: Callable[[str], None] 
         build.error_details = traceback.format_exc()
         return
     build.written = []
-    for name, data in (("pack.pdf", pdf), ("pack.docx", docx)):
+    made = (("pack.pdf", pdf), ("pack.docx", docx), ("pack.html", web))
+    for name, data in made:
         try:
             write_atomic(build.out_dir / name, data)
         except OSError as e:
@@ -298,8 +313,7 @@ def assemble(build: PackBuild, workers: int = 1, on_step: Callable[[str], None] 
             return
         build.written.append(build.out_dir / name)
     record = {"opgen": __version__, "key": key,
-              "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in (("pack.pdf", pdf),
-                                                                                    ("pack.docx", docx))}}
+              "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in made}}
     try:
         write_atomic(build.out_dir / outputs.CACHE_NAME, json.dumps(record, indent=1, sort_keys=True).encode())
     except OSError:  # the pack is written; without the record the next build just redoes it
