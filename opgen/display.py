@@ -980,11 +980,6 @@ def web_diff_status(new_status: str, new_version: str) -> str:
     return f"Version {new_version}, the newer of the two compared, is {new_status}."
 
 
-def web_table_region(label: str) -> str:
-    """The name of the region a wide table scrolls sideways in."""
-    return f"{label} (table, scrolls sideways)"
-
-
 def web_pop_link(organisation: str) -> str:
     """A plan's plan on a page, linked from the pack's web edition: a link text that says where it goes."""
     return f"{organisation}: plan on a page (web page)"
@@ -2242,7 +2237,7 @@ def web_footer(org: str, title: str, status: str, version: str | None, date: str
     return " | ".join(p for p in parts if p)
 
 
-def web_table_region(label: str, n: int) -> str:
+def web_table_region(label: str, n: int = 1) -> str:
     """The name of a table's scrolling region; a second table under the same heading is numbered."""
     return f"{label} (table {n})" if n > 1 else f"{label} (table)"
 

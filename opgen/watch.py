@@ -49,20 +49,12 @@ ASSET_ROUTES = (("/fonts/", FONTS_DIR, {".otf": "font/otf", ".ttf": "font/ttf", 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
-# The full plan's HTML is made for A4 pages; on a screen, show it as a sheet of A4 width.
-_SCREEN_CSS = ("<style>@media screen { html { background: #E8EDEE; } body { box-sizing: border-box; "
-               "max-width: 210mm; min-height: 100vh; margin: 0 auto; padding: 0 12mm 24mm; background: #fff; "
-               "box-shadow: 0 0 8px rgba(0,0,0,.12); } }</style>")
-
-
 def preview_document(plan, diagnostics: list[Diagnostic]) -> str:
-    """The preview of a plan: the full operational plan as HTML, shown on screen at A4 width. (The one
-    place to point at the web edition, opgen.render.web.operational_plan_web, once it exists.)"""
-    from opgen.render.html import operational_plan_html
+    """The preview of a plan: the full operational plan's web edition (self-contained: its CSS and
+    fonts inside the page), the page `opgen build` writes as operational-plan.html."""
+    from opgen.render.web import operational_plan_web
 
-    document = operational_plan_html(plan, diagnostics)
-    head_end = document.find("</head>")
-    return document[:head_end] + _SCREEN_CSS + document[head_end:] if head_end >= 0 else _SCREEN_CSS + document
+    return operational_plan_web(plan, diagnostics)
 
 
 # --- what is served ---------------------------------------------------------------------------------

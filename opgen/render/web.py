@@ -14,25 +14,21 @@ They reuse the board papers' views and templates (render/html.py `full_view`, re
   characters the page uses, as WOFF2 data: URIs made with fontTools; deterministic), and refuses a
   page that still points anywhere outside itself.
 
-`self_contained(html, css_files)` is generic: the diff report and the board pack's web editions use
-it too.
+The inliner, `self_contained(html, css_files)`, is render/inline.py's: the diff report and the board
+pack's web editions use it too.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import re
-from functools import lru_cache
-from typing import Iterable
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 from opgen import display
 from opgen.diagnostics import Diagnostic
 from opgen.model import Plan
+from opgen.render.inline import parse_page, self_contained, serialise_page
 from opgen.render.jinja import render
-from opgen.resources import FONTS_DIR, TEMPLATES_DIR
 
 WEB_CSS = "web.css"
 # (file in templates/, media it applies to or None for all): the shared typography and pills for
@@ -40,18 +36,10 @@ WEB_CSS = "web.css"
 FULL_PLAN_CSS = (("base.css", None), ("operational-plan.css", "print"), (WEB_CSS, None))
 POP_CSS = (("base.css", None), ("plan-on-a-page.css", "print"), (WEB_CSS, None))
 
-# The faces of Inter the stylesheets use: (style, weight) -> file in fonts/.
-INTER_FACES = {
-    ("normal", 400): "Inter-Regular.otf", ("italic", 400): "Inter-Italic.otf",
-    ("normal", 600): "Inter-SemiBold.otf", ("italic", 600): "Inter-SemiBoldItalic.otf",
-    ("normal", 700): "Inter-Bold.otf", ("italic", 700): "Inter-BoldItalic.otf",
-}
 
 MAIN_ID = "main"
 
 
-class NotSelfContained(ValueError):
-    """A web edition would have fetched something (a script, an external or file URL)."""
 
 
 # --- the two web editions ----------------------------------------------------------------------
@@ -61,7 +49,7 @@ def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     from opgen.render.html import full_view
 
     view = full_view(plan, list(diagnostics or []))
-    doc = _parse(render("operational-plan.html.j2", **view))
+    doc = parse_page(render("operational-plan.html.j2", **view))
     body = doc.find("body")
     _drop_print_furniture(body)
     _demote_headings(body)
@@ -90,7 +78,7 @@ def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     _figures(body)
     _unique_landmarks(body)
     body.set("class", (body.get("class", "") + " web").strip())
-    return self_contained(_serialise(doc), FULL_PLAN_CSS)
+    return self_contained(serialise_page(doc), FULL_PLAN_CSS)
 
 
 def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
@@ -100,7 +88,7 @@ def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
 
     limits = PopLimits(page="A4" if len(plan.domains) <= 4 else "A3")
     view = pop_view(plan, list(diagnostics or []), limits)
-    doc = _parse(render("plan-on-a-page.html.j2", **view))
+    doc = parse_page(render("plan-on-a-page.html.j2", **view))
     body = doc.find("body")
     _drop_print_furniture(body)
     sheet = _first(body, "div", "sheet")
@@ -141,126 +129,10 @@ def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     _figures(body)
     _unique_landmarks(body)
     body.set("class", (body.get("class", "") + " web").strip())
-    return self_contained(_serialise(doc), POP_CSS)
-
-
-# --- the shared inliner -----------------------------------------------------------------------
-
-_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.S)
-_IMPORT = re.compile(r"@import[^;]*;")
-_CSS_URL = re.compile(r"""url\(\s*["']?(?!data:|#)([^"')]*)""", re.I)
-
-
-def self_contained(html: str, css_files: Iterable[tuple[str, str | None] | str], *, css: str = "",
-                   fonts: dict[tuple[str, int], str] | None = None) -> str:
-    """One HTML page with nothing to fetch: its <link rel=stylesheet> removed, the named stylesheets
-    from opgen's templates (each `(name, media)`, media None for all) and `css` inlined in one
-    <style>, and the fonts (`fonts`, default Inter's six faces) as subset WOFF2 data: URIs holding only
-    the characters the page uses. Raises NotSelfContained if the page still has a script or points
-    at anything outside itself (http, https, file or any other scheme)."""
-    doc = _parse(html) if isinstance(html, str) else html
-    head = doc.find("head")
-    for link in head.findall("link"):
-        if "stylesheet" in (link.get("rel") or ""):
-            head.remove(link)
-    sheets = []
-    for entry in css_files:
-        name, media = (entry, None) if isinstance(entry, str) else entry
-        text = _IMPORT.sub("", _FONT_FACE.sub("", (TEMPLATES_DIR / name).read_text(encoding="utf-8")))
-        sheets.append(f"@media {media} {{\n{text}\n}}" if media else text)
-    if css:
-        sheets.append(css)
-    body_css = "\n".join(sheets)
-    text = "".join(doc.itertext()) + "".join(v for el in doc.iter() if isinstance(el.tag, str)
-                                              for k, v in el.attrib.items() if k in ("aria-label", "alt", "title"))
-    style = etree.SubElement(head, "style")
-    style.text = "\n" + font_faces(text + _css_content_text(body_css), fonts or INTER_FACES) + "\n" + body_css + "\n"
-    out = _serialise(doc)
-    check_self_contained(out)
-    return out
-
-
-def check_self_contained(html: str) -> None:
-    """Refuse a page that would run a script or fetch anything: a <script>, an event handler, an
-    attribute holding an address that is not in the page (`#...`), inline data (`data:`) or an email
-    address (`mailto:`), or CSS that imports or loads a url()."""
-    doc = _parse(html)
-    for el in doc.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag in ("script", "iframe", "object", "embed", "base"):
-            raise NotSelfContained(f"a web edition must not contain <{el.tag}>")
-        for name, value in el.attrib.items():
-            name = name.lower().split("}")[-1]
-            if name.startswith("on"):
-                raise NotSelfContained(f"a web edition must not run a script ({name})")
-            if name in _URL_ATTRIBUTES and not value.strip().lower().startswith(("#", "data:", "mailto:")):
-                raise NotSelfContained(f"a web edition must not point outside itself: {name}={value[:120]!r}")
-        css = (el.text or "") if el.tag == "style" else el.get("style", "")
-        if "@import" in css:
-            raise NotSelfContained("a web edition's CSS must not import a stylesheet")
-        for url in _CSS_URL.findall(css):
-            if url.strip():
-                raise NotSelfContained(f"a web edition's CSS must not fetch {url[:120]}")
-
-
-_URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "background", "cite",
-                   "longdesc", "manifest", "ping", "icon"}
-
-
-def font_faces(text: str, faces: dict[tuple[str, int], str]) -> str:
-    """@font-face rules for `faces`, each a WOFF2 data: URI subset to the characters of `text`."""
-    # A fixed base (Latin-1, punctuation, arrows) so that pages share one subset per process (fontTools
-    # takes ~0.4 s a face); a character beyond it joins the subset of the page that uses it.
-    chars = "".join(sorted(set(_BASE_CHARS) | {c for c in text if c.isprintable()}))
-    rules = []
-    for (style, weight), name in sorted(faces.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        family = name.split("-")[0]
-        data = _subset_woff2(name, chars)
-        rules.append(f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
-                     f'font-display: swap; src: url("data:font/woff2;base64,{data}") format("woff2"); }}')
-    return "\n".join(rules)
-
-
-# Characters every page's fonts hold: Basic Latin, common punctuation, arrows, currency.
-_BASE_CHARS = ("".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0\u00a3\u00a9\u00b0\u00b1\u00b7\u00bd\u00e9"
-               + "\u2010\u2011\u2012\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2009\u202f\u2032\u2033"
-               + "\u20ac\u2190\u2191\u2192\u2193\u2212\u2264\u2265\u00d7\u2713\u2714\u2717")
-
-
-@lru_cache(maxsize=64)
-def _subset_woff2(name: str, chars: str) -> str:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(FONTS_DIR / name), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["kern", "tnum"]  # kerning and tabular figures; each more feature costs ~0.4 s a face
-    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # keep the copyright and licence naming the font
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(font)
-    font.flavor = "woff2"
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _css_content_text(css: str) -> str:
-    """Text the stylesheets themselves put on the page (`content: "..."`)."""
-    return "".join(re.findall(r'content:\s*"([^"]*)"', css))
+    return self_contained(serialise_page(doc), POP_CSS)
 
 
 # --- page shaping -----------------------------------------------------------------------------
-
-def _parse(html: str):
-    return lxml_html.document_fromstring(html)
-
-
-def _serialise(doc) -> str:
-    return lxml_html.tostring(doc, doctype="<!DOCTYPE html>", encoding="unicode", method="html") + "\n"
 
 
 def _first(root, tag: str, css_class: str):
