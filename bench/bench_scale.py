@@ -43,8 +43,10 @@ BUILT = re.compile(r"^built (.+) \(([\d.]+)s\)$")
 DOCUMENTS = {"operational-plan": "full plan (PDF+HTML)", "plan-on-a-page": "plan on a page", "annex": "Word annex"}
 
 
-def _tree_rss(root: int) -> int:
-    """Sum of VmRSS (bytes) of `root` and all its descendants."""
+def _tree_rss(root: int, pss_of: dict | None = None) -> int:
+    """Sum of VmRSS (bytes) of `root` and all its descendants (pages a forked worker shares with the
+    build process count twice); `pss_of`, when given, receives each process's proportional set size
+    (shared pages divided among their sharers)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -56,6 +58,9 @@ def _tree_rss(root: int) -> int:
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             with open(f"/proc/{entry}/statm") as f:
                 rss[int(entry)] = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            if pss_of is not None:
+                with open(f"/proc/{entry}/smaps_rollup") as f:
+                    pss_of[int(entry)] = next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(entry))
@@ -65,6 +70,25 @@ def _tree_rss(root: int) -> int:
         total += rss.get(pid, 0)
         todo.extend(children.get(pid, []))
     return total
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, changed = {root}, True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    return tree
 
 
 def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
@@ -77,9 +101,12 @@ def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd="/")
-    peak = 0
+    peak = peak_pss = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        pss: dict = {}
+        peak = max(peak, _tree_rss(process.pid, pss))
+        tree = _descendants(process.pid)
+        peak_pss = max(peak_pss, sum(v for pid, v in pss.items() if pid in tree))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -95,7 +122,7 @@ def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
             documents[first] = float(match.group(2))
     folder = out / plan.stem
     pages = {name: _pages(folder / f"{name}.pdf") for name in ("operational-plan", "plan-on-a-page")}
-    return {"seconds": seconds, "cpu": cpu, "peak": peak, "documents": documents, "pages": pages,
+    return {"seconds": seconds, "cpu": cpu, "peak": peak, "pss": peak_pss, "documents": documents, "pages": pages,
             "maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
 
 
@@ -150,7 +177,7 @@ def main() -> None:
 def _print_row(n: int, now: dict, before: dict | None, args) -> None:
     def line(label, r):
         docs = ", ".join(f"{DOCUMENTS.get(k, k)} {v:.1f} s" for k, v in r["documents"].items())
-        return (f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU (all processes), peak {r['peak'] / 2**20:.0f} MiB (tree), largest process "
+        return (f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU (all processes), peak {r['peak'] / 2**20:.0f} MiB RSS / {r['pss'] / 2**20:.0f} MiB PSS (tree), largest process "
                 f"{r['maxrss'] / 2**20:.0f} MiB; pages {r['pages']}; {docs}")
 
     print(f"{n} actions")
