@@ -15,9 +15,12 @@ temporary folder and put first on PYTHONPATH), alternately with the current code
 same machine load. `--baseline-seconds S` instead compares the 1,000-action build against a fixed
 time (the issue's 86.6 s). Target: 1,000 actions in <= 35% of the baseline and <= 700 MiB.
 
-Reference, measured at c3d2423 on the 2-core shared machine (load average 6) before this work:
-see the report in the scale branch's commit message; figures vary with the machine's load, the
-ratio measured in one run is what counts.
+Reference, measured at c3d2423 (before this work) on the 2-core machine shared with other builds
+(load average 6-7), 1,000 actions, -j 2: 192.5 s wall, peak 816 MiB RSS summed over the tree
+(largest process 643 MiB: the full plan's worker); full plan 246 pages in 188.6 s (0.77 s a page),
+plan on a page 46.7 s (8 layouts), Word annex 4.9 s. In one process, CPU seconds: load and validate
+0.5, full plan HTML 0.7, its WeasyPrint layout 47.7 and PDF writing 21.9, plan on a page fit 6.3,
+annex 0.9. Wall figures follow the machine's load; the ratios measured in one run are what count.
 
 Run: .venv/bin/python bench/bench_scale.py [--sizes 25,250,1000] [--baseline-ref REF | --no-baseline]
      [--baseline-seconds 86.6]
