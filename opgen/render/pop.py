@@ -428,26 +428,37 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
     """Find the largest per-programme action count (under the fallbacks below) that keeps the plan
     on a page to one page, and return that layout."""
     most = max((len(d.actions) for d in plan.domains), default=0)
-    cache: dict[PopLimits, tuple[str, object]] = {}
+    # Every layout tried is remembered by its page count; only the one-page layouts (one of which is
+    # returned) are kept, so a search over a big plan does not hold every overflowing layout.
+    pages: dict[PopLimits, int] = {}
+    kept: dict[PopLimits, tuple[str, object]] = {}
     renders = 0
 
     def layout(limits: PopLimits) -> tuple[str, object]:
         nonlocal renders
-        if limits not in cache:
+        if limits not in kept:
             html = plan_on_a_page_html(plan, diagnostics, limits)
-            cache[limits] = (html, render_document(html))
+            document = render_document(html)
             renders += 1
-        return cache[limits]
+            pages[limits] = len(document.pages)
+            if pages[limits] != 1:
+                return html, document
+            kept[limits] = (html, document)
+        return kept[limits]
 
     def fits(limits: PopLimits) -> bool:
-        return len(layout(limits)[1].pages) == 1
+        if limits not in pages:
+            layout(limits)
+        return pages[limits] == 1
 
     def best_count(base: PopLimits, guess: int) -> int | None:
-        """The largest action count that fits with `base`'s other limits, or None if none does."""
+        """The largest action count that fits with `base`'s other limits, or None if none does.
+        (One more action never makes an overflowing page fit, so the count found does not depend on
+        the order of the trials; a count of 0 is tried only when the search comes down to it.)"""
         guess = max(0, min(guess, most))
         if fits(base.with_(actions=guess)):
             lo, hi = guess, None
-            step = max(2, guess // 4)
+            step = 2  # the estimate is seldom more than a few actions out
             while hi is None:  # grow until something does not fit, or everything is shown
                 if lo >= most:
                     return lo
@@ -457,8 +468,8 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
                 else:
                     hi = candidate
         else:
-            if guess == 0 or not fits(base.with_(actions=0)):
-                return None  # something other than the actions overflows: try the next fallback
+            if guess == 0:
+                return None
             lo, hi = 0, guess
         while hi - lo > 1:
             mid = (lo + hi) // 2
@@ -466,6 +477,8 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
                 lo = mid
             else:
                 hi = mid
+        if lo == 0 and not fits(base.with_(actions=0)):
+            return None  # something other than the actions overflows: try the next fallback
         return lo
 
     def reestimated(limits: PopLimits) -> PopLimits:
@@ -502,20 +515,25 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
                                      qipp_domains=max(limits.qipp_domains,
                                                       len(plan.qipp.grouped("domain_id")) if plan.qipp else 0))
             if full_side != limits:
-                if fits(full_side):
-                    limits = full_side
-                else:  # a short search between the estimate and the full lists
-                    lo, hi = 0.0, 1.0
-                    for _ in range(2):
-                        mid = (lo + hi) / 2
-                        trial = limits.with_(**{k: getattr(limits, k) + int((getattr(full_side, k) - getattr(limits, k)) * mid)
-                                                for k in ("risks", "indicators", "qipp_domains")})
-                        if trial != limits and fits(trial):
-                            lo, best_side = mid, trial
-                        else:
-                            hi = mid
-                    if lo > 0:
-                        limits = best_side
+                # the longest of the lists a quarter, half, three quarters and all the way from the
+                # estimate to the full lists that still fits (longer lists never make an overflowing
+                # page fit); the shortest is tried first, as on a crowded page it is often the last
+                def towards(share: float) -> PopLimits:
+                    return limits.with_(**{k: getattr(limits, k) + int((getattr(full_side, k) - getattr(limits, k)) * share)
+                                           for k in ("risks", "indicators", "qipp_domains")})
+
+                steps = [trial for trial in dict.fromkeys(towards(share) for share in (0.25, 0.5, 0.75))
+                         if trial != limits] + [full_side]
+                if fits(steps[0]):
+                    best = 0
+                    if fits(steps[-1]):
+                        best = len(steps) - 1
+                    else:
+                        for i in range(1, len(steps) - 1):
+                            if not fits(steps[i]):
+                                break
+                            best = i
+                    limits = steps[best]
             html, document = layout(limits)
             return PopFit(html, document, limits, renders)
     # Unreachable in practice (one programme, no actions and one-line texts overflowed). Keep

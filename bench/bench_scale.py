@@ -1,0 +1,194 @@
+"""Scale (issue 13, deliverable 3): big plans built with `opgen build --format all -j 2`, cold.
+
+Plans of 25, 250 and 1,000 actions (bench/generate.py: the South Kent Coast example's actions
+repeated with new ids) are each built cold (`--force`, a fresh output folder). For each it reports:
+the wall time of the whole build, each document's own time (the seconds `opgen build` prints per
+document, measured inside its worker), pages, time per page, and peak memory.
+
+Peak memory is the largest SUM of resident set sizes of the build's whole process tree (the `opgen`
+process and its worker processes), polled from /proc every 20 ms; it is what the machine must have
+free. `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process) is printed beside it.
+
+Ratios are measured in one run: with `--baseline-ref REF` (default c3d2423, the commit before this
+work) the same plans are built by that commit's code too (exported with `git archive` into a
+temporary folder and put first on PYTHONPATH), alternately with the current code, so both see the
+same machine load. `--baseline-seconds S` instead compares the 1,000-action build against a fixed
+time (the issue's 86.6 s). Target: 1,000 actions in <= 35% of the baseline and <= 700 MiB.
+
+Reference, measured at c3d2423 (before this work) on the 2-core machine shared with other builds
+(load average 6-7), 1,000 actions, -j 2: 192.5 s wall, peak 816 MiB RSS summed over the tree
+(largest process 643 MiB: the full plan's worker); full plan 246 pages in 188.6 s (0.77 s a page),
+plan on a page 46.7 s (8 layouts), Word annex 4.9 s. In one process, CPU seconds: load and validate
+0.5, full plan HTML 0.7, its WeasyPrint layout 47.7 and PDF writing 21.9, plan on a page fit 6.3,
+annex 0.9. Wall figures follow the machine's load; the ratios measured in one run are what count.
+
+Run: .venv/bin/python bench/bench_scale.py [--sizes 25,250,1000] [--baseline-ref REF | --no-baseline]
+     [--baseline-seconds 86.6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import ROOT, big_plan, write_plan  # noqa: E402
+
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1420070400", CI="1")
+BUILT = re.compile(r"^built (.+) \(([\d.]+)s\)$")
+DOCUMENTS = {"operational-plan": "full plan (PDF+HTML)", "plan-on-a-page": "plan on a page", "annex": "Word annex"}
+
+
+def _tree_rss(root: int, pss_of: dict | None = None) -> int:
+    """Sum of VmRSS (bytes) of `root` and all its descendants (pages a forked worker shares with the
+    build process count twice); `pss_of`, when given, receives each process's proportional set size
+    (shared pages divided among their sharers)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/statm") as f:
+                rss[int(entry)] = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            if pss_of is not None:
+                with open(f"/proc/{entry}/smaps_rollup") as f:
+                    pss_of[int(entry)] = next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, changed = {root}, True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    return tree
+
+
+def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
+    env = dict(ENV)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    cmd = [sys.executable, "-m", "opgen", "build", str(plan), "--out", str(out), "--format", "all", "-j", "2",
+           "--force"]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd="/")
+    peak = peak_pss = 0
+    while process.poll() is None:
+        pss: dict = {}
+        peak = max(peak, _tree_rss(process.pid, pss))
+        tree = _descendants(process.pid)
+        peak_pss = max(peak_pss, sum(v for pid, v in pss.items() if pid in tree))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    output = process.stdout.read().decode()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"build failed ({process.returncode}):\n{output[-2000:]}")
+    documents = {}
+    for line in output.splitlines():
+        match = BUILT.match(line.strip())
+        if match:
+            first = Path(match.group(1).split(", ")[0]).stem
+            documents[first] = float(match.group(2))
+    folder = out / plan.stem
+    pages = {name: _pages(folder / f"{name}.pdf") for name in ("operational-plan", "plan-on-a-page")}
+    return {"seconds": seconds, "cpu": cpu, "peak": peak, "pss": peak_pss, "documents": documents, "pages": pages,
+            "maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+
+
+def _pages(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
+
+
+def baseline_tree(ref: str, tmp: Path) -> str:
+    target = tmp / "baseline"
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return str(target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="25,250,1000")
+    parser.add_argument("--baseline-ref", default="c3d2423")
+    parser.add_argument("--no-baseline", action="store_true", help="build with the current code only")
+    parser.add_argument("--baseline-seconds", type=float, help="compare 1,000 actions against this fixed time")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        base = None if args.no_baseline or args.baseline_seconds else baseline_tree(args.baseline_ref, tmp)
+        rows = []
+        for n in sizes:
+            plan = write_plan(big_plan(n), tmp / f"big-{n}.yaml")
+            now = build(plan, tmp / f"now-{n}", None)
+            before = build(plan, tmp / f"base-{n}", base) if base else None
+            rows.append((n, now, before))
+            _print_row(n, now, before, args)
+        print()
+        print("actions | build s (-j 2) | baseline s | ratio | peak MiB (tree) | baseline peak | "
+              "full plan s / pages / s per page | plan on a page s | annex s")
+        for n, now, before in rows:
+            docs, pages = now["documents"], now["pages"]
+            full = docs.get("operational-plan", 0.0)
+            base_s = before["seconds"] if before else (args.baseline_seconds if n == 1000 else None)
+            ratio = f"{now['seconds'] / base_s:.0%}" if base_s else "-"
+            print(f"{n} | {now['seconds']:.1f} | {base_s if base_s is None else round(base_s, 1)} | {ratio} | "
+                  f"{now['peak'] / 2**20:.0f} | {before['peak'] / 2**20:.0f} | " if before else
+                  f"{n} | {now['seconds']:.1f} | {base_s} | {ratio} | {now['peak'] / 2**20:.0f} | - | ", end="")
+            print(f"{full:.1f} / {pages['operational-plan']} / {full / pages['operational-plan']:.2f} | "
+                  f"{docs.get('plan-on-a-page', 0):.1f} | {docs.get('annex', 0):.1f}")
+
+
+def _print_row(n: int, now: dict, before: dict | None, args) -> None:
+    def line(label, r):
+        docs = ", ".join(f"{DOCUMENTS.get(k, k)} {v:.1f} s" for k, v in r["documents"].items())
+        return (f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU (all processes), peak {r['peak'] / 2**20:.0f} MiB RSS / {r['pss'] / 2**20:.0f} MiB PSS (tree), largest process "
+                f"{r['maxrss'] / 2**20:.0f} MiB; pages {r['pages']}; {docs}")
+
+    print(f"{n} actions")
+    print(line("now", now), flush=True)
+    if before:
+        print(line("baseline", before), f"-> ratio wall {now['seconds'] / before['seconds']:.2f}, "
+              f"CPU {now['cpu'] / before['cpu']:.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
