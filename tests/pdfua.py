@@ -219,7 +219,9 @@ class _Checker:
             elif isinstance(kid, pikepdf.Dictionary):
                 kid_type = _name(kid.get("/Type"))
                 if kid_type == "MCR":
-                    self.claim(self.page_of(kid) or page, int(kid.get("/MCID")), key)
+                    stream = kid.get("/Stm")
+                    container = stream.objgen if stream is not None else (self.page_of(kid) or page)
+                    self.claim(container, int(kid.get("/MCID")), key)
                 elif kid_type == "OBJR":
                     target = kid.get("/Obj")
                     if target is not None:
@@ -319,7 +321,7 @@ class _Checker:
         struct_parents = page_obj.get("/StructParents")
         entry = parent_tree.get(int(struct_parents)) if struct_parents is not None else None
         seen_mcids: set[int] = set()
-        state = _ContentState(self, page_no, page_key, entry, seen_mcids)
+        state = _ContentState(self, page_no, page_key, entry, seen_mcids, parent_tree)
         try:
             state.run(pikepdf.parse_content_stream(page_obj), page_obj.get("/Resources"), [], IDENTITY, depth=0)
         except pikepdf.PdfError as error:
@@ -327,7 +329,7 @@ class _Checker:
         state.flush()
         for (claimed_page, mcid) in self.claimed:
             if claimed_page == page_key and mcid not in seen_mcids:
-                self.add("mcid-dangling", page_no, f"the structure tree claims MCID {mcid}, which the page does not have")
+                self.add("mcid-dangling", page_no, f"the structure tree claims MCID {mcid}, which the page's own content does not have")
         self.check_annotations(page_no, page_obj, parent_tree)
 
     def check_annotations(self, page_no, page_obj, parent_tree):
@@ -374,12 +376,14 @@ class _ContentState:
     """Walks one page's content (and the forms it draws) with the marked-content stack, the graphics
     state's matrix and the text state, recording untagged content and small text."""
 
-    def __init__(self, checker: _Checker, page_no, page_key, entry, seen_mcids):
+    def __init__(self, checker: _Checker, page_no, page_key, entry, seen_mcids, parent_tree=None):
         self.c = checker
         self.page_no = page_no
-        self.page_key = page_key
+        self.page_key = page_key  # the container MCIDs are numbered in: the page, or a form XObject
         self.entry = entry
         self.seen = seen_mcids
+        self.parent_tree = parent_tree or {}
+        self.entry_is_page = True
         self.untagged = Counter()
         self.small: list[tuple[float, str]] = []
         self.reported_mcids: set[int] = set()
@@ -404,8 +408,12 @@ class _ContentState:
         elif _key(elem) not in self.c.reached_elems:
             problem = f"MCID {mcid}'s structure element is not reached from the structure tree root"
         elif self.c.claimed.get((self.page_key, mcid)) != _key(elem):
-            problem = f"MCID {mcid}'s structure element does not claim it on this page (/Pg wrong or /K missing)"
+            problem = (f"MCID {mcid}'s structure element does not claim it on this page (/Pg wrong or /K missing)"
+                       if self.entry_is_page else
+                       f"MCID {mcid} in a form XObject is not claimed by an MCR naming the form (/Stm)")
         if problem:
+            if not self.entry_is_page and "form XObject" not in problem:
+                problem = f"in a form XObject: {problem} (a form's MCIDs are its own, found through its /StructParents)"
             self.reported_mcids.add(mcid)
             self.c.add("mcid-unreached", self.page_no, problem)
 
@@ -477,7 +485,18 @@ class _ContentState:
                     matrix = xobject.get("/Matrix")
                     form_ctm = _mul(tuple(float(x) for x in matrix), ctm) if matrix is not None else ctm
                     form_resources = xobject.get("/Resources") or resources
-                    self.run(pikepdf.parse_content_stream(xobject), form_resources, list(stack), form_ctm, depth + 1)
+                    # a form's MCIDs are its own (PDF 14.7.4.3): found through its /StructParents
+                    # and claimed by an MCR whose /Stm is the form, never as the page's
+                    form_stack = list(stack)
+                    if xobject.get("/StructParent") is not None:
+                        form_stack.append(("Form", -1))  # the whole form is one content item
+                    number = xobject.get("/StructParents")
+                    form_state = _ContentState(self.c, self.page_no, xobject.objgen,
+                                               self.parent_tree.get(int(number)) if number is not None else None,
+                                               set(), self.parent_tree)
+                    form_state.entry_is_page = False
+                    form_state.run(pikepdf.parse_content_stream(xobject), form_resources, form_stack, form_ctm, depth + 1)
+                    form_state.flush()
 
     @staticmethod
     def shows_something(op, args) -> bool:
@@ -511,3 +530,23 @@ class _ContentState:
                     node = node.get("/P")
                 tag = " in " + "<".join(path)
         return f"{tag} at ({m[4]:.0f}, {m[5]:.0f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python tests/pdfua.py FILE.pdf ...`: every problem of each PDF, and the count by rule."""
+    import sys
+
+    files = sys.argv[1:] if argv is None else argv
+    failed = 0
+    for name in files:
+        found = check(name)
+        failed += bool(found)
+        counts = ", ".join(f"{rule} {n}" for rule, n in sorted(summary(found).items())) or "no problems"
+        print(f"{name}: {counts}")
+        for problem in found:
+            print(f"  {problem}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -210,6 +210,16 @@ def test_content_in_a_form_xobject_is_checked_with_the_callers_tags():
     assert as_artifact == []
 
 
+def test_an_mcid_inside_a_form_xobject_is_the_forms_own():
+    # the form's text is marked MCID 8 and the tree claims MCID 8 "on the page": the page has no MCID
+    # 8 (it is the form's), so the tree points at content that does not exist there (WeasyPrint does
+    # this for text under CSS opacity)
+    tree = [E("Document", *GOOD_TREE[0]["K"], E("P", 8))]
+    found = problems(content=GOOD_CONTENT + " /Fm1 Do", forms={"Fm1": text(8, "Faded", tag="Span")}, tree=tree)
+    assert {p.rule for p in found} == {"mcid-unreached", "mcid-dangling"}
+    assert any("form XObject" in p.what for p in found)
+
+
 def test_an_mcid_no_structure_element_reaches_fails():
     # MCID 8 is in the content but not in the tree or the parent tree
     assert rules(content=GOOD_CONTENT + " " + text(8, "Orphan", tag="Span")) == {"mcid-unreached"}
