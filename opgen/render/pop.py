@@ -129,7 +129,9 @@ class _Geometry:
 
     def __init__(self, plan: Plan, limits: PopLimits):
         a3 = limits.page == "A3"
-        self.pt = (8.6 if a3 else 7.0) - ((0.8 if a3 else 0.6) if limits.compact else 0.0)
+        # body type as plan-on-a-page.css sets it: never under 7.5 pt, so compact A4 is tighter
+        # spacing only
+        self.pt = (8.0 if limits.compact else 8.6) if a3 else 7.5
         self.line = self.pt * 1.3 * MM_PER_PT           # one line of body text
         self.row = self.pt * 1.25 * MM_PER_PT + 1.05    # one table row (padding and rule)
         page_w, page_h = (420.0, 297.0) if a3 else (297.0, 210.0)
