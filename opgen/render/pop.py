@@ -232,7 +232,7 @@ def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
     """How many actions per programme column the page is likely to hold (titles may wrap)."""
     g = _Geometry(plan, limits)
     per_row = (g.body_h - 5.0) / g.rows - 2.2
-    title_width = g.col_w - (18.5 if limits.page == "A3" else 15.0) - 1.6
+    title_width = g.col_w - (18.5 if limits.page == "A3" else 17.5) - 1.6  # the RAG column (plan-on-a-page.css)
     budget = per_row - (g.line * 1.22 * 2 + 3.6) - g.line * 1.7  # title bar, counts, "+ N more"
     if g.cards:
         budget -= g.line * 1.3 + 3.0  # the card's RAG sentence and bar
