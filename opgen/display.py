@@ -465,6 +465,11 @@ def milestone_status(name: str | None) -> str:
     return MILESTONE_LABELS.get(name or "", "")
 
 
+def heat_map_cell_unit(count: int) -> str:
+    """The word after a heat map cell's count, so the cell reads '2 risks' aloud and in print."""
+    return "risk" if count == 1 else "risks"
+
+
 def heat_map_caption(placed: int, rated_only: int, unrated: int) -> str:
     """What the risk heat map shows, every count checked against the register: '8 of 13 open risks
     are placed on the map; 3 have a rating only and 2 have no rating.' With nothing to place, the

@@ -58,7 +58,7 @@ def test_a_qipp_box_with_tbcs_still_says_so():
 @pytest.mark.parametrize("name", ["thanet-2015-16", "west-kent-2015-16", "south-kent-coast-2015-16"])
 def test_the_masthead_leaves_out_what_the_plan_does_not_state(name):
     r = result(name)
-    head = _text(re.search(r'<table class="mast-meta".*?</table>', pop_html(name), re.S).group(0))
+    head = _text(re.search(r'<div class="mast-meta">.*?</div>', pop_html(name), re.S).group(0))
     assert "Not stated" not in head and "\u2013" not in head
     assert ("Version" in head) == bool(r.plan.meta.version)
     assert "Status" in head
@@ -66,7 +66,7 @@ def test_the_masthead_leaves_out_what_the_plan_does_not_state(name):
 
 def test_a_plan_that_states_its_version_and_date_still_shows_them():
     r = result("south-kent-coast-2014-16")
-    head = _text(re.search(r'<table class="mast-meta".*?</table>', pop_html("south-kent-coast-2014-16"), re.S).group(0))
+    head = _text(re.search(r'<div class="mast-meta">.*?</div>', pop_html("south-kent-coast-2014-16"), re.S).group(0))
     assert r.plan.meta.version and "Version TBC" in head  # a version still to be confirmed is stated as TBC
     assert "RAG as at 2014/15 Q1" in head
 

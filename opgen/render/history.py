@@ -31,28 +31,28 @@ def _n(x: float) -> str:
 
 
 def rag_strip_svg(trends: Trends) -> Markup:
-    label_w, cell_w, row_h, head = 200.0, 44.0, 11.0, 14.0
+    label_w, cell_w, row_h, head = 200.0, 46.0, 12.0, 15.0  # type at 7.5 pt, the floor for board papers
     quarters = trends.quarters
     width = label_w + cell_w * len(quarters)
     height = head + row_h * len(trends.rag)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}pt" height="{_n(height)}pt" '
            f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-label="{escape(display.RAG_STRIP)}" '
-           f'font-family="Inter" font-size="6.5">']
+           f'font-family="Inter" font-size="7.5"><title>{escape(display.RAG_STRIP)}</title>']
     for j, q in enumerate(quarters):
         out.append(f'<text x="{_n(label_w + cell_w * j + cell_w / 2)}" y="10" text-anchor="middle" fill="{MUTED}">'
                    f'{escape(q.label)}</text>')
     for i, row in enumerate(trends.rag):
         y = head + row_h * i
         title = f"{row.id} {row.title}"
-        title = title if len(title) <= 48 else title[:47] + "\u2026"
-        out.append(f'<text x="0" y="{_n(y + 8)}" fill="{INK}">{escape(title)}</text>')
+        title = title if len(title) <= 44 else title[:43] + "\u2026"
+        out.append(f'<text x="0" y="{_n(y + 8.6)}" fill="{INK}">{escape(title)}</text>')
         for j, cell in enumerate(row.cells):
             x = label_w + cell_w * j
             fill, ink = RAG_FILL.get(cell.colour or "", ("#FFFFFF", MUTED))
             out.append(f'<rect x="{_n(x + 1)}" y="{_n(y + 1)}" width="{_n(cell_w - 2)}" height="{_n(row_h - 2)}" '
                        f'rx="2" fill="{fill}" stroke="{RULE if not cell.colour else fill}" stroke-width="0.6"/>')
             letter = RAG_LETTER.get(cell.colour or "", "\u2013") + ("*" if cell.earlier else "")
-            out.append(f'<text x="{_n(x + cell_w / 2)}" y="{_n(y + 8)}" text-anchor="middle" fill="{ink}" '
+            out.append(f'<text x="{_n(x + cell_w / 2)}" y="{_n(y + 8.6)}" text-anchor="middle" fill="{ink}" '
                        f'font-weight="600">{escape(letter)}</text>')
     out.append("</svg>")
     return Markup("".join(out))
@@ -83,7 +83,7 @@ def line_chart_svg(chart: Chart, width: float = 520.0, height: float = 150.0) ->
 
     name = escape(chart.title)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}pt" height="{_n(height)}pt" '
-           f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-label="{name}" font-family="Inter" font-size="6.5">']
+           f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" aria-label="{name}" font-family="Inter" font-size="7.5"><title>{name}</title>']
     for k in range(ticks + 1):  # gridlines and their values, at round numbers
         v = low + step * k
         y = py(v)

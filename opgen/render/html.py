@@ -477,6 +477,7 @@ def _risk_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
             ids = cells.get((likelihood, impact), [])
             band = probe.band_of(likelihood * impact)
             row.append({"score": likelihood * impact, "band": band, "count": len(ids),
+                        "unit": display.heat_map_cell_unit(len(ids)),
                         "ids": ids[:4], "more": len(ids) - 4 if len(ids) > 4 else 0})
         grid.append({"likelihood": likelihood, "label": display.LIKELIHOOD_LABELS[likelihood], "cells": row})
     rated_only = [{"id": r.id, "title": r.title, "band": risk_pill(r)}

@@ -129,7 +129,9 @@ class _Geometry:
 
     def __init__(self, plan: Plan, limits: PopLimits):
         a3 = limits.page == "A3"
-        self.pt = (8.6 if a3 else 7.0) - ((0.8 if a3 else 0.6) if limits.compact else 0.0)
+        # body type as plan-on-a-page.css sets it: never under 7.5 pt, so compact A4 is tighter
+        # spacing only
+        self.pt = (8.0 if limits.compact else 8.6) if a3 else 7.5
         self.line = self.pt * 1.3 * MM_PER_PT           # one line of body text
         self.row = self.pt * 1.25 * MM_PER_PT + 1.05    # one table row (padding and rule)
         page_w, page_h = (420.0, 297.0) if a3 else (297.0, 210.0)
@@ -230,7 +232,7 @@ def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
     """How many actions per programme column the page is likely to hold (titles may wrap)."""
     g = _Geometry(plan, limits)
     per_row = (g.body_h - 5.0) / g.rows - 2.2
-    title_width = g.col_w - (18.5 if limits.page == "A3" else 15.0) - 1.6
+    title_width = g.col_w - (18.5 if limits.page == "A3" else 17.5) - 1.6  # the RAG column (plan-on-a-page.css)
     budget = per_row - (g.line * 1.22 * 2 + 3.6) - g.line * 1.7  # title bar, counts, "+ N more"
     if g.cards:
         budget -= g.line * 1.3 + 3.0  # the card's RAG sentence and bar

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from opgen.render.pdfscope import with_table_scope
 from opgen.render.theming import served
 from opgen.resources import FONTS_DIR, TEMPLATES_DIR
 
@@ -58,7 +59,7 @@ def html_to_pdf(html: str, *, timestamp: dt.datetime, identifier_seed: str = "")
     document.metadata.created = stamp
     document.metadata.modified = stamp
     identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
-    return document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
+    return with_table_scope(document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1"))
 
 
 def render_document(html: str):
@@ -73,4 +74,4 @@ def document_to_pdf(document, *, html: str, timestamp: dt.datetime, identifier_s
     document.metadata.created = stamp
     document.metadata.modified = stamp
     identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
-    return document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
+    return with_table_scope(document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1"))
