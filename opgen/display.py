@@ -2190,3 +2190,16 @@ def schemes_without_forecast(count: int) -> str:
 def risks_charted(charted: int, total: int) -> str:
     """Under the risk trend when the chart draws only the highest scored risks; the table has them all."""
     return "" if charted >= total else f"The chart draws the {charted} highest scored of {total} risks; the table lists all."
+
+
+_NUMBERED_HEADING = re.compile(r"(\d+(?:\.\d+)*)\s+(\S.*)")
+
+
+def link_description(heading: str, page: int | None) -> str:
+    """What a screen reader says for an internal link in a PDF: the heading it goes to, and its
+    page ("Section 3: Urgent care, page 12"; "Appendix A: Glossary, page 40"; "Risk register")."""
+    heading = " ".join(heading.split())
+    numbered = _NUMBERED_HEADING.fullmatch(heading)
+    if numbered:
+        heading = f"Section {numbered.group(1)}: {numbered.group(2)}"
+    return f"{heading}, page {page}" if page is not None else heading
