@@ -2203,3 +2203,12 @@ def link_description(heading: str, page: int | None) -> str:
     if numbered:
         heading = f"Section {numbered.group(1)}: {numbered.group(2)}"
     return f"{heading}, page {page}" if page is not None else heading
+
+
+_LINK_PAGE = re.compile(r"(.*), page \d+")
+
+
+def link_repaged(description: str, page: int) -> str:
+    """A link_description with its page put right ("Section 3: Urgent care, page 14")."""
+    found = _LINK_PAGE.fullmatch(description)
+    return f"{found.group(1)}, page {page}" if found else description

@@ -36,6 +36,7 @@ from opgen.render.pdfstruct import kids as _kids
 from opgen.render.pdfstruct import name_tree as _name_tree
 from opgen.render.pdfstruct import number_tree as _number_tree
 from opgen.render.pdfstruct import replace_static_id
+from opgen.render.pdftags import repage_links
 from opgen.render.weasy import render_document
 
 PACK_PART = "pack-part:"
@@ -677,6 +678,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         merger.write_structure()
         merger.write_names()
         merger.write_outline()
+        repage_links(out)     # a link's description names the page it goes to: pages have moved
         if furniture is not None:
             _stamp_furniture(out, furniture)
 

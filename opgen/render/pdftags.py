@@ -389,17 +389,22 @@ class _Fixer:
                 elif m.close is not None and _BLANK.fullmatch(data, m.end, m.close):
                     self.artifact[key] = "blank"
         if watermark:
+            # WeasyPrint tags the fixed element as a Div holding one Span of text, on every page
             wanted = " ".join(watermark.split())
-            keep = []
-            for top in self.tops:
-                if top.s in ("/Div", "/P", "/NonStruct", "/Span") and len(list(islice(self.content(top), 21))) <= 20 \
-                        and self.text(top, 20) == wanted:
-                    for key in self.content(top):
-                        self.artifact[key] = "watermark"
+            for e in list(self.walk(self.tops)):
+                if e.s != "/Div" or len(e.kids) != 1 or not isinstance(e.kids[0], _E):
+                    continue
+                span = e.kids[0]
+                if span.s != "/Span" or len(span.kids) != 1 or not isinstance(span.kids[0], tuple) \
+                        or span.kids[0][0] != "m" or self.text(span) != wanted:
+                    continue
+                self.artifact[span.kids[0][1:]] = "watermark"
+                if e.parent is None:
+                    self.tops = [t for t in self.tops if t is not e]
+                    self.tops_changed = True
                 else:
-                    keep.append(top)
-            self.tops_changed = len(keep) != len(self.tops)
-            self.tops = keep
+                    e.parent.kids = [k for k in e.parent.kids if k is not e]
+                    e.parent.changed = True
         holders: dict[int, _E] = {}
         for key in self.artifact:
             e = self.owner.pop(key, None)
@@ -719,3 +724,40 @@ def _flow_path(page, boxes, *, first: bool) -> list[tuple]:
             break
         box = children[0] if first else children[-1]
     return path
+
+
+def repage_links(doc: pikepdf.Pdf) -> None:
+    """Put right the page in each link's description ("..., page 12") once pages have moved (parts
+    merged into one document): the page its destination is now on. Only descriptions
+    fix_structure wrote (ending in ", page N") change, on the annotation and its Link element."""
+    page_of = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+    root = doc.Root.get("/StructTreeRoot")
+    entries: dict[int, object] = {}
+    if isinstance(root, Dictionary):
+        number_tree(root.get("/ParentTree"), entries)
+    names = None
+    for page in doc.pages:
+        for annot in page.obj.get("/Annots", ()):
+            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != "/Link" or "/Contents" not in annot:
+                continue
+            target = annot.get("/Dest")
+            if target is None and isinstance(annot.get("/A"), Dictionary) and annot.A.get("/S") == "/GoTo":
+                target = annot.A.get("/D")
+            if isinstance(target, (String, Name)):
+                if names is None:
+                    names = dests(doc)
+                target = names.get(bytes(target) if isinstance(target, String) else str(target)[1:].encode())
+            if isinstance(target, Dictionary):
+                target = target.get("/D")
+            if not isinstance(target, Array) or not len(target) or not isinstance(target[0], Dictionary):
+                continue
+            index = page_of.get(target[0].objgen)
+            if index is None:
+                continue
+            text = display.link_repaged(str(annot.Contents), _page_label(doc, index))
+            if text == str(annot.Contents):
+                continue
+            annot.Contents = String(text)
+            elem = entries.get(int(annot.StructParent)) if "/StructParent" in annot else None
+            if isinstance(elem, Dictionary) and "/Alt" in elem:
+                elem.Alt = String(text)
