@@ -287,3 +287,15 @@ def test_a_pdf_without_structure_comes_back_as_it_was():
     buffer = io.BytesIO()
     pdf.save(buffer)
     assert fix_structure(buffer.getvalue()) == buffer.getvalue()
+
+
+def test_a_list_item_is_never_outside_a_list():
+    data = html_part("Items", "<h1>Items</h1><div><li>One loose item</li><li>Another</li></div><p>After.</p>"
+                     "<ul><li>In a list</li></ul>")
+    pdf = open_pdf(data)
+    assert_structure_holds(pdf)
+    items = [(e, parent) for e, parent in walk_structure(pdf) if e.S == "/LI"]
+    assert len(items) == 3 and all(parent.S == "/L" for _, parent in items)
+    mcid_text = all_mcid_texts(pdf)
+    lists = [element_text(pdf, e, mcid_text) for e, _ in walk_structure(pdf) if e.S == "/L"]
+    assert lists == ["• One loose item• Another", "• In a list"]

@@ -375,6 +375,9 @@ class _Merger:
             bookmark = parts[target].bookmark
             if bookmark and str(annot.get("/Contents", "")).startswith(PACK_PART):
                 annot.Contents = String(bookmark)
+                elem = self.parent_tree.get(int(annot.StructParent)) if "/StructParent" in annot else None
+                if isinstance(elem, Dictionary) and elem.get("/S") == "/Link":
+                    elem.Alt = String(bookmark)       # what a screen reader says for the link
 
     def write_outline(self) -> None:
         if not self.outline:

@@ -14,14 +14,18 @@ WeasyPrint 70 tags every text it draws (pdf_tags=True), but read back the tags d
   described (/Alt, and /Contents on the annotation) by the heading it goes to;
 - a box split by a page break is two structure elements, one per page (a table is two tables, a
   list two lists, a section two sections). Given where the layout split (`continued`, worked out
-  from WeasyPrint's boxes by opgen.render.weasy), the pieces are one element again, and a table
-  header row repeated on the next page is an artifact.
+  from WeasyPrint's boxes by `layout_hints`), the pieces are one element again, and a table
+  header row repeated on the next page is an artifact; a list item outside any list is put in one;
+- marked content that draws nothing (the spaces of a `leader()`, 150 a contents line) is an
+  artifact, and an element left empty goes.
 
-Every MCID left is reached from exactly one element, MCIDs are renumbered in content order per
-page, the ParentTree and /StructParents agree, and the same input gives the same bytes (QPDF's
-static /ID replaced by the input's own). Content streams are scanned with one regular expression
-(WeasyPrint writes text as hex strings, never literal strings or inline images), which costs a few
-milliseconds a page, a small share of the layout.
+Every MCID left is reached from exactly one element and the ParentTree says which (an artifact's
+old MCID is null there); /StructParents are kept; only what changed is rewritten; the same input
+gives the same bytes (QPDF's static half of the /ID replaced by one made from the input's).
+Content streams are scanned with regular expressions that rely on pydyf's layout (one operator a
+line; text as hex strings, never literal strings or inline images); text and positions are worked
+out only for what needs them (furniture, headings, links), so the fixer costs a small share of
+WeasyPrint's time (bench/bench_pdftags.py).
 """
 
 from __future__ import annotations
@@ -466,7 +470,40 @@ class _Fixer:
         if deeper:
             self.join(last, first, depth - 1, page, joined)
 
-    # 3. links
+    # 3. a list item always in a list
+    def lists(self) -> None:
+        """An LI outside any L goes into the L just before it, or into an L of its own."""
+        def mend(parent: _E | None, items: list) -> list | None:
+            if parent is not None and parent.s == "/L":
+                return None
+            out, changed = [], False
+            for k in items:
+                if isinstance(k, _E) and k.s == "/LI":
+                    changed = True
+                    prev = out[-1] if out else None
+                    if not (isinstance(prev, _E) and prev.s == "/L"):
+                        obj = self.doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name.L))
+                        if k.page is not None:
+                            obj.Pg = self.pages[k.page]
+                        prev = _E(obj, "/L", k.page, parent)
+                        prev.changed = True
+                        out.append(prev)
+                    k.parent = prev
+                    k.changed = True
+                    prev.kids.append(k)
+                    prev.changed = True
+                else:
+                    out.append(k)
+            return out if changed else None
+        mended = mend(None, self.tops)
+        if mended is not None:
+            self.tops, self.tops_changed = mended, True
+        for e in list(self.walk(self.tops)):
+            mended = mend(e, e.kids)
+            if mended is not None:
+                e.kids, e.changed = mended, True
+
+    # 4. links
     def links(self) -> None:
         by_obj: dict = {}
         for e in self.walk(self.tops):
@@ -544,7 +581,11 @@ class _Fixer:
             if target is not None:
                 break
         if target is None:
-            return own
+            action = next((k[1].Obj.get("/A") for k in link.kids if k[0] == "o" and isinstance(k[1].get("/Obj"), Dictionary)), None)
+            uri = str(action.get("/URI", "")) if isinstance(action, Dictionary) else ""
+            # a web or mail link reads as its text; an address opgen resolves later (a pack's
+            # "pack-part:") is left for whoever resolves it
+            return own if re.match(r"(?i)(https?|mailto|ftp):", uri) or not uri else ""
         if isinstance(target, (String, Name)):
             target = destinations.get(bytes(target) if isinstance(target, String) else str(target)[1:].encode())
         if isinstance(target, Dictionary):
@@ -559,7 +600,7 @@ class _Fixer:
         heading = self.text(max(below, key=lambda t: t[0])[1]) if below else ""
         return display.link_description(heading or own, _page_label(self.doc, page))
 
-    # 4. the file: artifacts marked, elements written back, ParentTree in step
+    # 5. the file: artifacts marked, elements written back, ParentTree in step
     def finish(self) -> None:
         for i, found in enumerate(self.marked):
             marks = [m for m in found if (i, m.mcid) in self.artifact]
@@ -657,6 +698,7 @@ def fix_structure(pdf: bytes, *, watermark: str | None = None, continued: Sequen
         fixer = _Fixer(doc, root)
         fixer.furniture(watermark)
         fixer.join_continued(continued)
+        fixer.lists()
         fixer.links()
         fixer.finish()
         ident = doc.trailer.get("/ID")
