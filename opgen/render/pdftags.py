@@ -278,19 +278,23 @@ class _Fixer:
         if len(tops) == 1 and is_struct_elem(tops[0]) and tops[0].get("/S") == "/Document":
             self.doc_elem = tops[0]
             tops = kids(tops[0])
-        out = []
         seen: set = set()
-        stack = [(t, None, out) for t in reversed(tops)]
-        while stack:
-            obj, parent, into = stack.pop()
+
+        def new(obj, parent) -> _E | None:
             if not is_struct_elem(obj) or obj.objgen in seen:
-                continue
+                return None
             seen.add(obj.objgen)
+            return _E(obj, "", None, parent)
+
+        out = [e for e in (new(t, None) for t in tops) if e is not None]
+        stack = list(reversed(out))
+        while stack:
+            e = stack.pop()
+            obj = e.obj
+            e.s = str(obj.S)
             pg = obj.get("/Pg")
-            page = self.page_of.get(pg.objgen) if isinstance(pg, Dictionary) else None
-            e = _E(obj, str(obj.S), page, parent)
-            into.append(e)
-            pending = []
+            page = e.page = self.page_of.get(pg.objgen) if isinstance(pg, Dictionary) else None
+            inner = []
             for kid in kids(obj):
                 if isinstance(kid, Dictionary):
                     kind = kid.get("/Type")
@@ -302,49 +306,24 @@ class _Fixer:
                         self.owner[item[1:]] = e
                     elif kind == "/OBJR":
                         e.kids.append(("o", kid))
-                    elif "/S" in kid:
-                        pending.append(kid)
-                        e.kids.append(kid)   # replaced by its _E below
+                    else:
+                        child = new(kid, e)
+                        if child is not None:
+                            e.kids.append(child)
+                            inner.append(child)
                 else:
                     item = ("m", page, int(kid))
                     e.kids.append(item)
                     self.owner[item[1:]] = e
-            if pending:
-                # read children in order: a placeholder list, filled as they are visited
-                holder: list = []
-                e.kids = [holder if isinstance(k, Dictionary) else k for k in e.kids]
-                stack.extend((k, e, holder) for k in reversed(pending))
-        # flatten placeholders: each pending child list holds its _E(s) in order
-        def settle(e: _E) -> None:
-            flat, holders = [], {}
-            for k in e.kids:
-                if isinstance(k, list):
-                    key = id(k)
-                    holders.setdefault(key, iter(k))
-                    nxt = next(holders[key], None)
-                    if nxt is not None:
-                        flat.append(nxt)
-                else:
-                    flat.append(k)
-            e.kids = flat
-        for e in self.walk(out, raw=True):
-            settle(e)
+            stack.extend(reversed(inner))
         return out
 
-    def walk(self, elems, raw: bool = False):
+    def walk(self, elems):
         stack = list(reversed(elems))
         while stack:
             e = stack.pop()
-            if not isinstance(e, _E):
-                continue
             yield e
-            inner = []
-            for k in e.kids:
-                if isinstance(k, _E):
-                    inner.append(k)
-                elif raw and isinstance(k, list):
-                    inner.extend(k)
-            stack.extend(reversed(inner))
+            stack.extend(reversed([k for k in e.kids if isinstance(k, _E)]))
 
     def content(self, e: _E):
         """(page, MCID) of every marked content under an element, in order."""
