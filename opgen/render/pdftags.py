@@ -698,6 +698,13 @@ def layout_hints(document) -> tuple[str | None, list[int]]:
     """From a laid-out WeasyPrint Document: the text of its watermark (an aria-hidden element fixed
     on every page, as opgen's templates draw "DRAFT"), and for each page break how many levels of
     elements run on across it (what `fix_structure` joins)."""
+    try:
+        return _layout_hints(document)
+    except (AttributeError, KeyError, TypeError):   # boxes read through WeasyPrint's private API: if
+        return None, []                              # it has changed, mend what needs no hints
+
+
+def _layout_hints(document) -> tuple[str | None, list[int]]:
     from weasyprint.formatting_structure import boxes
 
     pages = document.pages
