@@ -2256,3 +2256,23 @@ def web_address(url: str) -> str:
 def web_landmark(label: str, context: str, n: int) -> str:
     """A repeated landmark's name told apart by the chapter it is in, else by its number."""
     return f"{label}: {context}" if context else f"{label} {n}"
+_NUMBERED_HEADING = re.compile(r"(\d+(?:\.\d+)*)\s+(\S.*)")
+
+
+def link_description(heading: str, page: int | None) -> str:
+    """What a screen reader says for an internal link in a PDF: the heading it goes to, and its
+    page ("Section 3: Urgent care, page 12"; "Appendix A: Glossary, page 40"; "Risk register")."""
+    heading = " ".join(heading.split())
+    numbered = _NUMBERED_HEADING.fullmatch(heading)
+    if numbered:
+        heading = f"Section {numbered.group(1)}: {numbered.group(2)}"
+    return f"{heading}, page {page}" if page is not None else heading
+
+
+_LINK_PAGE = re.compile(r"(.*), page \d+")
+
+
+def link_repaged(description: str, page: int) -> str:
+    """A link_description with its page put right ("Section 3: Urgent care, page 14")."""
+    found = _LINK_PAGE.fullmatch(description)
+    return f"{found.group(1)}, page {page}" if found else description

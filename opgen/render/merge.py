@@ -29,6 +29,14 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from opgen.render.pdfstruct import attribute_dicts as _attribute_dicts
+from opgen.render.pdfstruct import dest_key as _dest_key
+from opgen.render.pdfstruct import is_struct_elem as _is_struct_elem
+from opgen.render.pdfstruct import kids as _kids
+from opgen.render.pdfstruct import name_tree as _name_tree
+from opgen.render.pdfstruct import number_tree as _number_tree
+from opgen.render.pdfstruct import replace_static_id
+from opgen.render.pdftags import repage_links
 from opgen.render.weasy import render_document
 
 PACK_PART = "pack-part:"
@@ -36,7 +44,6 @@ FURNITURE_COLOUR = "#4C6272"     # NHS mid grey: 6.2:1 on white
 FURNITURE_SIZE_PT = 7.5
 FURNITURE_EDGE_MM = 8            # header 8 mm from the top edge, footer 8 mm from the bottom
 FURNITURE_INSET_MM = 20          # from the left and right edges, where opgen's papers start their text
-_STATIC_ID = bytes.fromhex("31415926535897932384626433832795")  # what QPDF writes with static_id
 
 
 @dataclass
@@ -64,39 +71,6 @@ def page_count(pdf: bytes) -> int:
 
 # --- reading a part ---------------------------------------------------------------------------
 
-def _number_tree(node, out: dict[int, object], depth: int = 0) -> None:
-    """Every (key, value) of a number tree (a /Nums leaf or /Kids), into `out`."""
-    if depth > 64 or not isinstance(node, Dictionary):
-        return
-    nums = node.get("/Nums")
-    if nums is not None:
-        for i in range(0, len(nums) - 1, 2):
-            out[int(nums[i])] = nums[i + 1]
-    for kid in node.get("/Kids", ()):
-        _number_tree(kid, out, depth + 1)
-
-
-def _name_tree(node, out: dict[bytes, object], depth: int = 0) -> None:
-    """Every (key, value) of a name tree (a /Names leaf or /Kids), into `out`; keys as bytes."""
-    if depth > 64 or not isinstance(node, Dictionary):
-        return
-    names = node.get("/Names")
-    if names is not None:
-        for i in range(0, len(names) - 1, 2):
-            out.setdefault(bytes(names[i]), names[i + 1])
-    for kid in node.get("/Kids", ()):
-        _name_tree(kid, out, depth + 1)
-
-
-def _dest_key(value) -> bytes | None:
-    """The name of a named destination as bytes (a string or, in older files, a name)."""
-    if isinstance(value, String):
-        return bytes(value)
-    if isinstance(value, Name):
-        return str(value)[1:].encode("utf-8")
-    return None
-
-
 def _unique(key: bytes, taken: set[bytes], part_index: int) -> bytes:
     candidate = key + b"~p%d" % (part_index + 1)
     n = 1
@@ -104,27 +78,6 @@ def _unique(key: bytes, taken: set[bytes], part_index: int) -> bytes:
         n += 1
         candidate = key + b"~p%d-%d" % (part_index + 1, n)
     return candidate
-
-
-def _kids(elem) -> list:
-    k = elem.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, Array) else [k]
-
-
-def _is_struct_elem(obj) -> bool:
-    return isinstance(obj, Dictionary) and "/S" in obj and obj.get("/Type") not in ("/MCR", "/OBJR")
-
-
-def _attribute_dicts(elem):
-    a = elem.get("/A")
-    if isinstance(a, Dictionary):
-        yield a
-    elif isinstance(a, Array):
-        for item in a:
-            if isinstance(item, Dictionary):
-                yield item
 
 
 def _top_level(struct_root) -> tuple[list, object | None]:
@@ -422,6 +375,9 @@ class _Merger:
             bookmark = parts[target].bookmark
             if bookmark and str(annot.get("/Contents", "")).startswith(PACK_PART):
                 annot.Contents = String(bookmark)
+                elem = self.parent_tree.get(int(annot.StructParent)) if "/StructParent" in annot else None
+                if isinstance(elem, Dictionary) and elem.get("/S") == "/Link":
+                    elem.Alt = String(bookmark)       # what a screen reader says for the link
 
     def write_outline(self) -> None:
         if not self.outline:
@@ -725,6 +681,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         merger.write_structure()
         merger.write_names()
         merger.write_outline()
+        repage_links(out)     # a link's description names the page it goes to: pages have moved
         if furniture is not None:
             _stamp_furniture(out, furniture)
 
@@ -754,11 +711,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
 
 
 def _set_identifier(data: bytes, seed: str) -> bytes:
-    """QPDF wrote its fixed test /ID; put one made from the caller's seed in its place (same length,
-    so no offset moves)."""
-    static = b"<" + _STATIC_ID.hex().encode() + b">"
-    if data.count(static) != 2:
-        raise RuntimeError("the merged PDF's /ID is not where QPDF writes it")
-    first = hashlib.md5(seed.encode("utf-8")).hexdigest().encode()
-    second = hashlib.md5(("opgen.merge:" + seed).encode("utf-8")).hexdigest().encode()
-    return data.replace(static, b"<" + first + b">", 1).replace(static, b"<" + second + b">", 1)
+    """QPDF wrote its fixed test /ID; put one made from the caller's seed in its place."""
+    first = hashlib.md5(seed.encode("utf-8")).digest()
+    second = hashlib.md5(("opgen.merge:" + seed).encode("utf-8")).digest()
+    return replace_static_id(data, first, second)

@@ -13,6 +13,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from opgen.render.pdfscope import with_table_scope
+from opgen.render.pdftags import fix_structure, layout_hints
 from opgen.render.theming import served
 from opgen.resources import FONTS_DIR, TEMPLATES_DIR
 
@@ -55,11 +56,7 @@ def is_allowed(url: str) -> bool:
 def html_to_pdf(html: str, *, timestamp: dt.datetime, identifier_seed: str = "") -> bytes:
     """Render HTML (whose relative URLs resolve against templates/) to tagged, reproducible PDF bytes."""
     document = HTML(string=html, base_url=str(TEMPLATES_DIR) + "/", url_fetcher=AssetFetcher()).render()
-    stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.created = stamp
-    document.metadata.modified = stamp
-    identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
-    return with_table_scope(document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1"))
+    return document_to_pdf(document, html=html, timestamp=timestamp, identifier_seed=identifier_seed)
 
 
 def render_document(html: str):
@@ -74,4 +71,7 @@ def document_to_pdf(document, *, html: str, timestamp: dt.datetime, identifier_s
     document.metadata.created = stamp
     document.metadata.modified = stamp
     identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
-    return with_table_scope(document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1"))
+    pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
+    # WeasyPrint's tags do not hold up read back (furniture, watermark, links, split tables): mend them
+    watermark, continued = layout_hints(document)
+    return fix_structure(with_table_scope(pdf), watermark=watermark, continued=continued)
