@@ -34,6 +34,9 @@ from opgen.resources import PACKAGE_DIR
 from opgen.write import write_atomic
 
 CACHE_NAME = ".opgen-cache.json"
+# The full plan's PDF is built in parts (opgen.render.plan_parts), each laid-out part kept here, under
+# the plan's output folder, so the next build lays out only the parts whose HTML changed.
+PARTS_DIR = Path(".parts") / "operational-plan"
 # One task per document: it renders the document once and yields whichever of its outputs are wanted
 # (the plan on a page's HTML is the one its one-page fit settled on). Cost orders the slowest first.
 DOCUMENTS = {
@@ -236,8 +239,9 @@ def _load(job: PlanJob, strict: bool) -> None:
 
 
 def render_document(plan, diagnostics: list[Diagnostic], document: str,
-                    outputs: list[str]) -> tuple[dict[str, bytes], float]:
-    """Render one document of a plan's model; returns ({output: bytes}, seconds). Runs in a worker."""
+                    outputs: list[str], *, parts_dir: Path | None = None) -> tuple[dict[str, bytes], float]:
+    """Render one document of a plan's model; returns ({output: bytes}, seconds). Runs in a worker,
+    or (the full plan's PDF, laid out in parts cached in `parts_dir`) in the build process."""
     started = time.perf_counter()
     wants_pdf = any(o.endswith(".pdf") for o in outputs)
     if document == "annex":
@@ -255,8 +259,11 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
         rendered = {"plan-on-a-page.html": html.encode("utf-8"), "plan-on-a-page.pdf": pdf}
     elif wants_pdf:
         from opgen.render.pdf import operational_plan_pdf
+        from opgen.render.plan_parts import PartCache
 
-        html, pdf = operational_plan_pdf(plan, diagnostics)
+        cache = PartCache(parts_dir)
+        html, pdf = operational_plan_pdf(plan, diagnostics, cache=cache)
+        cache.prune()
         rendered = {"operational-plan.html": html.encode("utf-8"), "operational-plan.pdf": pdf}
     else:
         from opgen.render.html import operational_plan_html
@@ -295,17 +302,75 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
         job.not_built.extend(outputs)
         on_failed(job, outputs, error)
 
+    def in_parts(document: str, outputs: list[str]) -> bool:
+        return document == "operational-plan" and "operational-plan.pdf" in outputs
+
     if tasks and workers > 1:
         import multiprocessing
 
+        from opgen.render.pdf import operational_plan_build
+        from opgen.render.plan_parts import PartCache, layout
+
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                                   initializer=_die_with_parent)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent)
         try:
-            futures = {pool.submit(render_document, job.plan, job.diagnostics, document, outputs): (job, outputs)
-                       for job, document, outputs in tasks}
+            # The full plan's parts go to the same pool as the other documents (no pool in a pool, so
+            # never more layouts at once than workers); its contents and the merge run here once its
+            # parts are laid out, while the workers go on with the rest.
+            futures: dict = {}
+            done_plans: list[dict] = []
+            for job, document, outputs in tasks:
+                if not in_parts(document, outputs):
+                    continue
+                state = {"job": job, "outputs": outputs, "started": time.perf_counter(), "results": {},
+                         "error": None}
+                try:
+                    cache = PartCache(job.out_dir / PARTS_DIR)
+                    state["html"], state["build"] = operational_plan_build(job.plan, job.diagnostics, cache=cache)
+                    state["cache"] = cache
+                    work = state["build"].jobs()
+                except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
+                    fail(job, outputs, e)
+                    continue
+                state["waiting"] = len(work)
+                if not work:
+                    done_plans.append(state)
+                for i, part in enumerate(work):
+                    futures[pool.submit(layout, part)] = ("part", state, i)
+            for job, document, outputs in tasks:
+                if not in_parts(document, outputs):
+                    futures[pool.submit(render_document, job.plan, job.diagnostics, document, outputs)] = \
+                        ("document", job, outputs)
+
+            def finish_plan(state: dict) -> None:
+                job, outputs = state["job"], state["outputs"]
+                if state["error"] is not None:
+                    fail(job, outputs, state["error"])
+                    return
+                try:
+                    results = [state["results"][i] for i in range(len(state["results"]))]
+                    pdf = state["build"].finish(results).pdf
+                    state["cache"].prune()
+                    rendered = {"operational-plan.html": state["html"].encode("utf-8"), "operational-plan.pdf": pdf}
+                    finish(job, {o: rendered[o] for o in outputs}, time.perf_counter() - state["started"])
+                except Exception as e:  # noqa: BLE001
+                    fail(job, outputs, e)
+
+            for state in done_plans:
+                finish_plan(state)
             for future in as_completed(futures):
-                job, outputs = futures[future]
+                kind, *rest = futures[future]
+                if kind == "part":
+                    state, i = rest
+                    try:
+                        state["results"][i] = future.result()
+                    except Exception as e:  # noqa: BLE001
+                        state["error"] = state["error"] or e
+                    state["waiting"] -= 1
+                    if state["waiting"] == 0:
+                        finish_plan(state)
+                    continue
+                job, outputs = rest
                 try:
                     finish(job, *future.result())
                 except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
@@ -319,7 +384,12 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
     else:
         for job, document, outputs in tasks:
             try:
-                finish(job, *render_document(job.plan, job.diagnostics, document, outputs))
+                if in_parts(document, outputs):
+                    rendered = render_document(job.plan, job.diagnostics, document, outputs,
+                                               parts_dir=job.out_dir / PARTS_DIR)
+                else:
+                    rendered = render_document(job.plan, job.diagnostics, document, outputs)
+                finish(job, *rendered)
             except Exception as e:  # noqa: BLE001
                 fail(job, outputs, e)
 
