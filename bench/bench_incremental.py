@@ -29,6 +29,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import SKC, big_plan  # noqa: E402
 
+from opgen.outputs import toolchain_hash  # noqa: E402
 from opgen.pipeline import plan_from_bytes  # noqa: E402
 from opgen.render.html import operational_plan_html  # noqa: E402
 from opgen.render.pdf import operational_plan_parts  # noqa: E402
@@ -78,17 +79,17 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        cache = PartCache(tmp / "a")
+        cache = PartCache(tmp / "a", toolchain=toolchain_hash())
         (_, cold), t_cold = timed(lambda: operational_plan_parts(plan, diags, cache=cache))
         cache.prune()
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(max_workers=args.j, mp_context=context) as pool:
-            (_, cold_j), t_cold_j = timed(lambda: operational_plan_parts(plan, diags, cache=PartCache(tmp / "b"),
+            (_, cold_j), t_cold_j = timed(lambda: operational_plan_parts(plan, diags, cache=PartCache(tmp / "b", toolchain=toolchain_hash()),
                                                                          map_fn=pool.map))
-        cache = PartCache(tmp / "a")
+        cache = PartCache(tmp / "a", toolchain=toolchain_hash())
         (_, inc), t_inc = timed(lambda: operational_plan_parts(edited_plan, edited_diags, cache=cache))
         cache.prune()
-        _, fresh = operational_plan_parts(edited_plan, edited_diags, cache=PartCache(tmp / "c"))
+        _, fresh = operational_plan_parts(edited_plan, edited_diags, cache=PartCache(tmp / "c", toolchain=toolchain_hash()))
 
     pages = sum(cold.pages.values())
     print(f"plan: {name}; full plan {pages} pages in {len(cold.parts)} parts")

@@ -261,7 +261,7 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
         from opgen.render.pdf import operational_plan_pdf
         from opgen.render.plan_parts import PartCache
 
-        cache = PartCache(parts_dir)
+        cache = PartCache(parts_dir, toolchain=toolchain_hash())
         html, pdf = operational_plan_pdf(plan, diagnostics, cache=cache)
         cache.prune()
         rendered = {"operational-plan.html": html.encode("utf-8"), "operational-plan.pdf": pdf}
@@ -325,7 +325,7 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 state = {"job": job, "outputs": outputs, "started": time.perf_counter(), "results": {},
                          "error": None}
                 try:
-                    cache = PartCache(job.out_dir / PARTS_DIR)
+                    cache = PartCache(job.out_dir / PARTS_DIR, toolchain=toolchain_hash())
                     state["html"], state["build"] = operational_plan_build(job.plan, job.diagnostics, cache=cache)
                     state["cache"] = cache
                     work = state["build"].jobs()

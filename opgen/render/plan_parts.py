@@ -11,10 +11,10 @@ CSS margin boxes switched off; its `#anchor` links whose target lives in another
 `dest:anchor` links, which the merge turns back into internal links.
 
 Cold and incremental builds take the same path: every part but the contents is looked up in the
-cache by sha256 of its HTML and opgen.outputs.toolchain_hash(), and laid out (through `map_fn`, a
-process pool's map for -j N) only when missing. The contents is laid out last, printing the real
-page of every entry (read from the laid-out parts' anchors); its entries' numbers are padded to a
-fixed width with figure spaces, so its own page count never depends on them. The running head,
+cache by sha256 of its HTML and opgen.outputs.toolchain_hash() (PartCache.toolchain), and laid out
+(through `map_fn`, a process pool's map for -j N) only when missing. The contents is laid out last,
+printing the real page of every entry (read from the laid-out parts' anchors); its entries' numbers
+are padded to a fixed width with figure spaces, so its own page count never depends on them. The running head,
 the chapter name top right, the footer and "Page X of Y" are stamped by the merge as pagination
 artifacts (none on the cover), where the margin boxes put them in one document.
 """
@@ -144,10 +144,13 @@ def split(full_html: str) -> Split:
 
 class PartCache:
     """Laid-out parts by key: `<key>.pdf` and `<key>.json` (page count, anchors by page) in a folder,
-    written atomically. `used` collects the keys a build looked up or stored; `prune` removes the rest."""
+    written atomically. `used` collects the keys a build looked up or stored; `prune` removes the rest.
+    `toolchain`: what besides the HTML shapes a part (opgen.outputs.toolchain_hash(), given by the
+    build engine, so a cache kept on disk is never read by another version of opgen or its libraries)."""
 
-    def __init__(self, folder: str | os.PathLike | None = None):
+    def __init__(self, folder: str | os.PathLike | None = None, *, toolchain: str = ""):
         self.folder = Path(folder) if folder is not None else None
+        self.toolchain = toolchain
         self.memory: dict[str, tuple[bytes, dict]] = {}
         self.used: set[str] = set()
 
@@ -229,10 +232,8 @@ def layout(job: tuple[str, str, str]) -> tuple[bytes, dict]:
                  "landscape": [p.width > p.height for p in document.pages]}
 
 
-def part_key(html: str) -> str:
-    from opgen.outputs import toolchain_hash
-
-    digest = hashlib.sha256(toolchain_hash().encode())
+def part_key(html: str, toolchain: str) -> str:
+    digest = hashlib.sha256(toolchain.encode())
     digest.update(html.encode("utf-8"))
     return digest.hexdigest()
 
@@ -268,7 +269,7 @@ class PlanBuild:
         self.stamp = timestamp.isoformat()
         self.seed = seed
         self.cache = cache if cache is not None else PartCache()
-        self.keys = {p.name: part_key(p.html) for p in self.split.parts if p.name != CONTENTS}
+        self.keys = {p.name: part_key(p.html, self.cache.toolchain) for p in self.split.parts if p.name != CONTENTS}
         self.found: dict[str, tuple[bytes, dict]] = {}
         self.todo: list[str] = []
         for part in self.split.parts:
@@ -336,7 +337,7 @@ class PlanBuild:
         count, else one page), laid out again (at most twice more) if its length differs; each
         layout cached by its HTML like any part."""
         part = self._part(CONTENTS)
-        skeleton = "entries-" + part_key(part.html)
+        skeleton = "entries-" + part_key(part.html, self.cache.toolchain)
         known = self.cache.hint(skeleton)
         targets = {a for a in _HREF.findall(part.html)} | {
             m for m in re.findall(r'href="' + re.escape(DEST_PREFIX) + r'([^"]+)"', part.html)}
@@ -355,7 +356,7 @@ class PlanBuild:
                 page += int(meta["pages"])
             digits = max(3, len(str(page - 1)))
             html = _contents_html(part, anchor_pages, digits)
-            key = part_key(html)
+            key = part_key(html, self.cache.toolchain)
             hit = self.cache.get(key)
             if hit is None:
                 hit = layout((html, self.stamp, self._seed(CONTENTS)))
