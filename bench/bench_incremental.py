@@ -70,6 +70,9 @@ def main() -> None:
     else:
         text = args.plan.read_text(encoding="utf-8")
         name = args.plan.name
+    # the cold build reads the plan as `edit` writes it back (YAML round trip), so the two differ in
+    # the one field only
+    text = yaml.safe_dump(yaml.safe_load(text), sort_keys=False, allow_unicode=True)
     plan, diags = load(text)
     edited_plan, edited_diags = load(edit(text))
     operational_plan_html(plan, diags)   # Jinja compiles its templates once per process: not measured
