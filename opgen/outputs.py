@@ -35,6 +35,9 @@ from opgen.theme import files_read as theme_files
 from opgen.write import write_atomic
 
 CACHE_NAME = ".opgen-cache.json"
+# The full plan's PDF is built in parts (opgen.render.plan_parts), each laid-out part kept here, under
+# the plan's output folder, so the next build lays out only the parts whose HTML changed.
+PARTS_DIR = Path(".parts") / "operational-plan"
 # One task per document: it renders the document once and yields whichever of its outputs are wanted
 # (the plan on a page's HTML is the one its one-page fit settled on). Cost orders the slowest first.
 DOCUMENTS = {
@@ -250,8 +253,9 @@ def _load(job: PlanJob, strict: bool) -> None:
 
 
 def render_document(plan, diagnostics: list[Diagnostic], document: str,
-                    outputs: list[str]) -> tuple[dict[str, bytes], float]:
-    """Render one document of a plan's model; returns ({output: bytes}, seconds). Runs in a worker."""
+                    outputs: list[str], *, parts_dir: Path | None = None) -> tuple[dict[str, bytes], float]:
+    """Render one document of a plan's model; returns ({output: bytes}, seconds). Runs in a worker,
+    or (the full plan's PDF, laid out in parts cached in `parts_dir`) in the build process."""
     started = time.perf_counter()
     wants_pdf = any(o.endswith(".pdf") for o in outputs)
     if document == "annex":
@@ -266,11 +270,17 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
         from opgen.render import web
 
         rendered = {}
-        if wants_pdf:
-            from opgen.render.pdf import operational_plan_pdf, plan_on_a_page_pdf
+        if wants_pdf and document == "plan-on-a-page":
+            from opgen.render.pdf import plan_on_a_page_pdf
 
-            paper = plan_on_a_page_pdf if document == "plan-on-a-page" else operational_plan_pdf
-            rendered[f"{document}.pdf"] = paper(plan, diagnostics)[1]
+            rendered["plan-on-a-page.pdf"] = plan_on_a_page_pdf(plan, diagnostics)[1]
+        elif wants_pdf:
+            from opgen.render.pdf import operational_plan_pdf
+            from opgen.render.plan_parts import PartCache
+
+            cache = PartCache(parts_dir, toolchain=toolchain_hash())
+            rendered["operational-plan.pdf"] = operational_plan_pdf(plan, diagnostics, cache=cache)[1]
+            cache.prune()
         if f"{document}.html" in outputs:
             page = web.plan_on_a_page_web if document == "plan-on-a-page" else web.operational_plan_web
             rendered[f"{document}.html"] = page(plan, diagnostics).encode("utf-8")
@@ -307,17 +317,79 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
         job.not_built.extend(outputs)
         on_failed(job, outputs, error)
 
+    def in_parts(document: str, outputs: list[str]) -> bool:
+        return document == "operational-plan" and "operational-plan.pdf" in outputs
+
     if tasks and workers > 1:
         import multiprocessing
 
+        from opgen.render.pdf import operational_plan_build
+        from opgen.render.plan_parts import PartCache, layout
+
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                                   initializer=_die_with_parent)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent)
         try:
-            futures = {pool.submit(render_document, job.plan, job.diagnostics, document, outputs): (job, outputs)
-                       for job, document, outputs in tasks}
+            # The full plan's parts go to the same pool as the other documents (no pool in a pool, so
+            # never more layouts at once than workers); its contents and the merge run here once its
+            # parts are laid out, while the workers go on with the rest.
+            futures: dict = {}
+            done_plans: list[dict] = []
+            for job, document, outputs in tasks:
+                if not in_parts(document, outputs):
+                    continue
+                state = {"job": job, "outputs": outputs, "started": time.perf_counter(), "results": {},
+                         "error": None}
+                try:
+                    cache = PartCache(job.out_dir / PARTS_DIR, toolchain=toolchain_hash())
+                    state["html"], state["build"] = operational_plan_build(job.plan, job.diagnostics, cache=cache)
+                    state["cache"] = cache
+                    work = state["build"].jobs()
+                except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
+                    fail(job, outputs, e)
+                    continue
+                state["waiting"] = len(work)
+                if not work:
+                    done_plans.append(state)
+                for i, part in enumerate(work):
+                    futures[pool.submit(layout, part)] = ("part", state, i)
+            for job, document, outputs in tasks:
+                if not in_parts(document, outputs):
+                    futures[pool.submit(render_document, job.plan, job.diagnostics, document, outputs)] = \
+                        ("document", job, outputs)
+
+            def finish_plan(state: dict) -> None:
+                job, outputs = state["job"], state["outputs"]
+                if state["error"] is not None:
+                    fail(job, outputs, state["error"])
+                    return
+                try:
+                    results = [state["results"][i] for i in range(len(state["results"]))]
+                    pdf = state["build"].finish(results).pdf
+                    state["cache"].prune()
+                    rendered = {"operational-plan.pdf": pdf}
+                    if "operational-plan.html" in outputs:  # the web edition, here while the workers lay out
+                        from opgen.render.web import operational_plan_web
+
+                        rendered["operational-plan.html"] = operational_plan_web(job.plan, job.diagnostics).encode("utf-8")
+                    finish(job, {o: rendered[o] for o in outputs}, time.perf_counter() - state["started"])
+                except Exception as e:  # noqa: BLE001
+                    fail(job, outputs, e)
+
+            for state in done_plans:
+                finish_plan(state)
             for future in as_completed(futures):
-                job, outputs = futures[future]
+                kind, *rest = futures[future]
+                if kind == "part":
+                    state, i = rest
+                    try:
+                        state["results"][i] = future.result()
+                    except Exception as e:  # noqa: BLE001
+                        state["error"] = state["error"] or e
+                    state["waiting"] -= 1
+                    if state["waiting"] == 0:
+                        finish_plan(state)
+                    continue
+                job, outputs = rest
                 try:
                     finish(job, *future.result())
                 except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
@@ -331,7 +403,12 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
     else:
         for job, document, outputs in tasks:
             try:
-                finish(job, *render_document(job.plan, job.diagnostics, document, outputs))
+                if in_parts(document, outputs):
+                    rendered = render_document(job.plan, job.diagnostics, document, outputs,
+                                               parts_dir=job.out_dir / PARTS_DIR)
+                else:
+                    rendered = render_document(job.plan, job.diagnostics, document, outputs)
+                finish(job, *rendered)
             except Exception as e:  # noqa: BLE001
                 fail(job, outputs, e)
 

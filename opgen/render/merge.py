@@ -8,7 +8,9 @@ The merged document is as good as one WeasyPrint would have written:
   /ClassMap merged, element ids made unique (and the table /Headers naming them kept in step),
   an /IDTree over them;
 - each part's named destinations merged (a clash renamed in the whole part), and a link to
-  `pack-part:<anchor>` turned into a GoTo to that part's first page, still a tagged Link;
+  `pack-part:<anchor>` turned into a GoTo to that part's first page, still a tagged Link; a link to
+  `dest:<name>` (a part's `#name` link whose target lives in another part, which WeasyPrint alone
+  would drop) turned into an internal link to the named destination `name` of whichever part has it;
 - bookmarks: one per part that asks for it, the part's own outline nested under it;
 - page furniture (running header, footer, page label) rendered by WeasyPrint in Inter for each
   page's own size and stamped in its margins as a pagination artifact;
@@ -40,6 +42,7 @@ from opgen.render.pdftags import repage_links
 from opgen.render.weasy import render_document
 
 PACK_PART = "pack-part:"
+DEST_LINK = "dest:"              # "dest:<name>": a link to the named destination <name> of another part
 FURNITURE_COLOUR = "#4C6272"     # NHS mid grey: 6.2:1 on white
 FURNITURE_SIZE_PT = 7.5
 FURNITURE_EDGE_MM = 8            # header 8 mm from the top edge, footer 8 mm from the bottom
@@ -55,12 +58,16 @@ class Part:
 
 @dataclass
 class Furniture:                   # one per page of the merged document
-    header: str | None = None      # running header (top left)
+    header: str | None = None      # running header (top left; 62% of the width if header_right is given)
     footer: str | None = None      # bottom left
     page_label: str | None = None  # bottom right, e.g. "Page 3 of 40"
     edge_mm: float | None = None   # from the top and bottom edges, FURNITURE_EDGE_MM (8) if None; closer
                                    # for a page that uses its own margins (a plan on a page: 8 mm at the top)
     inset_mm: float | None = None  # from the left and right edges, FURNITURE_INSET_MM (20) if None
+    header_lead: str | None = None   # before the header, in bold NHS blue, then a pale bar: "SKC | Plan"
+    header_right: str | None = None  # top right, e.g. the chapter the page belongs to (38% of the width)
+    bottom_mm: float | None = None   # the footer's and page label's distance from the bottom edge, edge_mm if None
+    top_mm: float | None = None      # the headers' distance from the top edge, edge_mm if None
 
 
 def page_count(pdf: bytes) -> int:
@@ -118,6 +125,7 @@ class _Merger:
         self.outline: list[dict] = []
         self.first_pages: list[pikepdf.Object] = []
         self.pack_links: list[tuple[pikepdf.Object, str]] = []
+        self.dest_links: list[tuple[pikepdf.Object, bytes]] = []
         self.tagged = False
         self.tagged_parts = 0
         self.uaid: set[str] = set()
@@ -206,6 +214,8 @@ class _Merger:
                     action.D = self._rename_dest(action.D, renames)
                 elif kind == "/URI" and str(action.get("/URI", "")).startswith(PACK_PART):
                     self.pack_links.append((annot, str(action.URI)[len(PACK_PART):]))
+                elif kind == "/URI" and bytes(action.get("/URI", b"")).startswith(DEST_LINK.encode()):
+                    self.dest_links.append((annot, bytes(action.URI)[len(DEST_LINK):]))
 
     # bookmarks
     def _outline_items(self, node, renames: dict[bytes, bytes], depth: int = 0) -> list[dict]:
@@ -379,6 +389,19 @@ class _Merger:
                 if isinstance(elem, Dictionary) and elem.get("/S") == "/Link":
                     elem.Alt = String(bookmark)       # what a screen reader says for the link
 
+    def resolve_dest_links(self) -> None:
+        """A `dest:<name>` link becomes an internal link to the merged named destination <name> (the
+        first part's that has it, under its own name), as WeasyPrint writes one: /Dest and /Contents
+        the name. Raises ValueError when no part has that destination."""
+        for annot, name in self.dest_links:
+            if name not in self.dests:
+                raise ValueError(f"a link goes to {DEST_LINK}{name.decode('utf-8', 'replace')}, but no part has "
+                                 "that named destination")
+            del annot["/A"]
+            annot.Dest = String(name)
+            if str(annot.get("/Contents", "")).startswith(DEST_LINK):
+                annot.Contents = String(name)
+
     def write_outline(self) -> None:
         if not self.outline:
             return
@@ -460,22 +483,27 @@ _FONT_PX = FURNITURE_SIZE_PT / _PX
 _LINE_PX = round(_FONT_PX * 1.2, 3)
 _LEAD_PX = (_ROW_PX - _LINE_PX) / 2
 _SLOTS = (("header", "/OpgenHeader", "/Header"), ("footer", "/OpgenFooter", "/Footer"),
-          ("page_label", "/OpgenPageLabel", "/Footer"))
+          ("page_label", "/OpgenPageLabel", "/Footer"), ("header_right", "/OpgenHeaderRight", "/Header"))
 
 
-def _slot_boxes(box: list[float], edge_mm: float | None,
-                inset_mm: float | None) -> dict[str, tuple[float, float, float, str]]:
+def _slot_boxes(box: list[float], edge_mm: float | None, inset_mm: float | None, *, split: bool = False,
+                top_mm: float | None = None, bottom_mm: float | None = None
+                ) -> dict[str, tuple[float, float, float, str]]:
     """Where each text goes on a page with this box: (left, top of the line box, width, align), in
-    PDF points."""
+    PDF points. `split`: the header shares its line with a right-hand header (62% and 38%)."""
     x0, y0, x1, y1 = box
     inset = (FURNITURE_INSET_MM if inset_mm is None else inset_mm) * 72 / 25.4
-    edge = (FURNITURE_EDGE_MM if edge_mm is None else edge_mm) * 72 / 25.4
+    edge_mm = FURNITURE_EDGE_MM if edge_mm is None else edge_mm
+    top = (edge_mm if top_mm is None else top_mm) * 72 / 25.4
+    bottom = (edge_mm if bottom_mm is None else bottom_mm) * 72 / 25.4
     line = _LINE_PX * _PX
     content = max(x1 - x0 - 2 * inset, 72.0)
     label = round(content * 0.28, 2)
-    return {"header": (x0 + inset, y1 - edge, round(content, 2), "left"),
-            "footer": (x0 + inset, y0 + edge + line, round(content * 0.70, 2), "left"),
-            "page_label": (x0 + inset + content - label, y0 + edge + line, label, "right")}
+    right = round(content * 0.38, 2)
+    return {"header": (x0 + inset, y1 - top, round(content * 0.62 if split else content, 2), "left"),
+            "footer": (x0 + inset, y0 + bottom + line, round(content * 0.70, 2), "left"),
+            "page_label": (x0 + inset + content - label, y0 + bottom + line, label, "right"),
+            "header_right": (x0 + inset + content - right, y1 - top, right, "right")}
 
 
 def _mat(a, b):
@@ -483,6 +511,18 @@ def _mat(a, b):
     return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
             a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
             a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+LEAD = "\x00"   # in a furniture text: what comes before it is drawn in bold NHS blue, then a pale bar
+LEAD_COLOUR = "#005EB8"
+SEP_COLOUR = "#AEB7BD"
+
+
+def _sheet_line(text: str) -> str:
+    if LEAD not in text:
+        return html.escape(text)
+    lead, rest = text.split(LEAD, 1)
+    return (f'<b>{html.escape(lead)}</b> <span class="sep">|</span> {html.escape(rest)}')
 
 
 def _sheet_html(groups: list[tuple[float, str, list[str]]]) -> str:
@@ -494,8 +534,12 @@ def _sheet_html(groups: list[tuple[float, str, list[str]]]) -> str:
            f'body {{ margin: 0; font-family: "Inter"; font-size: {_FONT_PX:.4f}px; line-height: {_ROW_PX}px; '
            f"color: {FURNITURE_COLOUR}; orphans: 1; widows: 1; }}",
            "div { white-space: pre; overflow: hidden; text-overflow: ellipsis; }"]
+    if any(LEAD in t for _, _, texts in groups for t in texts):
+        css += ['@font-face { font-family: "Inter"; font-weight: 700; src: url("../fonts/Inter-Bold.otf"); }',
+                f"b {{ font-weight: 700; color: {LEAD_COLOUR}; }}",
+                f".sep {{ color: {SEP_COLOUR}; padding: 0 0.3em; }}"]
     blocks = "".join(f'<div style="width: {w / _PX:.3f}px; text-align: {align}">'
-                     + "\n".join(html.escape(t) for t in texts) + "</div>" for w, align, texts in groups)
+                     + "\n".join(_sheet_line(t) for t in texts) + "</div>" for w, align, texts in groups)
     return ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>furniture</title><style>'
             + "\n".join(css) + "</style></head><body>" + blocks + "</body></html>")
 
@@ -514,6 +558,7 @@ def _sheet_lines(sheet: pikepdf.Pdf) -> list[list]:
     for number, page in enumerate(sheet.pages):
         height = float(page.mediabox[3])
         ctm, stack, state, segment, in_text = [1, 0, 0, 1, 0, 0], [], {}, None, False
+        fill = None   # a fill colour other than the furniture's (a bold lead), drawn with its text
 
         def close(segment):
             if segment is not None:
@@ -539,15 +584,21 @@ def _sheet_lines(sheet: pikepdf.Pdf) -> list[list]:
                 index = int((height - origin[1]) // row)
                 top = height - index * row - _LEAD_PX * _PX
                 ops = [*state.values(), (operands, op)]   # the text state this line is drawn with
+                if fill is not None:
+                    ops.insert(0, fill)
                 segment = (ctm[:4] + [ctm[4], ctm[5] - top], (number, index), ops)
             elif in_text:
                 if segment is None:
                     raise RuntimeError("page furniture: text with no position on the sheet")
                 segment[2].append((operands, op))
+            elif name == "rg":
+                own = [round(float(x), 3) for x in operands] == [round(int(FURNITURE_COLOUR[i:i + 2], 16) / 255, 3)
+                                                                  for i in (1, 3, 5)]
+                fill = None if own else (operands, op)
             elif name == "q":
-                stack.append(ctm)
+                stack.append((ctm, fill))
             elif name == "Q":
-                ctm = stack.pop() if stack else ctm
+                ctm, fill = stack.pop() if stack else (ctm, fill)
             elif name == "cm":
                 ctm = _mat([float(x) for x in operands], ctm)
     return list(lines.values())
@@ -579,8 +630,12 @@ def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
     wanted = []   # per page: (slot, (width, align, text), left, top)
     for box, f in zip(boxes, furniture):
         mine = []
-        for slot, (left, top, width, align) in _slot_boxes(box, f.edge_mm, f.inset_mm).items():
+        boxes_ = _slot_boxes(box, f.edge_mm, f.inset_mm, split=bool(f.header_right), top_mm=f.top_mm,
+                             bottom_mm=f.bottom_mm)
+        for slot, (left, top, width, align) in boxes_.items():
             text = _one_line(getattr(f, slot) or "")
+            if slot == "header" and text and f.header_lead:
+                text = _one_line(f.header_lead) + LEAD + text
             if text:
                 groups.setdefault((width, align), {})[text] = None
                 mine.append((slot, (width, align, text), left, top))
@@ -678,6 +733,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         if furniture is not None and len(furniture) != len(out.pages):
             raise ValueError(f"furniture is given for {len(furniture)} pages, but the parts have {len(out.pages)}")
         merger.resolve_pack_links(parts)
+        merger.resolve_dest_links()
         merger.write_structure()
         merger.write_names()
         merger.write_outline()

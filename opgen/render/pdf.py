@@ -8,7 +8,7 @@ from opgen.model import Plan
 from opgen.render import document_timestamp
 from opgen.render.html import operational_plan_html
 from opgen.render.pop import fit_plan_on_a_page
-from opgen.render.weasy import document_to_pdf, html_to_pdf
+from opgen.render.weasy import document_to_pdf
 
 
 def _identifier_seed(plan: Plan, kind: str) -> str:
@@ -23,9 +23,28 @@ def plan_on_a_page_pdf(plan: Plan, diagnostics: list[Diagnostic]) -> tuple[str, 
     return fit.html, pdf
 
 
-def operational_plan_pdf(plan: Plan, diagnostics: list[Diagnostic]) -> tuple[str, bytes]:
-    """The full operational plan: (the HTML rendered, PDF bytes)."""
+def operational_plan_pdf(plan: Plan, diagnostics: list[Diagnostic], *, cache=None,
+                         map_fn=map) -> tuple[str, bytes]:
+    """The full operational plan: (the HTML rendered, PDF bytes), built in parts
+    (opgen.render.plan_parts): `cache` a PartCache (parts already laid out), `map_fn` a process
+    pool's map to lay out the rest in parallel."""
+    html, built = operational_plan_parts(plan, diagnostics, cache=cache, map_fn=map_fn)
+    return html, built.pdf
+
+
+def operational_plan_build(plan: Plan, diagnostics: list[Diagnostic], *, cache=None):
+    """(the full plan's HTML, a plan_parts.PlanBuild for it): its parts still to lay out are
+    `.jobs()`, and `.finish(results)` makes the PDF; for a caller that schedules the layouts itself."""
+    from opgen.render.plan_parts import PlanBuild
+
     html = operational_plan_html(plan, list(diagnostics or []))
-    pdf = html_to_pdf(html, timestamp=document_timestamp(plan.meta.date),
-                      identifier_seed=_identifier_seed(plan, "operational-plan"))
-    return html, pdf
+    return html, PlanBuild(html, timestamp=document_timestamp(plan.meta.date),
+                           seed=_identifier_seed(plan, "operational-plan"), cache=cache)
+
+
+def operational_plan_parts(plan: Plan, diagnostics: list[Diagnostic], *, cache=None, map_fn=map):
+    """(the full plan's HTML, plan_parts.Built: the PDF and which parts were laid out)."""
+    from opgen.render.plan_parts import layout
+
+    html, job = operational_plan_build(plan, diagnostics, cache=cache)
+    return html, job.finish(list(map_fn(layout, job.jobs())))
