@@ -698,7 +698,8 @@ def _pdf_date(when: dt.datetime) -> tuple[str, str]:
     return when.strftime("D:%Y%m%d%H%M%SZ"), when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str) -> bytes:
+def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str, author: str = "",
+         subject: str = "") -> bytes:
     esc = html.escape
     ua = f'<rdf:Description rdf:about="" pdfuaid:part="{esc(ua_part)}" />' if ua_part else ""
     text = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -710,6 +711,10 @@ def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str) -> byte
             + f'<rdf:Description rdf:about="" pdf:Producer="{esc(producer)}" />'
             + f'<rdf:Description rdf:about=""><dc:title><rdf:Alt><rdf:li xml:lang="x-default">{esc(title)}</rdf:li>'
               '</rdf:Alt></dc:title></rdf:Description>'
+            + (f'<rdf:Description rdf:about=""><dc:creator><rdf:Seq><rdf:li>{esc(author)}</rdf:li></rdf:Seq>'
+               '</dc:creator></rdf:Description>' if author else "")
+            + (f'<rdf:Description rdf:about=""><dc:description><rdf:Alt><rdf:li xml:lang="x-default">{esc(subject)}'
+               '</rdf:li></rdf:Alt></dc:description></rdf:Description>' if subject else "")
             + f'<rdf:Description rdf:about=""><dc:language><rdf:Bag><rdf:li>{esc(lang)}</rdf:li></rdf:Bag></dc:language>'
               '</rdf:Description>'
             + f'<rdf:Description rdf:about=""><xmp:CreateDate>{stamp}</xmp:CreateDate>'
@@ -719,9 +724,11 @@ def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str) -> byte
 
 
 def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.datetime, identifier_seed: str,
-          furniture: list[Furniture] | None = None) -> bytes:
+          furniture: list[Furniture] | None = None, author: str = "", subject: str = "",
+          keywords: str = "") -> bytes:
     """One tagged PDF of the parts' pages in order (see the module's docstring). `furniture`, when
-    given, has one entry per page of the result. Raises ValueError for a link to an unknown
+    given, has one entry per page of the result; `author`, `subject` and `keywords` the document
+    information a reader's Properties shows, as WeasyPrint writes them from <meta>. Raises ValueError for a link to an unknown
     `pack-part:` anchor, two parts with one anchor, or furniture for the wrong number of pages."""
     if not parts:
         raise ValueError("nothing to merge: no parts")
@@ -751,10 +758,14 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         if merger.outline:
             root.PageMode = Name.UseOutlines
         ua_part = merger.uaid.pop() if len(merger.uaid) == 1 else ""
-        root.Metadata = out.make_stream(_xmp(title, lang, producer, xmp_date, ua_part),
+        root.Metadata = out.make_stream(_xmp(title, lang, producer, xmp_date, ua_part, author, subject),
                                         Type=Name.Metadata, Subtype=Name.XML)
-        info = out.make_indirect(Dictionary(Title=String(title), Producer=String(producer),
-                                            CreationDate=String(pdf_date), ModDate=String(pdf_date)))
+        info = Dictionary(Title=String(title), Producer=String(producer),
+                          CreationDate=String(pdf_date), ModDate=String(pdf_date))
+        for key, value in (("/Author", author), ("/Subject", subject), ("/Keywords", keywords)):
+            if value:
+                info[key] = String(value)
+        info = out.make_indirect(info)
         out.trailer.Info = info
 
         buffer = io.BytesIO()

@@ -73,6 +73,7 @@ class Split:
     header: str                # the running head's text
     footer: str                # the running foot's text
     header_lead: str = ""      # the running head's bold lead (the organisation's short name)
+    meta: dict[str, str] = field(default_factory=dict)  # <meta name=author|description|keywords>
 
 
 def split(full_html: str) -> Split:
@@ -137,7 +138,9 @@ def split(full_html: str) -> Split:
         inner = _HREF.sub(relink, inner)
         page = f"{head}{body_open}{preamble}{inner}</body>\n</html>\n"
         parts.append(Part(name, page, ids[name], named))
-    return Split(parts, title, lang, header, footer, header_lead)
+    meta = {name: html_lib.unescape(content) for name, content in
+            re.findall(r'<meta name="(author|description|keywords)" content="([^"]*)">', head)}
+    return Split(parts, title, lang, header, footer, header_lead, meta)
 
 
 # --- the cache ------------------------------------------------------------------------------------
@@ -329,7 +332,8 @@ class PlanBuild:
                                            page_label=display.page_of(number, total), **where))
         merged = merge([MergePart(pdf=self.found[name][0]) for name in order], title=self.split.title,
                        lang=self.split.lang, timestamp=self.timestamp, identifier_seed=self.seed,
-                       furniture=furniture)
+                       furniture=furniture, author=self.split.meta.get("author", ""),
+                       subject=self.split.meta.get("description", ""), keywords=self.split.meta.get("keywords", ""))
         return Built(merged, list(self.laid_out), order, pages)
 
     def _contents(self, order: list[str]) -> tuple[bytes, dict]:
