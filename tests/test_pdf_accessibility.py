@@ -105,6 +105,8 @@ def describe(problems: list[pdfua.Problem]) -> str:
 def test_every_output_passes_the_pdfua_checks(kind, name):
     path = _built(kind, name)
     assert path.exists(), path
-    # a pack binds many papers, each with its own title as a heading of the first level
-    problems = pdfua.check(path, allow_many_h1=(kind == "pack"))
+    # a pack binds many papers, each with its own title as a heading of the first level; the full
+    # plan's chapters are its first level, as a Word paper's Heading 1 (PDF/UA-1 asks that headings
+    # nest, which the checker still holds them to, not for one H1)
+    problems = pdfua.check(path, allow_many_h1=kind in ("pack", "operational-plan"))
     assert problems == [], describe(problems)

@@ -96,8 +96,8 @@ WIDTH = 480.0          # pt: the A4 portrait text width
 MAX_HEIGHT = 640.0     # pt: what is left of an A4 portrait page under the chapter heading
 MAX_COLUMNS = 5
 GAP = 8.0
-TITLE_SIZE = 7.4
-SMALL_SIZE = 6.2
+TITLE_SIZE = 7.5      # pt: no text under 7.5 pt, so never drawn smaller (below)
+SMALL_SIZE = 7.5
 CHAR = 0.54            # average Inter glyph width, in em
 LINE = 1.25
 INDENT = 9.0
@@ -205,8 +205,11 @@ def structure_svg(g: Governance) -> str:
     for b in boxes:
         shapes.append(_draw(b))
     height = y - 12
-    # a structure taller than the page is drawn smaller, whole, rather than cut at the page foot
-    scale = min(1.0, MAX_HEIGHT / height)
+    if height > MAX_HEIGHT:
+        # drawn smaller its text would fall under 7.5 pt, cut it would lose bodies: the table above
+        # carries the structure alone
+        return ""
+    scale = 1.0
     alt = escape(display.governance_alt(g), {'"': "&quot;"})
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="gov-chart" viewBox="0 0 {WIDTH:.0f} {height:.1f}" '
             f'width="{WIDTH * scale:.1f}pt" height="{height * scale:.1f}pt" role="img" aria-label="{alt}">'

@@ -564,7 +564,9 @@ class _Fixer:
             uri = str(action.get("/URI", "")) if isinstance(action, Dictionary) else ""
             # a web or mail link reads as its text; an address opgen resolves later (a pack's
             # "pack-part:") is left for whoever resolves it
-            return own if re.match(r"(?i)(https?|mailto|ftp):", uri) or not uri else ""
+            # a link to another part of a document built in parts (`dest:`, resolved by the merge) reads
+            # as its own text, the heading or reference it shows
+            return own if re.match(r"(?i)(https?|mailto|ftp|dest):", uri) or not uri else ""
         if isinstance(target, (String, Name)):
             target = destinations.get(bytes(target) if isinstance(target, String) else str(target)[1:].encode())
         if isinstance(target, Dictionary):

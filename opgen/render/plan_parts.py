@@ -57,6 +57,11 @@ def _text(fragment: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub("", fragment)).split())
 
 
+# A part holds chapters until it has this much HTML (about five pages of a plan's tables): smaller
+# parts made a cold build cost 1.8 times one document's layout, for little gain in an edit's rebuild.
+MIN_PART_CHARS = 24_000
+
+
 @dataclass
 class Part:
     name: str
@@ -116,7 +121,11 @@ def split(full_html: str) -> Split:
             continue
         else:
             name = anchor or f"chapter-{i + 1}"
-        if groups and groups[-1][0] == name:
+        small = (name not in (FRONT, CONTENTS) and groups and groups[-1][0] not in (FRONT, CONTENTS)
+                 and sum(map(len, groups[-1][1])) < MIN_PART_CHARS)
+        if groups and (groups[-1][0] == name or small):
+            # a chapter joins the part before while that part is small: each part costs a document's
+            # set-up (stylesheets, fonts, writing, the merge), which a few pages do not repay
             groups[-1][1].append(element)
             groups[-1][2].extend(named)
         else:
