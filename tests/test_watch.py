@@ -340,7 +340,7 @@ def test_watch_from_a_normal_install_serves_its_packaged_assets_and_builds(insta
     watch = Watch(work, work / "mine.yaml", opgen=[installed.opgen], env=installed.env)
     try:
         events = Events(watch.port)
-        first_good_version(watch, events, text='href="base.css"')  # the plan, not the placeholder
+        first_good_version(watch, events, text='<main id="main"')  # the plan's web edition, not the placeholder
         assert 'class="errors"' not in watch.page()
         assert watch.get("/base.css")[0] == 200 and watch.get("/fonts/Inter-Regular.otf")[0] == 200
         watch.wait_stderr("are up to date")
