@@ -321,7 +321,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path in ("/", "/index.html"):
             snap = self.server.preview.snapshot
-            csp = (f"default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; "
+            csp = (f"default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; "
                    f"script-src 'nonce-{snap.nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'")
             return self._send(HTTPStatus.OK, snap.page, "text/html; charset=utf-8",
                               {"Content-Security-Policy": csp, "X-Opgen-Version": str(snap.version)})

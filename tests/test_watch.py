@@ -359,7 +359,9 @@ def test_a_browser_reloads_on_save_where_the_reader_was_and_shows_problems_on_to
     try:
         browser.call("Page.navigate", url=f"http://127.0.0.1:{watching.port}/")
         browser.wait_for(f"document.readyState === 'complete' && document.body.innerText.includes({MISSION!r})")
-        assert browser.wait_for("document.fonts.status === 'loaded' && document.fonts.check('12px Inter')")
+        # the web edition's own Inter (inline, subset), loaded: nothing fetched from anywhere
+        assert browser.wait_for("document.fonts.status === 'loaded' && [...document.fonts].some("
+                                "f => f.family.replace(/\"/g, '') === 'Inter' && f.status === 'loaded')")
         browser.evaluate("window.scrollTo(0, 1500); window.beforeSave = true")
         assert browser.evaluate("window.scrollY") == 1500
 
