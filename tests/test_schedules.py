@@ -235,7 +235,8 @@ def test_the_plan_on_a_page_shows_the_as_at_quarters_phase(plan):
     # as at 2014/15 Q3: A2.1 is in phased implementation, A2.2 in planning; UC-01 starts in Feb 2015
     assert re.search(r"A2\.1</span> One-stop outpatient services <span class=\"a-phase\">Phase: Phased implementation</span>", html)
     assert 'Integrated Urgent Care Service <span class="a-phase">Phase: Planning</span>' in html
-    assert "Integrated Urgent Care Centre</td>" in html
+    # no phase yet: the title ends its list item, with no "Phase:" after it
+    assert '<span class="a-id">UC-01</span> Integrated Urgent Care Centre</span></li>' in html
     later = result(TEXT.replace('as_at: "2014/15 Q3"', 'as_at: "2015/16 Q4"'))
     html = plan_on_a_page_html(later.plan, [])
     assert 'Seven Day Primary Care <span class="a-phase">Phase: Review</span>' in html  # ongoing from Oct 2015

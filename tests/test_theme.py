@@ -284,3 +284,14 @@ def test_the_pack_cover_carries_the_packs_logo_and_colours(tmp_path, monkeypatch
     # the plan on a page inside the pack keeps its own (unthemed) plan's Inter
     assert any(f.startswith("Inter") for f in font_names(data))
     shutil.rmtree(tmp_path / "build")
+
+
+def test_a_themed_plans_web_editions_carry_the_logo_inside_the_page(themed):
+    from opgen.render.web import operational_plan_web, plan_on_a_page_web
+
+    result = themed["result"]
+    for page in (operational_plan_web(result.plan, result.report.diagnostics),
+                 plan_on_a_page_web(result.plan, result.report.diagnostics)):
+        srcs = re.findall(r'<img[^>]*src="([^"]+)"', page)
+        assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs), [s[:40] for s in srcs]
+        assert 'alt="NHS Thanet Clinical Commissioning Group"' in page and "opgen-asset:" not in page

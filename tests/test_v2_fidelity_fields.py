@@ -120,8 +120,9 @@ def test_a_changed_indicator_code_is_reported():
 def test_action_status_is_shown_in_words(pdf_text, word_text):
     text = flat(pdf_text)
     # a paused action with no RAG: its badge says "Paused" (not "Not reported"), once, over its note
-    # (pdftotext puts the badge, set on the right, among the first line's words)
-    assert re.search(r"EPP Expert Patient Programme (DUE )?Paused (2015 )?Paused for evaluation of outcomes\. MILESTONES",
+    # (pdftotext puts the badge, set on the right, among the first line's words, or straight after the
+    # title, before the due date)
+    assert re.search(r"EPP Expert Patient Programme (DUE )?Paused (DUE )?(2015 )?Paused for evaluation of outcomes\. MILESTONES",
                      text)
     assert "Paused for evaluation of outcomes." in text
     # a revised action with no RAG: its badge says "Revised", as a paused one's says "Paused"

@@ -95,14 +95,15 @@ _URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "d
                    "longdesc", "manifest", "ping", "icon"}
 
 
-def font_faces(text: str, faces: dict[tuple[str, int], str]) -> str:
-    """@font-face rules for `faces`, each a WOFF2 data: URI subset to the characters of `text`."""
+def font_faces(text: str, faces: dict[tuple[str, int], str | tuple[str, str]]) -> str:
+    """@font-face rules for `faces` ((style, weight) -> file in fonts/, or (family, file) where the
+    family is not the file name's first word), each a WOFF2 data: URI subset to the characters of `text`."""
     # A fixed base (Latin-1, punctuation, arrows) so that pages share one subset per process (fontTools
     # takes ~0.4 s a face); a character beyond it joins the subset of the page that uses it.
     chars = "".join(sorted(set(_BASE_CHARS) | {c for c in text if c.isprintable()}))
     rules = []
-    for (style, weight), name in sorted(faces.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        family = name.split("-")[0]
+    for (style, weight), face in sorted(faces.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        family, name = face if isinstance(face, tuple) else (face.split("-")[0], face)
         data = _subset_woff2(name, chars)
         rules.append(f'@font-face {{ font-family: "{family}"; font-style: {style}; font-weight: {weight}; '
                      f'font-display: swap; src: url("data:font/woff2;base64,{data}") format("woff2"); }}')

@@ -232,7 +232,12 @@ def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
     """How many actions per programme column the page is likely to hold (titles may wrap)."""
     g = _Geometry(plan, limits)
     per_row = (g.body_h - 5.0) / g.rows - 2.2
-    title_width = g.col_w - (18.5 if limits.page == "A3" else 17.5) - 1.6  # the RAG column (plan-on-a-page.css)
+    # the RAG column (plan-on-a-page.css) only where the plan reports RAG: with none, the title has
+    # the column's width, and a settled action's status in words follows it instead
+    rated = rag_reported(plan)
+    title_width = g.col_w - ((18.5 if limits.page == "A3" else 17.5) if rated else 0.0) - 1.6
+    # a RAG pill (7.5 pt, a block with padding) is taller than a line of the title beside it
+    row = max(g.row, 7.5 * ((1.25 if limits.compact else 1.3) + 0.34) * MM_PER_PT + 1.05) if rated else g.row
     budget = per_row - (g.line * 1.22 * 2 + 3.6) - g.line * 1.7  # title bar, counts, "+ N more"
     if g.cards:
         budget -= g.line * 1.3 + 3.0  # the card's RAG sentence and bar
@@ -241,7 +246,10 @@ def estimate_action_capacity(plan: Plan, limits: PopLimits) -> int:
         used, count = 0.0, 0
         for action in domain.actions:
             text = len(action.id) + 1 + _cap(len(action.title), limits.title_chars)
-            used += g.row + (g.lines(text, title_width) - 1) * g.line * 0.96
+            status = "" if rated else display.settled_status(action)
+            phase = display.schedule_phase_now(plan, action)
+            text += (len(status) + 3 if status else 0) + (len(phase) + 1 if phase else 0)  # the badge's padding
+            used += row + (g.lines(text, title_width) - 1) * g.line * 0.96
             if used > budget:
                 break
             count += 1
@@ -470,9 +478,15 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
                 else:
                     hi = candidate
         else:
-            if guess == 0:
-                return None
-            lo, hi = 0, guess
+            lo, hi, step = None, guess, 2
+            while lo is None:  # shrink the same way until something fits (an estimate a little high
+                if hi == 0:     # costs a layout or two, not a bisection from nothing)
+                    return None
+                candidate = max(0, hi - step)
+                if fits(base.with_(actions=candidate)):
+                    lo = candidate
+                else:
+                    hi, step = candidate, step * 2
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if fits(base.with_(actions=mid)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from markupsafe import Markup
@@ -53,11 +54,16 @@ def css(theme: Theme | None, fonts_url: str = "../fonts/") -> str:
 
 
 def logo_view(theme: Theme | None) -> dict[str, str] | None:
-    """The logo as a page shows it: {src: the reserved name the PDF renderer serves, alt}."""
+    """The logo as a page shows it: {src: the reserved name the PDF renderer serves, inline_src: the
+    logo as a data: URI, alt}. A page that is also made into a self-contained web edition (the pack's
+    cover report, pack.html.j2) shows inline_src: the web edition may load nothing, and the PDF
+    renderer serves that exact URI from memory too (it still refuses any other data: URI)."""
     if theme is None or theme.logo is None:
         return None
     serve_asset(theme.logo.name, theme.logo.data, theme.logo.mime)
-    return {"src": theme.logo.name, "alt": theme.logo.alt}
+    inline = f"data:{theme.logo.mime};base64,{base64.b64encode(theme.logo.data).decode('ascii')}"
+    serve_asset(inline, theme.logo.data, theme.logo.mime)
+    return {"src": theme.logo.name, "inline_src": inline, "alt": theme.logo.alt}
 
 
 def render_context(theme: Theme | None) -> dict[str, Any]:

@@ -50,6 +50,7 @@ def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
 
     view = full_view(plan, list(diagnostics or []))
     doc = parse_page(render("operational-plan.html.j2", **view))
+    _inline_logo(doc, plan)
     body = doc.find("body")
     _drop_print_furniture(body)
     _demote_headings(body)
@@ -78,7 +79,8 @@ def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     _figures(body)
     _unique_landmarks(body)
     body.set("class", (body.get("class", "") + " web").strip())
-    return self_contained(serialise_page(doc), FULL_PLAN_CSS)
+    fonts = _theme_fonts(doc, plan)
+    return self_contained(serialise_page(doc), FULL_PLAN_CSS, fonts=fonts)
 
 
 def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
@@ -89,6 +91,7 @@ def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     limits = PopLimits(page="A4" if len(plan.domains) <= 4 else "A3")
     view = pop_view(plan, list(diagnostics or []), limits)
     doc = parse_page(render("plan-on-a-page.html.j2", **view))
+    _inline_logo(doc, plan)
     body = doc.find("body")
     _drop_print_furniture(body)
     sheet = _first(body, "div", "sheet")
@@ -129,7 +132,8 @@ def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     _figures(body)
     _unique_landmarks(body)
     body.set("class", (body.get("class", "") + " web").strip())
-    return self_contained(serialise_page(doc), POP_CSS)
+    fonts = _theme_fonts(doc, plan)
+    return self_contained(serialise_page(doc), POP_CSS, fonts=fonts)
 
 
 # --- page shaping -----------------------------------------------------------------------------
@@ -306,3 +310,29 @@ def _figures(body) -> None:
             figure.set("tabindex", "0")
             figure.set("aria-label", svg.get("aria-label") or display.WEB_TABLE)
             figure.set("class", (figure.get("class", "") + " web-chart-scroll").strip())
+
+
+def _inline_logo(doc, plan: Plan) -> None:
+    """A theme's logo inside the page (a data: URI): the papers' reserved name is served by the PDF
+    renderer from memory, which a browser cannot reach, and a web edition loads nothing."""
+    from opgen.render.theming import logo_view
+
+    logo = logo_view(plan.theme)
+    for img in doc.iter("img"):
+        if logo and (img.get("src") or "").startswith("opgen-asset:"):
+            img.set("src", logo["inline_src"])
+
+
+def _theme_fonts(doc, plan: Plan) -> dict | None:
+    """A theme's own font for the page (None: Inter, the default): the theme's @font-face rules,
+    which point at files a browser cannot reach, taken out of the page's <style>, and the faces they
+    name given to the inliner to put inside the page."""
+    from opgen.theme import DEFAULT_FONT, FONTS
+
+    theme = plan.theme
+    if theme is None or theme.font == DEFAULT_FONT:
+        return None
+    for style in doc.iter("style"):
+        style.text = re.sub(r"@font-face\s*\{[^}]*\}\s*", "", style.text or "")
+    family, _, faces = FONTS[theme.font]
+    return {(style, weight): (family, file) for weight, style, file in faces}
