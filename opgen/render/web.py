@@ -73,14 +73,7 @@ def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
         body.append(nav)
     body.append(main)
     body.append(_footer(view))
-    _nest_headings(body)
-    _external_links(body)
-    _tables(body)
-    _figures(body)
-    _unique_landmarks(body)
-    body.set("class", (body.get("class", "") + " web").strip())
-    fonts = _theme_fonts(doc, plan)
-    return self_contained(serialise_page(doc), FULL_PLAN_CSS, fonts=fonts)
+    return _finish(doc, body, plan, FULL_PLAN_CSS)
 
 
 def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
@@ -126,14 +119,7 @@ def plan_on_a_page_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     body.append(_footer(view))
     if sheet is not None:
         sheet.tag = "div"
-    _nest_headings(body)
-    _external_links(body)
-    _tables(body)
-    _figures(body)
-    _unique_landmarks(body)
-    body.set("class", (body.get("class", "") + " web").strip())
-    fonts = _theme_fonts(doc, plan)
-    return self_contained(serialise_page(doc), POP_CSS, fonts=fonts)
+    return _finish(doc, body, plan, POP_CSS)
 
 
 # --- page shaping -----------------------------------------------------------------------------
@@ -336,3 +322,16 @@ def _theme_fonts(doc, plan: Plan) -> dict | None:
         style.text = re.sub(r"@font-face\s*\{[^}]*\}\s*", "", style.text or "")
     family, _, faces = FONTS[theme.font]
     return {(style, weight): (family, file) for weight, style, file in faces}
+
+
+def _finish(doc, body, plan: Plan, css) -> str:
+    """The reshaping both web editions end with (headings nested, links, tables, figures, landmarks
+    named), then the page made self-contained with its stylesheets and fonts."""
+    _nest_headings(body)
+    _external_links(body)
+    _tables(body)
+    _figures(body)
+    _unique_landmarks(body)
+    body.set("class", (body.get("class", "") + " web").strip())
+    fonts = _theme_fonts(doc, plan)
+    return self_contained(serialise_page(doc), css, fonts=fonts)
