@@ -60,11 +60,17 @@ def test_incremental_bytes_equal_a_cold_build_of_the_edited_plan(builds):
     assert edited.pdf == edited_cold.pdf
 
 
+def _owner(html: str, anchor: str) -> str:
+    """The part that holds the element with this id (small chapters share a part)."""
+    return next(p.name for p in split(html).parts if anchor in p.ids)
+
+
 def test_only_the_touched_chapter_is_laid_out_again(builds):
     _, cold, _ = builds["cold"]
-    _, edited, files = builds["edited"]
-    assert len(cold.laid_out) >= len(cold.parts) > 10       # a cold build lays every part out
-    assert edited.laid_out == ["part-domain-1"]              # the edit's chapter only; same pages, same contents
+    html, edited, files = builds["edited"]
+    assert len(cold.laid_out) >= len(cold.parts) >= 5       # a cold build lays every part out
+    # the edit's chapter's part only; same pages, same contents
+    assert edited.laid_out == [_owner(html, "part-domain-1")]
     # the cache holds this build's parts only (the edited chapter's old layout is pruned)
     pdfs = {Path(f).stem for f in files if f.endswith(".pdf")}
     assert len(pdfs) == len(edited.parts) and all(f.endswith((".pdf", ".json")) for f in files)
@@ -132,12 +138,13 @@ def test_contents_page_numbers_page_labels_links_and_bookmarks(builds, name):
 
 
 def test_a_part_that_grows_moves_every_later_page(builds):
-    _, edited, _ = builds["edited"]
+    html, edited, _ = builds["edited"]
     _, grown, _ = builds["grown"]
-    assert grown.pages["part-domain-1"] > edited.pages["part-domain-1"]
+    part = _owner(html, "part-domain-1")
+    assert grown.pages[part] > edited.pages[part]
     assert sum(grown.pages.values()) > sum(edited.pages.values())
-    # the grown chapter and the contents (its numbers moved) are laid out; nothing else
-    assert sorted(grown.laid_out) == sorted(["part-domain-1", CONTENTS])
+    # the grown chapter's part and the contents (its numbers moved) are laid out; nothing else
+    assert sorted(grown.laid_out) == sorted([part, CONTENTS])
 
 
 def test_cross_part_links_resolve_to_their_chapter(builds):
@@ -147,8 +154,12 @@ def test_cross_part_links_resolve_to_their_chapter(builds):
     names, links, _ = _dest_pages(built.pdf)
     every = [d for page in links for d in page]
     assert every and all(d in names for d in every)
-    vision = next(p for p in split(html).parts if p.name == "part-vision")
-    assert 'href="dest:part-domain-1"' in vision.html
+    parts = split(html).parts
+    vision = next(p for p in parts if "part-vision" in p.ids)
+    if "part-domain-1" not in vision.ids:   # the glance table links each programme's chapter
+        assert 'href="dest:part-domain-1"' in vision.html
+    crossing = [p.name for p in parts if "dest:" in p.html]
+    assert crossing, "no part links to another: the test no longer exercises the merge's dest: links"
     with pikepdf.open(io.BytesIO(built.pdf)) as doc:
         for page in doc.pages:
             for annot in page.get("/Annots", []):

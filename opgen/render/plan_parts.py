@@ -57,9 +57,10 @@ def _text(fragment: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub("", fragment)).split())
 
 
-# A part holds chapters until it has this much HTML (about five pages of a plan's tables): smaller
-# parts made a cold build cost 1.8 times one document's layout, for little gain in an edit's rebuild.
-MIN_PART_CHARS = 24_000
+# Small chapters share a part until it has this much HTML (about five pages of a plan's tables); a
+# chapter this big is a part alone. One part a chapter (27 for SKC, most of a page or two) made a cold
+# build cost 1.8 times one document's layout, for little gain in an edit's rebuild.
+MIN_PART_CHARS = 12_000
 
 
 @dataclass
@@ -121,8 +122,10 @@ def split(full_html: str) -> Split:
             continue
         else:
             name = anchor or f"chapter-{i + 1}"
+        # a small chapter joins the small ones before it until they make a part's worth; a chapter
+        # of a part's worth or more is a part of its own, so an edit that grows it moves no boundary
         small = (name not in (FRONT, CONTENTS) and groups and groups[-1][0] not in (FRONT, CONTENTS)
-                 and sum(map(len, groups[-1][1])) < MIN_PART_CHARS)
+                 and len(element) < MIN_PART_CHARS and sum(map(len, groups[-1][1])) < MIN_PART_CHARS)
         if groups and (groups[-1][0] == name or small):
             # a chapter joins the part before while that part is small: each part costs a document's
             # set-up (stylesheets, fonts, writing, the merge), which a few pages do not repay
