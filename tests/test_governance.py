@@ -17,7 +17,7 @@ from opgen import display
 from opgen.diff import diff_plans
 from opgen.diff.report import render_json, render_text
 from opgen.governance import coverage, framework
-from opgen.render.governance import structure_svg
+from opgen.render.governance import structure_svg, view as governance_view
 from opgen.render.html import operational_plan_html
 from opgen.render.textconv import render_textconv
 
@@ -298,14 +298,22 @@ def test_swale_names_its_bodies_from_the_seed_without_a_chart():
     assert [th.text_content() for th in table.xpath(".//th")] == ["Body", "Purpose and members"]
 
 
-def test_a_structure_taller_than_the_page_is_drawn_smaller_not_cut():
+def test_a_structure_taller_than_the_page_is_left_to_its_table_not_drawn_smaller():
+    """Drawn smaller, its text would fall under 7.5 pt; cut, it would lose bodies: the table carries
+    every body and whom it reports to, and no diagram is drawn."""
     plan = data()
     plan["governance"]["bodies"] = [{"id": "b0", "title": "Governing Body"}] + [
         {"id": f"b{i}", "title": f"Group {i}", "reports_to": f"b{i - 1}"} for i in range(1, 45)]
+    model = result_of(dump(plan)).plan
+    assert structure_svg(model.governance) == ""
+    shown = governance_view(model)
+    assert shown.diagram == "" and len(shown.bodies) == 45
+    # a structure that fits is drawn at full size: its text at 7.5 pt, never scaled
+    plan["governance"]["bodies"] = plan["governance"]["bodies"][:4]
     svg = structure_svg(result_of(dump(plan)).plan.governance)
-    height = float(re.search(r'height="([\d.]+)pt"', svg).group(1))
-    view_height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
-    assert height <= 640 < view_height
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    view_w, view_h = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    assert (width, height) == (view_w, view_h) and 'font-size="7.4"' not in svg and 'font-size="6.2"' not in svg
 
 
 def test_reports_to_a_title_suggests_the_id():
