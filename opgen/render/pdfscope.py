@@ -16,18 +16,13 @@ import io
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from opgen.render.pdfstruct import kids
+
 SECTIONS = ("/THead", "/TBody", "/TFoot")
 
 
-def _kids(elem) -> list:
-    k = elem.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, Array) else [k]
-
-
 def _elements(elem) -> list:
-    return [kid for kid in _kids(elem) if isinstance(kid, Dictionary) and kid.get("/S") is not None]
+    return [kid for kid in kids(elem) if isinstance(kid, Dictionary) and kid.get("/S") is not None]
 
 
 def _rows(table) -> list[tuple[object, str]]:
