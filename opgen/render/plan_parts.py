@@ -5,8 +5,9 @@ The parts come from the one full-plan HTML (templates/operational-plan.html.j2, 
 opgen.render.html): its body's top-level elements are the cover and the front matter (`section.cover`,
 `section.front`), the contents (`nav.toc-page`) and the chapters (`section.chapter`), each starting a
 page. `split` cuts the body there: "front" (cover, front-placed narrative, document control), then
-"contents", then one part per chapter (a short programme that runs on after the one before it stays
-in that one's part, as it shares its page). Each part is the same head and stylesheets with the
+"contents", then the chapters (small ones share a part, MIN_PART_CHARS; a short programme that runs on
+after the one before it stays in that one's part, as it shares its page; a programme of hundreds of
+actions is cut into pieces, PIECE_CHARS). Each part is the same head and stylesheets with the
 CSS margin boxes switched off; its `#anchor` links whose target lives in another part become
 `dest:anchor` links, which the merge turns back into internal links.
 
@@ -14,7 +15,8 @@ Cold and incremental builds take the same path: every part but the contents is l
 cache by sha256 of its HTML and opgen.outputs.toolchain_hash() (PartCache.toolchain), and laid out
 (through `map_fn`, a process pool's map for -j N) only when missing. The contents is laid out last,
 printing the real page of every entry (read from the laid-out parts' anchors); its entries' numbers
-are padded to a fixed width with figure spaces, so its own page count never depends on them. The running head,
+are padded to a fixed width with figure spaces, so its own page count never depends on them (a cold
+build learns that count from a sketch laid out beside the parts). The running head,
 the chapter name top right, the footer and "Page X of Y" are stamped by the merge as pagination
 artifacts (none on the cover), where the margin boxes put them in one document.
 """
@@ -25,6 +27,7 @@ import datetime as dt
 import hashlib
 import html as html_lib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -61,6 +64,17 @@ def _text(fragment: str) -> str:
 # chapter this big is a part alone. One part a chapter (27 for SKC, most of a page or two) made a cold
 # build cost 1.8 times one document's layout, for little gain in an edit's rebuild.
 MIN_PART_CHARS = 12_000
+# A programme chapter with more HTML than twice this (about 25 pages of actions; no real plan's
+# chapter comes near: SKC's biggest is 39 KB) is laid out in pieces of about this size, so two
+# processes can share it and an edit re-lays out one piece. A piece ends before an action whose
+# reference hashes to a multiple of a power of two chosen so pieces come out about this size (and not
+# before a quarter of it; at the latest at twice it): where the pieces are cut depends on the
+# actions there, not on what comes before, so an edit, or a new action, moves no other boundary. Each
+# piece after the first starts a page, as a chapter does: the page before it may end short, as before
+# an action too tall for the rest of a page.
+PIECE_CHARS = 80_000
+_ARTICLE = re.compile(r'<article class="action\b[^"]*" id="([^"]+)"')
+_REF = re.compile(r'<span class="ref">([^<]+)</span>')
 
 
 @dataclass
@@ -122,6 +136,12 @@ def split(full_html: str) -> Split:
             continue
         else:
             name = anchor or f"chapter-{i + 1}"
+            if len(element) > 2 * PIECE_CHARS and tag == "section":
+                pieces = _pieces(element, start.group(0))
+                if len(pieces) > 1:
+                    groups.append((name, [pieces[0]], named))
+                    groups.extend((f"{name}~{k}", [piece], []) for k, piece in enumerate(pieces[1:], 2))
+                    continue
         # a small chapter joins the small ones before it until they make a part's worth; a chapter
         # of a part's worth or more is a part of its own, so an edit that grows it moves no boundary
         small = (name not in (FRONT, CONTENTS) and groups and groups[-1][0] not in (FRONT, CONTENTS)
@@ -153,6 +173,42 @@ def split(full_html: str) -> Split:
     meta = {name: html_lib.unescape(content) for name, content in
             re.findall(r'<meta name="(author|description|keywords)" content="([^"]*)">', head)}
     return Split(parts, title, lang, header, footer, header_lead, meta)
+
+
+def _pieces(element: str, opening: str) -> list[str]:
+    """A big chapter (its HTML from its opening tag) cut before some of its actions (see PIECE_CHARS):
+    each piece a whole section, the ones after the first opened by a copy of the chapter's opening tag
+    without its id and with class "continued" (never "run-on": a piece starts a page)."""
+    starts = list(_ARTICLE.finditer(element))
+    if len(starts) < 2:
+        return [element]
+    average = (len(element) - starts[0].start()) / len(starts)
+    every = 2 ** max(1, round(math.log2(max(2.0, 0.75 * PIECE_CHARS / average))))
+    cuts, since = [], 0
+    for match in starts[1:]:
+        ref = _REF.search(element, match.end(), match.end() + 600)
+        key = html_lib.unescape(ref.group(1)) if ref else match.group(1)   # the plan's own id
+        size = match.start() - since
+        steady = int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % every == 0
+        if (steady and size >= PIECE_CHARS // 4) or size >= 2 * PIECE_CHARS:
+            cuts.append(match.start())
+            since = match.start()
+    if cuts and len(element) - cuts[-1] < PIECE_CHARS // 4:
+        cuts.pop()    # a short last piece stays with the one before
+    if not cuts:
+        return [element]
+    again = _ID.sub("", opening, count=1).replace(" run-on", "")
+    again = again.replace('class="chapter', 'class="chapter continued', 1)
+    bounds = [0, *cuts, len(element)]
+    pieces = []
+    for k in range(len(bounds) - 1):
+        piece = element[bounds[k]:bounds[k + 1]]
+        if k:
+            piece = again + "\n" + piece
+        if k < len(bounds) - 2:
+            piece += "</section>\n"
+        pieces.append(piece)
+    return pieces
 
 
 # --- the cache ------------------------------------------------------------------------------------
@@ -234,10 +290,10 @@ def layout(job: tuple[str, str, str]) -> tuple[bytes, dict]:
     """Lay out one part: (html, ISO timestamp, identifier seed) -> (PDF bytes, {"pages", "anchors"}),
     anchors as {name: page index} in the order they are laid out. Module level and picklable, for
     a process pool's map."""
-    from opgen.render.weasy import document_to_pdf, render_document
+    from opgen.render.weasy import document_to_pdf, render_with_shared_styles
 
     html, stamp, seed = job
-    document = render_document(html)
+    document = render_with_shared_styles(html)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
@@ -254,16 +310,20 @@ def part_key(html: str, toolchain: str) -> str:
 
 
 def _contents_html(part: Part, pages: dict[str, int], digits: int) -> str:
-    """The contents part printing each entry's page: a rule per entry after the stylesheets, the
-    number padded to `digits` figures with figure spaces (so its width, and the contents' length,
-    never depend on it)."""
-    rules = []
-    for anchor, page in sorted(pages.items()):
-        number = f"{page}".rjust(digits, FIGURE_SPACE)
-        rules.append(f'.toc a[href="{DEST_PREFIX}{anchor}"]::after {{ content: leader(" ") "{number}"; }}')
-    style = "<style>\n" + "\n".join(rules) + "\n</style>\n"
+    """The contents part printing each entry's page: the number in the entry's data-page attribute,
+    padded to `digits` figures with figure spaces (so its width, and the contents' length, never depend
+    on it), printed by one rule after the stylesheets (one rule an entry made the contents of a
+    1,000-action plan take seconds to match)."""
+    def numbered(match: re.Match) -> str:
+        target = html_lib.unescape(match.group(2))
+        if target not in pages:
+            return match.group(0)
+        return f'{match.group(0)} data-page="{f"{pages[target]}".rjust(digits, FIGURE_SPACE)}"'
+
     at = part.html.index("</head>")
-    return part.html[:at] + style + part.html[at:]
+    body = re.sub(r'href="(#|' + re.escape(DEST_PREFIX) + r')([^"]+)"', numbered, part.html[at:])
+    style = '<style>\n.toc a[data-page]::after { content: leader(" ") attr(data-page); }\n</style>\n'
+    return part.html[:at] + style + body
 
 
 @dataclass
@@ -296,6 +356,17 @@ class PlanBuild:
             else:
                 self.found[part.name] = hit
         self.laid_out: list[str] = []
+        # With no record of the contents' length (a cold build), a sketch of it (every entry's page
+        # printed as 0, as wide as the real numbers) is laid out beside the parts, so the contents
+        # is laid out once at the end instead of twice.
+        self.sketch: str | None = None
+        if any(p.name == CONTENTS for p in self.split.parts):
+            contents = self._part(CONTENTS)
+            if self.cache.hint(self._skeleton_key(contents)) is None:
+                self.sketch = _contents_html(contents, dict.fromkeys(_targets(contents.html), 0), 3)
+
+    def _skeleton_key(self, contents: Part) -> str:
+        return "entries-" + part_key(contents.html, self.cache.toolchain)
 
     def _part(self, name: str) -> Part:
         return next(p for p in self.split.parts if p.name == name)
@@ -304,11 +375,20 @@ class PlanBuild:
         return f"{self.seed}:{name}"
 
     def jobs(self) -> list[tuple[str, str, str]]:
-        return [(self._part(name).html, self.stamp, self._seed(name)) for name in self.todo]
+        """The layouts this build needs, in order: the parts not cached, then the contents' sketch."""
+        jobs = [(self._part(name).html, self.stamp, self._seed(name)) for name in self.todo]
+        if self.sketch is not None:
+            jobs.append((self.sketch, self.stamp, self._seed(CONTENTS)))
+        return jobs
 
     def finish(self, results: Iterable[tuple[bytes, dict]]) -> Built:
+        """The merged PDF from the results of `jobs()`, in the same order."""
         from opgen.render.merge import Furniture, Part as MergePart, merge
 
+        results = list(results)
+        if self.sketch is not None:
+            sketched = results.pop()
+            self.cache.put_hint(self._skeleton_key(self._part(CONTENTS)), {"pages": int(sketched[1]["pages"])})
         for name, (pdf, meta) in zip(self.todo, results):
             self.cache.put(self.keys[name], pdf, meta)
             self.found[name] = (pdf, meta)
@@ -353,10 +433,9 @@ class PlanBuild:
         count, else one page), laid out again (at most twice more) if its length differs; each
         layout cached by its HTML like any part."""
         part = self._part(CONTENTS)
-        skeleton = "entries-" + part_key(part.html, self.cache.toolchain)
+        skeleton = self._skeleton_key(part)
         known = self.cache.hint(skeleton)
-        targets = {a for a in _HREF.findall(part.html)} | {
-            m for m in re.findall(r'href="' + re.escape(DEST_PREFIX) + r'([^"]+)"', part.html)}
+        targets = _targets(part.html)
         count = int(known["pages"]) if known and isinstance(known.get("pages"), int) else 1
         for attempt in range(3):
             anchor_pages: dict[str, int] = {}
@@ -383,6 +462,12 @@ class PlanBuild:
                 return hit
             count = int(hit[1]["pages"])
         raise AssertionError("the contents' loop returns on its third attempt")
+
+
+def _targets(contents_html: str) -> set[str]:
+    """The anchors the contents' entries link to."""
+    return set(_HREF.findall(contents_html)) | set(
+        re.findall(r'href="' + re.escape(DEST_PREFIX) + r'([^"]+)"', contents_html))
 
 
 def build(full_html: str, *, timestamp: dt.datetime, seed: str, cache: PartCache | None = None,
