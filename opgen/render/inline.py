@@ -116,8 +116,29 @@ _BASE_CHARS = ("".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0\u00a3\u00a9\
                + "\u20ac\u2190\u2191\u2192\u2193\u2212\u2264\u2265\u00d7\u2713\u2714\u2717")
 
 
+_BASE = "".join(sorted(set(_BASE_CHARS)))
+
+
+def base_subset_file(name: str):
+    """Where the package ships `name`'s subset to the base characters (fonts/<stem>.base.woff2), made
+    by `python -m opgen.render.inline` (write_base_subsets) and checked by the tests to be the bytes
+    fontTools makes now: a page using no other character (every example plan's) needs no subsetting
+    at build time (fontTools takes 0.6-1 s a face, for each process that makes a web page)."""
+    return FONTS_DIR / f"{name.rsplit('.', 1)[0]}.base.woff2"
+
+
 @lru_cache(maxsize=64)
 def _subset_woff2(name: str, chars: str) -> str:
+    if chars == _BASE:
+        try:
+            return base64.b64encode(base_subset_file(name).read_bytes()).decode("ascii")
+        except OSError:
+            pass
+    return base64.b64encode(subset_woff2(name, chars)).decode("ascii")
+
+
+def subset_woff2(name: str, chars: str) -> bytes:
+    """Font file `name` (in fonts/) as WOFF2 holding only `chars` (fontTools; deterministic)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -133,7 +154,31 @@ def _subset_woff2(name: str, chars: str) -> str:
     font.flavor = "woff2"
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def shipped_faces() -> list[str]:
+    """Every font file a web page may embed: Inter's faces and each theme font's."""
+    from opgen.theme import FONTS
+
+    names = set(INTER_FACES.values())
+    for _family, _word, faces in FONTS.values():
+        names.update(file for _weight, _style, file in faces)
+    return sorted(names)
+
+
+def write_base_subsets() -> list[str]:
+    """Write fonts/<stem>.base.woff2 for every face (run after changing the fonts, _BASE_CHARS or the
+    subsetting options; tests/test_web_fonts.py says when)."""
+    written = []
+    for name in shipped_faces():
+        base_subset_file(name).write_bytes(subset_woff2(name, _BASE))
+        written.append(base_subset_file(name).name)
+    return written
+
+
+if __name__ == "__main__":
+    print("\n".join(write_base_subsets()))
 
 
 def _css_content_text(css: str) -> str:
