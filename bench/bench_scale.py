@@ -6,7 +6,7 @@ the wall time of the whole build, each document's own time (the seconds `opgen b
 document, measured inside its worker), pages, time per page, and peak memory.
 
 Peak memory is the largest SUM of resident set sizes of the build's whole process tree (the `opgen`
-process and its worker processes), polled from /proc every 20 ms; it is what the machine must have
+process and its worker processes), polled from /proc every 50 ms; it is what the machine must have
 free. `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process) is printed beside it.
 
 Ratios are measured in one run: with `--baseline-ref REF` (default c3d2423, the commit before this
@@ -46,52 +46,38 @@ BUILT = re.compile(r"^built (.+) \(([\d.]+)s\)$")
 DOCUMENTS = {"operational-plan": "full plan (PDF+HTML)", "plan-on-a-page": "plan on a page", "annex": "Word annex"}
 
 
-def _tree_rss(root: int, pss_of: dict | None = None) -> int:
-    """Sum of VmRSS (bytes) of `root` and all its descendants (pages a forked worker shares with the
-    build process count twice); `pss_of`, when given, receives each process's proportional set size
-    (shared pages divided among their sharers)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/statm") as f:
-                rss[int(entry)] = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            if pss_of is not None:
-                with open(f"/proc/{entry}/smaps_rollup") as f:
-                    pss_of[int(entry)] = next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
-    return total
-
-
 def _descendants(root: int) -> set[int]:
-    parents = {}
+    """`root` and every process under it, from one pass over /proc/*/stat."""
+    children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as f:
-                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
             except (OSError, ValueError, IndexError):
                 pass
-    tree, changed = {root}, True
-    while changed:
-        changed = False
-        for pid, ppid in parents.items():
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                changed = True
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(children.get(pid, []))
     return tree
+
+
+def _memory(tree: set[int]) -> tuple[int, int]:
+    """(sum of resident set sizes, sum of proportional set sizes) of the processes in `tree`, in bytes:
+    RSS counts the pages a forked worker shares with the build process twice, PSS divides them among
+    their sharers. Read only for the build's own processes, so polling costs the build little."""
+    rss = pss = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                rss += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                pss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except (OSError, ValueError, IndexError, StopIteration):
+            continue
+    return rss, pss
 
 
 def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
@@ -106,11 +92,9 @@ def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd="/")
     peak = peak_pss = 0
     while process.poll() is None:
-        pss: dict = {}
-        peak = max(peak, _tree_rss(process.pid, pss))
-        tree = _descendants(process.pid)
-        peak_pss = max(peak_pss, sum(v for pid, v in pss.items() if pid in tree))
-        time.sleep(0.02)
+        rss, pss = _memory(_descendants(process.pid))
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
