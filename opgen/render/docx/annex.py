@@ -792,8 +792,9 @@ class _Builder:
         out.append(self.body_text(
             f"Savings and investment by scheme and financial year, in {unit}"
             + (", with net savings (savings \u2212 investment)." if has_inv else ".")))
-        if not qipp.stated_total and not any(t.parts or t.incomplete for y in years
-                                             for t in (qipp.savings(y), qipp.investment(y))):
+        no_amounts = not qipp.stated_total and not any(t.parts or t.incomplete for y in years
+                                                       for t in (qipp.savings(y), qipp.investment(y)))
+        if no_amounts:
             out.append(self.body_text(display.qipp_no_amounts(len(qipp.schemes))))
 
         rows: list[Row] = []
@@ -849,7 +850,7 @@ class _Builder:
         for note in notes:
             out.append(self.body_text(note, MUTED, before=80, after=0))
 
-        if len(summary) > 1:
+        if len(summary) > 1 and not no_amounts:   # as the full plan: no grid of dashes
             out.append(self.heading("QIPP by programme", 2))
             key = "net" if has_inv else "savings"
             rows = []
