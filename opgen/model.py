@@ -519,6 +519,13 @@ class Qipp:
         chosen = list(self.schemes if schemes is None else schemes)
         return self.savings(year, chosen) - self.investment(year, chosen)
 
+    @property
+    def has_amounts(self) -> bool:
+        """Whether a scheme gives an amount (a figure or a TBC) or the plan states a total; without,
+        the papers say so in a sentence rather than print tables of dashes."""
+        return bool(self.stated_total) or any(t.parts or t.incomplete for y in self.years
+                                              for t in (self.savings(y), self.investment(y)))
+
     def grouped(self, key: str) -> list[tuple[str, list[QippScheme]]]:
         """Schemes grouped by an attribute (domain_id, provider, point_of_delivery), in first-seen order."""
         groups: dict[str, list[QippScheme]] = {}

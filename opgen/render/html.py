@@ -434,9 +434,7 @@ def _qipp_view(plan: Plan, anchors: dict[str, str] | None = None) -> dict[str, A
         "has_notes": any(s.note for s in q.schemes),
         "incomplete": any(totals["incomplete"]),
         # no scheme has an amount and no total is stated: a sentence, not tables of dashes
-        "no_amounts": ("" if q.stated_total or any(t.parts or t.incomplete for y in years
-                                                   for t in (q.savings(y), q.investment(y)))
-                       else display.qipp_no_amounts(len(q.schemes))),
+        "no_amounts": "" if q.has_amounts else display.qipp_no_amounts(len(q.schemes)),
     }
 
 

@@ -75,8 +75,7 @@ def qipp_shown(plan: Plan) -> bool:
     q = plan.qipp
     if not q or not q.schemes:
         return False
-    return bool(q.stated_total) or any(t.parts or t.incomplete for y in (q.years or plan.meta.years)
-                                       for t in (q.savings(y), q.investment(y)))
+    return q.has_amounts
 
 
 def headline_target(ind, plan: Plan) -> tuple[str, Any] | None:

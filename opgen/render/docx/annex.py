@@ -792,8 +792,7 @@ class _Builder:
         out.append(self.body_text(
             f"Savings and investment by scheme and financial year, in {unit}"
             + (", with net savings (savings \u2212 investment)." if has_inv else ".")))
-        no_amounts = not qipp.stated_total and not any(t.parts or t.incomplete for y in years
-                                                       for t in (qipp.savings(y), qipp.investment(y)))
+        no_amounts = not qipp.has_amounts
         if no_amounts:
             out.append(self.body_text(display.qipp_no_amounts(len(qipp.schemes))))
 
