@@ -337,7 +337,7 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
             futures: dict = {}
             done_plans: list[dict] = []
             states: list[dict] = []
-            work: list[tuple[float, int, tuple, tuple]] = []   # (seconds, order, part, what)
+            work: list[tuple[tuple, tuple]] = []   # (a part's layout job, what it is for)
             for job, document, outputs in tasks:   # started first: they need nothing made here
                 if not in_parts(document, outputs):
                     futures[pool.submit(render_document, job.plan, job.diagnostics, document, outputs)] = \
@@ -362,8 +362,8 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 if state["build"].sketch is not None:   # the contents' sketch is laid out here, below
                     state["sketch"], state["sketch_job"] = len(layouts) - 1, layouts[-1]
                 for i, part in enumerate(layouts[:state.get("sketch")]):
-                    work.append((len(part[0]) / PART_CHARS_A_SECOND, len(work), part, ("part", state, i)))
-            for _, _, part, what in sorted(work, key=lambda w: (-w[0], w[1])):
+                    work.append((part, ("part", state, i)))
+            for part, what in sorted(work, key=lambda w: -len(w[0][0])):   # by length of HTML; stable
                 futures[pool.submit(layout, part)] = what
 
             def finish_plan(state: dict) -> None:
@@ -434,11 +434,6 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 finish(job, *rendered)
             except Exception as e:  # noqa: BLE001
                 fail(job, outputs, e)
-
-
-# How much of a part's HTML WeasyPrint lays out and writes in a second (on a 2-core machine, about
-# 14 KB; a plan's chapters run 3-40 KB): only to start the longest layouts first.
-PART_CHARS_A_SECOND = 14_000
 
 
 def _web_edition(state: dict) -> bytes:

@@ -44,6 +44,7 @@ DEST_PREFIX = "dest:"   # opgen.render.merge.DEST_LINK (not imported here: worke
 _TOP = re.compile(r'<(section|nav) class="((?:cover|front|chapter)\b[^"]*)"([^>]*)>')
 _ID = re.compile(r'\sid="([^"]+)"')
 _HREF = re.compile(r'href="#([^"]+)"')
+_ENTRY_HREF = re.compile(r'href="(#|' + re.escape(DEST_PREFIX) + r')([^"]+)"')   # in this part or another
 _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 # Margin boxes off: the merge stamps the page furniture on the merged pages.
@@ -321,7 +322,7 @@ def _contents_html(part: Part, pages: dict[str, int], digits: int) -> str:
         return f'{match.group(0)} data-page="{f"{pages[target]}".rjust(digits, FIGURE_SPACE)}"'
 
     at = part.html.index("</head>")
-    body = re.sub(r'href="(#|' + re.escape(DEST_PREFIX) + r')([^"]+)"', numbered, part.html[at:])
+    body = _ENTRY_HREF.sub(numbered, part.html[at:])
     style = '<style>\n.toc a[data-page]::after { content: leader(" ") attr(data-page); }\n</style>\n'
     return part.html[:at] + style + body
 
@@ -465,9 +466,8 @@ class PlanBuild:
 
 
 def _targets(contents_html: str) -> set[str]:
-    """The anchors the contents' entries link to."""
-    return set(_HREF.findall(contents_html)) | set(
-        re.findall(r'href="' + re.escape(DEST_PREFIX) + r'([^"]+)"', contents_html))
+    """The anchors the contents' entries link to (in this part or another)."""
+    return {html_lib.unescape(m.group(2)) for m in _ENTRY_HREF.finditer(contents_html)}
 
 
 def build(full_html: str, *, timestamp: dt.datetime, seed: str, cache: PartCache | None = None,
