@@ -27,11 +27,12 @@ from opgen.diagnostics import Diagnostic
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
+from opgen.theme import DEFAULT_FONT
 from opgen.periods import FinancialYear, Period
 from opgen.render import indicators as indicators_view
 from opgen.render import bcf as bcf_tables
 from opgen.render.finance import finance_tables
-from opgen.render import gantt, theming
+from opgen.render import fixed_columns, gantt, theming
 from opgen.render.governance import view as governance_view
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
@@ -643,8 +644,12 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
             for a in d["actions"]:
                 if a["rag"].css == "rag-none":
                     a["rag"] = None
+    font = plan.theme.font if plan.theme else DEFAULT_FONT
     for d in domains:
         d["rag_column"] = any(a["rag"] for a in d["actions"])
+        d["columns"] = fixed_columns.summary_columns(d["actions"], font)
+        for a in d["actions"]:
+            a["milestone_columns"] = fixed_columns.milestone_columns(a["milestones"], font)
     # a short programme runs on after the one before it instead of starting a page of its own: a
     # plan on a page's programmes of six one-line actions each read as a few pages, not one per page
     for i, d in enumerate(domains):

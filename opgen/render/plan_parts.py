@@ -323,7 +323,8 @@ def _contents_html(part: Part, pages: dict[str, int], digits: int) -> str:
 
     at = part.html.index("</head>")
     body = _ENTRY_HREF.sub(numbered, part.html[at:])
-    style = '<style>\n.toc a[data-page]::after { content: leader(" ") attr(data-page); }\n</style>\n'
+    # (the leader as in operational-plan.css's own rule: em spaces, laid out faster than spaces)
+    style = '<style>\n.toc a[data-page]::after { content: leader("\\2003") attr(data-page); }\n</style>\n'
     return part.html[:at] + style + body
 
 
