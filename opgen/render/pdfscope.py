@@ -11,7 +11,6 @@ header in a table's head or first row, and a row header when it starts a later r
 
 from __future__ import annotations
 
-import io
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -114,14 +113,3 @@ def add_table_scope(pdf: pikepdf.Pdf) -> int:
             count += scope_table(elem)
         stack.extend(reversed(_elements(elem)))
     return count
-
-
-def with_table_scope(data: bytes) -> bytes:
-    """The PDF bytes with every TH's /Scope set; the same bytes for the same input (QPDF keeps the
-    PDF's own first /ID and writes its fixed second one, static_id, rather than a random one)."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if add_table_scope(pdf) == 0:
-            return data
-        out = io.BytesIO()
-        pdf.save(out, static_id=True)
-    return out.getvalue()

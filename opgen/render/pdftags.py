@@ -16,8 +16,9 @@ WeasyPrint 70 tags every text it draws (pdf_tags=True), but read back the tags d
   list two lists, a section two sections). Given where the layout split (`continued`, worked out
   from WeasyPrint's boxes by `layout_hints`), the pieces are one element again, and a table
   header row repeated on the next page is an artifact; a list item outside any list is put in one;
-- marked content that draws nothing (the spaces of a `leader()`, 150 a contents line) is an
-  artifact, and an element left empty goes.
+- marked content that draws nothing (the spaces of a `leader()`, dozens a contents line) is an
+  artifact, and an element left empty goes;
+- a table's header cells get their /Scope (opgen.render.pdfscope), in the same pass.
 
 Every MCID left is reached from exactly one element and the ParentTree says which (an artifact's
 old MCID is null there); /StructParents are kept; only what changed is rewritten; the same input
@@ -35,13 +36,13 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from itertools import islice
 from typing import Sequence
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from opgen import display
+from opgen.render.pdfscope import add_table_scope
 from opgen.render.pdfstruct import dests, is_struct_elem, kids, number_tree, replace_static_id
 
 # --- scanning a content stream ------------------------------------------------------------------
@@ -676,6 +677,7 @@ def fix_structure(pdf: bytes, *, watermark: str | None = None, continued: Sequen
         root = doc.Root.get("/StructTreeRoot")
         if not isinstance(root, Dictionary):
             return pdf
+        add_table_scope(doc)      # in the same pass: opening and saving a long part costs a tenth of a second
         fixer = _Fixer(doc, root)
         fixer.furniture(watermark)
         fixer.join_continued(continued)

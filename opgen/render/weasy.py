@@ -17,7 +17,6 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from opgen.render.pdfscope import with_table_scope
 from opgen.render.pdftags import fix_structure, layout_hints
 from opgen.render.theming import served
 from opgen.resources import FONTS_DIR, TEMPLATES_DIR
@@ -133,4 +132,4 @@ def document_to_pdf(document, *, html: str, timestamp: dt.datetime, identifier_s
         pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
         # WeasyPrint's tags do not hold up read back (furniture, watermark, links, split tables): mend them
         watermark, continued = layout_hints(document)
-        return fix_structure(with_table_scope(pdf), watermark=watermark, continued=continued)
+        return fix_structure(pdf, watermark=watermark, continued=continued)
