@@ -33,6 +33,14 @@ def test_builds_every_plan_in_a_folder(plans, tmp_path, capsys):
     assert "2 of 2 plans built" in capsys.readouterr().out
 
 
+def test_the_summary_names_the_output_folder_as_typed_with_one_slash(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(REDDITCH, tmp_path / "rb.yaml")
+    for typed in ("papers", "papers/"):
+        assert main(["build", "rb.yaml", "--out", typed, "--format", "docx", "--force"]) == 0
+        assert capsys.readouterr().out.rstrip().endswith("into papers/")
+
+
 def test_rebuild_with_nothing_changed_renders_nothing(plans, tmp_path, monkeypatch, capsys):
     out = tmp_path / "build"
     assert main(["build", str(plans), "--out", str(out), "--format", "docx"]) == 0

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from opgen.cli.output import Progress, build_callbacks, print_diagnostics
+from opgen.cli.output import Progress, build_callbacks, folder_text, print_diagnostics
 from opgen.diagnostics import ERROR, UserError
 
 
@@ -91,7 +91,7 @@ def _summary(jobs, missing, seconds, args) -> int:
     skipped = sum(1 for j in ok if not j.pending)
     print(f"opgen build: {len(ok)} of {len(jobs)} plan{'s' * (len(jobs) != 1)} built "
           f"({fresh} output{'s' * (fresh != 1)} written, {skipped} plan{'s' * (skipped != 1)} already up to date) "
-          f"in {seconds:.1f}s into {args.out}/")
+          f"in {seconds:.1f}s into {folder_text(args.out)}")
     for job in failed:
         if job.not_built:
             reason = f"could not build {', '.join(job.not_built)}"

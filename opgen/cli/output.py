@@ -20,6 +20,11 @@ def use_colour(stream, choice: str = "auto") -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
+def folder_text(path) -> str:
+    """A folder as a message names it: with one trailing slash, however it was typed ('out', 'out/')."""
+    return os.path.join(str(path), "")
+
+
 def say(message: str) -> None:
     """One line for the user on stderr, as `opgen: message`."""
     print(f"opgen: {escape_controls(message)}", file=sys.stderr)

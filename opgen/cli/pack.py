@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from opgen.cli.output import Progress, build_callbacks, print_diagnostics
+from opgen.cli.output import Progress, build_callbacks, folder_text, print_diagnostics
 from opgen.diagnostics import UserError
 
 EXIT_OK, EXIT_FAILED, EXIT_TROUBLE = 0, 1, 2
@@ -126,7 +126,8 @@ def _read_pack_files(args):
                   file=sys.stderr)
             status = max(status, EXIT_FAILED)
         elif spec.id in ids:
-            print(f"opgen pack: {name} and {ids[spec.id]} would both build into {args.out}/packs/{spec.id}/; "
+            into = folder_text(Path(args.out) / "packs" / spec.id)
+            print(f"opgen pack: {name} and {ids[spec.id]} would both build into {into}; "
                   f"rename one of them (nothing was built for {name})", file=sys.stderr)
             status = max(status, EXIT_FAILED)
         else:

@@ -10,7 +10,7 @@ import signal
 import sys
 from pathlib import Path
 
-from opgen.cli.output import print_diagnostics, say
+from opgen.cli.output import folder_text, print_diagnostics, say
 from opgen.diagnostics import UserError
 
 
@@ -105,7 +105,7 @@ def run(args) -> int:
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C stops, even if started with it ignored
     serving.start()
-    print(f"opgen watch: previewing {plan} at {server.url}  (papers into {out_dir}/; Ctrl-C to stop)",
+    print(f"opgen watch: previewing {plan} at {server.url}  (papers into {folder_text(out_dir)}; Ctrl-C to stop)",
           flush=True)
     try:
         watcher.run()
