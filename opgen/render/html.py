@@ -27,7 +27,6 @@ from opgen.diagnostics import Diagnostic
 from opgen.figures import compare_stated
 from opgen.model import BAND_ORDER, RAG_LABELS, Action, Indicator, Plan, Risk, Value, nested, target_periods
 from opgen.model import Section as PlanSection
-from opgen.theme import DEFAULT_FONT
 from opgen.periods import FinancialYear, Period
 from opgen.render import indicators as indicators_view
 from opgen.render import bcf as bcf_tables
@@ -36,6 +35,7 @@ from opgen.render import fixed_columns, gantt, theming
 from opgen.render.governance import view as governance_view
 from opgen.render.jinja import render
 from opgen.render.tables import chapters_printed, numbered_tables
+from opgen.theme import DEFAULT_FONT
 
 DASH = display.DASH
 RAG_KEYS = display.rag_keys(five_point=True)  # counts list only the colours present, worst to best

@@ -11,7 +11,6 @@ header in a table's head or first row, and a row header when it starts a later r
 
 from __future__ import annotations
 
-
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
