@@ -6,7 +6,7 @@ the wall time of the whole build, each document's own time (the seconds `opgen b
 document, measured inside its worker), pages, time per page, and peak memory.
 
 Peak memory is the largest SUM of resident set sizes of the build's whole process tree (the `opgen`
-process and its worker processes), polled from /proc every 50 ms; it is what the machine must have
+process, its render server and worker processes), polled from /proc every 50 ms; it is what the machine must have
 free. `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process) is printed beside it.
 
 Ratios are measured in one run: with `--baseline-ref REF` (default c3d2423, the commit before this
@@ -64,20 +64,54 @@ def _descendants(root: int) -> set[int]:
     return tree
 
 
-def _memory(tree: set[int]) -> tuple[int, int]:
-    """(sum of resident set sizes, sum of proportional set sizes) of the processes in `tree`, in bytes:
-    RSS counts the pages a forked worker shares with the build process twice, PSS divides them among
-    their sharers. Read only for the build's own processes, so polling costs the build little."""
-    rss = pss = 0
+def _rss(tree: set[int]) -> int:
+    """The sum of the resident set sizes of the processes in `tree`, in bytes: RSS counts the pages a
+    forked worker shares with the process it was forked from once in each (so it overstates)."""
+    rss = 0
     for pid in tree:
         try:
             with open(f"/proc/{pid}/statm") as f:
                 rss += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    return rss
+
+
+def _pss(tree: set[int]) -> int:
+    """The sum of the proportional set sizes (shared pages divided among their sharers), in bytes. Reading
+    smaps_rollup walks a process's page tables: polled every 50 ms it took seconds of the two cores the
+    build runs on, so it is read every PSS_EVERY polls."""
+    pss = 0
+    for pid in tree:
+        try:
             with open(f"/proc/{pid}/smaps_rollup") as f:
                 pss += next(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
         except (OSError, ValueError, IndexError, StopIteration):
             continue
-    return rss, pss
+    return pss
+
+
+PSS_EVERY = 10
+
+
+def _reap_orphans() -> None:
+    """Wait for every process left under this one (see _become_subreaper), so their CPU time is counted
+    in RUSAGE_CHILDREN."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def _become_subreaper() -> None:
+    """The build's worker processes are forked by a render server (opgen.render_pool) that outlives the
+    build process by a moment; as a subreaper this process inherits and reaps it, so RUSAGE_CHILDREN
+    includes the workers' CPU time (Linux; elsewhere the CPU figure leaves them out)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
 
 
 def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
@@ -90,15 +124,19 @@ def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd="/")
-    peak = peak_pss = 0
+    peak = peak_pss = polls = 0
     while process.poll() is None:
-        rss, pss = _memory(_descendants(process.pid))
-        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+        tree = _descendants(process.pid)
+        peak = max(peak, _rss(tree))
+        if polls % PSS_EVERY == 0:
+            peak_pss = max(peak_pss, _pss(tree))
+        polls += 1
         time.sleep(0.05)
     seconds = time.perf_counter() - started
+    output = process.stdout.read().decode()
+    _reap_orphans()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
-    output = process.stdout.read().decode()
     if process.returncode not in (0, 1):
         raise SystemExit(f"build failed ({process.returncode}):\n{output[-2000:]}")
     documents = {}
@@ -136,6 +174,7 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, help="compare 1,000 actions against this fixed time")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    _become_subreaper()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         base = None if args.no_baseline or args.baseline_seconds else baseline_tree(args.baseline_ref, tmp)

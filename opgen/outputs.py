@@ -22,7 +22,7 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -321,27 +321,22 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
         return document == "operational-plan" and "operational-plan.pdf" in outputs
 
     if tasks and workers > 1:
-        import multiprocessing
-
         from opgen.render.pdf import operational_plan_build
         from opgen.render.plan_parts import PartCache, layout
+        from opgen.render_pool import RenderPool
 
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent)
+        pool = RenderPool(workers)
         try:
-            # The other documents start at once, while the full plan's HTML is made here; the full
-            # plan's parts go to the same pool (no pool in a pool, so never more layouts at once than
-            # workers), longest first (a long part started last would keep one worker busy while the
-            # other waits); its web edition is made here while the workers lay out, its contents and
-            # the merge once its parts are laid out.
+            # The full plan's HTML is made here, then its parts go to the pool (opgen.render_pool: each
+            # task a fresh process), longest first (a long part started last would keep one worker busy
+            # while the other waits), then the other documents: the workers render them while this
+            # process merges, which it can do only once every part is laid out. Its web edition is made
+            # here while the workers lay out. Every WeasyPrint layout runs in a worker (the contents and
+            # the page furniture the merge needs too): this process never imports WeasyPrint.
             futures: dict = {}
             done_plans: list[dict] = []
             states: list[dict] = []
             work: list[tuple[tuple, tuple]] = []   # (a part's layout job, what it is for)
-            for job, document, outputs in tasks:   # started first: they need nothing made here
-                if not in_parts(document, outputs):
-                    futures[pool.submit(render_document, job.plan, job.diagnostics, document, outputs)] = \
-                        ("document", job, outputs)
             for job, document, outputs in tasks:
                 if not in_parts(document, outputs):
                     continue
@@ -359,12 +354,14 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 state["waiting"] = len(layouts)
                 if not layouts:
                     done_plans.append(state)
-                if state["build"].sketch is not None:   # the contents' sketch is laid out here, below
-                    state["sketch"], state["sketch_job"] = len(layouts) - 1, layouts[-1]
-                for i, part in enumerate(layouts[:state.get("sketch")]):
+                for i, part in enumerate(layouts):
                     work.append((part, ("part", state, i)))
             for part, what in sorted(work, key=lambda w: -len(w[0][0])):   # by length of HTML; stable
                 futures[pool.submit(layout, part)] = what
+            for job, document, outputs in tasks:   # the other documents after the parts: they keep the
+                if not in_parts(document, outputs):   # workers busy while this process merges
+                    futures[pool.submit(render_document, job.plan, job.diagnostics, document, outputs)] = \
+                        ("document", job, outputs)
 
             def finish_plan(state: dict) -> None:
                 job, outputs = state["job"], state["outputs"]
@@ -373,7 +370,7 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                     return
                 try:
                     results = [state["results"][i] for i in range(len(state["results"]))]
-                    pdf = state["build"].finish(results).pdf
+                    pdf = state["build"].finish(results, run=in_worker).pdf
                     state["cache"].prune()
                     rendered = {"operational-plan.pdf": pdf}
                     if "operational-plan.html" in outputs:
@@ -382,22 +379,15 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 except Exception as e:  # noqa: BLE001
                     fail(job, outputs, e)
 
-            for state in states:
-                # while the workers lay out: the web edition, and the contents' sketch (so this
-                # process has parsed the stylesheets before it lays out the contents at the end)
+            def in_worker(fn: Callable, arg):   # the layouts the merge waits for (the contents, the
+                return pool.call(fn, arg)          # furniture): at once, not behind the documents
+
+            for state in states:   # while the workers lay out: the web edition
                 if "operational-plan.html" in state["outputs"]:
                     try:
                         _web_edition(state)
                     except Exception as e:  # noqa: BLE001 - reported with the plan's PDF
                         state["error"] = state["error"] or e
-                if "sketch" in state:
-                    try:
-                        state["results"][state["sketch"]] = layout(state["sketch_job"])
-                    except Exception as e:  # noqa: BLE001
-                        state["error"] = state["error"] or e
-                    state["waiting"] -= 1
-                    if state["waiting"] == 0:
-                        finish_plan(state)
             for state in done_plans:
                 finish_plan(state)
             for future in as_completed(futures):
@@ -418,9 +408,7 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                 except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
                     fail(job, outputs, e)
         except BaseException:  # interrupted or terminated: no worker outlives the build
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                process.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(kill=True)
             raise
         pool.shutdown()
     else:
@@ -442,25 +430,6 @@ def _web_edition(state: dict) -> bytes:
     job = state["job"]
     state["web"] = operational_plan_web(job.plan, job.diagnostics).encode("utf-8")
     return state["web"]
-
-
-def _die_with_parent() -> None:
-    """Worker start-up: on Linux, ask the kernel to end this worker when the build process dies, even
-    by kill -9, so a cancelled CI job leaves no renderer running."""
-    import gc
-
-    # The objects inherited from the build process (models, HTML) are never freed here: out of the
-    # cycle collector's sight, it does not scan them again and again, nor copy the parent's memory
-    # page by page by touching them.
-    gc.freeze()
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def write_cache(job: PlanJob) -> None:

@@ -15,6 +15,8 @@ import signal
 import sys
 from pathlib import Path
 
+from opgen.render_pool import die_with_parent
+
 
 def _emit(event: str, **fields) -> None:
     sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
@@ -23,17 +25,6 @@ def _emit(event: str, **fields) -> None:
 
 def _stop(signum, frame):
     raise SystemExit(128 + signum)
-
-
-def _die_with_parent() -> None:
-    """On Linux, ask the kernel to end this process when the watcher dies, even by kill -9."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
 
 
 def build(path: Path, out_dir: Path, plan_bytes: bytes, jobs: int) -> int:
@@ -63,7 +54,7 @@ def build(path: Path, out_dir: Path, plan_bytes: bytes, jobs: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the watcher decides when this stops
-    _die_with_parent()
+    die_with_parent()   # when the watcher dies, even by kill -9
     try:  # the preview is what the author waits for: the papers take the CPU it leaves
         os.nice(10)
     except (AttributeError, OSError):

@@ -214,16 +214,29 @@ def test_a_plan_name_cannot_write_outside_the_output_folder(tmp_path, capsys):
     assert not out.exists() or not any(out.iterdir())
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _descendants(pid: int) -> list[int]:
+    """Every process under `pid`: the build's render server and the workers it forks are its
+    children and grandchildren."""
+    children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
     return found
+
+
+def _is_renderer(pid: int) -> bool:
+    try:
+        return b"opgen" in Path(f"/proc/{pid}/cmdline").read_bytes() or \
+            b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to see worker processes")
@@ -239,11 +252,10 @@ def test_cancelled_parallel_build_leaves_no_worker_running(plans, tmp_path, how)
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     workers = []
-    while time.monotonic() < deadline and len(workers) < 2:
-        time.sleep(0.2)
-        workers = _children(proc.pid)
-    assert len(workers) >= 2, "the build never started its workers"
-    time.sleep(1.0)
+    while time.monotonic() < deadline and len(workers) < 3:   # the render server and two workers
+        time.sleep(0.1)
+        workers = [p for p in _descendants(proc.pid) if _is_renderer(p)]
+    assert len(workers) >= 3, "the build never started its workers"
     proc.send_signal(getattr(signal, f"SIG{how}"))
     code = proc.wait(timeout=30)
     assert code == (143 if how == "TERM" else -9)

@@ -24,6 +24,8 @@ from opgen.render.plan_parts import CONTENTS, FRONT, PartCache, split
 from test_incremental import SKC, _dest_pages, _page_texts
 
 ARTICLE = re.compile(r'<article class="action[^"]*" id="([^"]+)"')
+# in a part an action's anchor is on its reference, not its <article> (plan_parts._ids_inward)
+ACTION = re.compile(r'\sid="(act-[0-9]+-[0-9]+)"')
 
 
 def _big(actions: int, edit=None) -> str:
@@ -50,7 +52,7 @@ def _html(text: str) -> str:
 
 def _starts(parts) -> dict[str, str]:
     """Each piece (a part named "<chapter>~k") -> the anchor of the action it starts with."""
-    return {p.name: ARTICLE.search(p.html[p.html.index("<body"):]).group(1) for p in parts if "~" in p.name}
+    return {p.name: ACTION.search(p.html[p.html.index("<body"):]).group(1) for p in parts if "~" in p.name}
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,8 @@ def test_a_long_programme_is_cut_before_an_action_and_nothing_is_lost(big_html):
     body = big_html[big_html.index("<body"):]
     # every element id (each action, milestone, chapter) in exactly one part, and actions in order
     assert sorted(re.findall(r'\sid="([^"]+)"', body)) == sorted(i for p in parts for i in p.ids)
-    in_parts = [a for p in parts for a in ARTICLE.findall(p.html[p.html.index("<body"):])]
-    assert in_parts == ARTICLE.findall(body)
+    in_parts = [a for p in parts for a in ACTION.findall(p.html[p.html.index("<body"):])]
+    assert in_parts == ARTICLE.findall(body) and len(in_parts) == 1000
     for piece in pieces:
         inner = piece.html[piece.html.index("<body"):]
         opening = re.search(r'<section class="chapter[^"]*"[^>]*>', inner).group(0)
@@ -136,7 +138,9 @@ def test_pieces_merge_into_one_chapter_with_right_pages_contents_and_links(monke
             assert any(t[:30] in text for t in named) and f"Page {number} of {total}" in text, (piece.name, number)
         assert title in " ".join(texts[starts[piece.name] - 1].split())
         # the piece's actions are where the named destinations say
-        for anchor in ARTICLE.findall(piece.html):
+        anchors = ACTION.findall(piece.html)
+        assert anchors
+        for anchor in anchors:
             assert starts[piece.name] <= names[anchor] < starts[piece.name] + built.pages[piece.name]
     assert all(d in names for page in links for d in page)
     contents = "\n".join(texts[built.pages[FRONT]:built.pages[FRONT] + built.pages[CONTENTS]])
@@ -147,3 +151,34 @@ def test_pieces_merge_into_one_chapter_with_right_pages_contents_and_links(monke
     assert again.pdf == built.pdf and again.laid_out == []
     with pikepdf.open(io.BytesIO(built.pdf)) as doc:
         assert len(doc.pages) == total
+
+
+def test_an_id_moves_inward_never_into_a_repeated_header():
+    page = ('<section class="chapter" id="c1">\n  <h1><span class="num-label">1</span> Title</h1>'
+            '<article class="action" id="a1"><div class="action-head"><h2><span class="ref">X-1</span> Do</h2></div>'
+            '<table class="grid" id="t1"><thead><tr><th>Ref</th></tr></thead><tbody>'
+            '<tr id="m1"><td class="ref">X-1-M1</td></tr></tbody></table>'
+            '<p id="p1">Text first <em>then</em></p></article></section>')
+    moved = plan_parts._ids_inward(page)
+    assert re.sub(r'\sid="[^"]*"', "", moved) == re.sub(r'\sid="[^"]*"', "", page)   # nothing else changes
+    assert '<span class="num-label" id="c1">' in moved and '<span class="ref" id="a1">' in moved
+    assert '<td class="ref" id="m1">' in moved and '<p id="p1">Text first' in moved
+    assert '<table class="grid" id="t1">' in moved   # its first child is the header row, repeated on each page
+
+
+def test_moving_the_ids_inward_moves_no_page_or_anchor(monkeypatch):
+    """The ids move only to cut WeasyPrint's work: every part of a real plan lays out to the same
+    pages, with every anchor on the same page and the same text on every page."""
+    html = _html(SKC)
+    moved = split(html).parts
+    monkeypatch.setattr(plan_parts, "_ids_inward", lambda page: page)
+    kept = split(html).parts
+    assert [p.name for p in moved] == [p.name for p in kept]
+    assert any(re.search(r'<article[^>]*\sid=', p.html) for p in kept)
+    assert not any(re.search(r'<(article|section|tr)\b[^>]*\sid=', p.html) for p in moved)
+    for a, b in zip(moved, kept):
+        if a.name == CONTENTS:
+            continue
+        (pdf_a, meta_a), (pdf_b, meta_b) = (plan_parts.layout((p.html, "2015-01-01T00:00:00", "seed")) for p in (a, b))
+        assert meta_a == meta_b, a.name
+        assert _page_texts(pdf_a) == _page_texts(pdf_b), a.name

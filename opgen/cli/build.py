@@ -63,6 +63,10 @@ def run(args) -> int:
     out_root = Path(args.out)
     started = time.perf_counter()
 
+    if args.jobs > 1:   # the render server warms up while the plans load
+        from opgen.render_pool import start_server
+
+        start_server()
     names, refused = outputs.output_names(plans)
     jobs = []
     for path in plans:

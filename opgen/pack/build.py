@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -327,20 +326,10 @@ def _pack_pdf(view, parts: PartCache, workers: int) -> bytes:
 
     if workers <= 1:
         return pack_pdf(view, cache=parts, map_fn=map)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from opgen.render_pool import RenderPool
 
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=outputs._die_with_parent)
-    try:
+    with RenderPool(workers) as pool:
         return pack_pdf(view, cache=parts, map_fn=pool.map)
-    except BaseException:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    finally:
-        pool.shutdown()
 
 
 def build_pack(spec: PackSpec, out_root: Path, *, workers: int = 1, force: bool = False, strict: bool = False,

@@ -27,6 +27,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Callable
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -39,7 +40,6 @@ from opgen.render.pdfstruct import name_tree as _name_tree
 from opgen.render.pdfstruct import number_tree as _number_tree
 from opgen.render.pdfstruct import replace_static_id
 from opgen.render.pdftags import repage_links
-from opgen.render.weasy import render_document
 
 PACK_PART = "pack-part:"
 DEST_LINK = "dest:"              # "dest:<name>": a link to the named destination <name> of another part
@@ -623,7 +623,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
+def furniture_sheet(html: str) -> bytes:
+    """The furniture's texts laid out (the sheet _stamp_furniture takes them from), as PDF bytes."""
+    from opgen.render.weasy import render_document
+
+    return render_document(html).write_pdf()
+
+
+def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture], run: Callable[[Callable, object], object]) -> None:
     pages = list(out.pages)
     boxes = [[float(x) for x in page.cropbox] for page in pages]   # the visible page (the media box if none)
     groups: dict[tuple[float, str], dict[str, None]] = {}
@@ -643,7 +650,7 @@ def _stamp_furniture(out: pikepdf.Pdf, furniture: list[Furniture]) -> None:
     if not groups:
         return
     order = [(w, a, list(texts)) for (w, a), texts in groups.items()]
-    sheet = pikepdf.open(io.BytesIO(render_document(_sheet_html(order)).write_pdf()))
+    sheet = pikepdf.open(io.BytesIO(run(furniture_sheet, _sheet_html(order))))
     lines = _sheet_lines(sheet)
     keys = [(w, a, t) for w, a, texts in order for t in texts]
     if len(lines) != len(keys):
@@ -725,7 +732,7 @@ def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str, author:
 
 def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.datetime, identifier_seed: str,
           furniture: list[Furniture] | None = None, author: str = "", subject: str = "",
-          keywords: str = "") -> bytes:
+          keywords: str = "", run: Callable[[Callable, object], object] | None = None) -> bytes:
     """One tagged PDF of the parts' pages in order (see the module's docstring). `furniture`, when
     given, has one entry per page of the result; `author`, `subject` and `keywords` the document
     information a reader's Properties shows, as WeasyPrint writes them from <meta>. Raises ValueError for a link to an unknown
@@ -746,7 +753,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         merger.write_outline()
         repage_links(out)     # a link's description names the page it goes to: pages have moved
         if furniture is not None:
-            _stamp_furniture(out, furniture)
+            _stamp_furniture(out, furniture, run or (lambda fn, arg: fn(arg)))
 
         pdf_date, xmp_date = _pdf_date(timestamp)
         producer = "; ".join(dict.fromkeys(p for p in merger.producers if p)) or "opgen"

@@ -1,5 +1,6 @@
 """PDF board papers: the plan on a page (always exactly one page, fitted by opgen.render.pop) and the
-full operational plan (opgen.render.html), each a tagged, reproducible PDF."""
+full operational plan (opgen.render.html), each a tagged, reproducible PDF. WeasyPrint is imported
+only where a layout is made here (a build with -j N makes its layouts in worker processes)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from opgen.diagnostics import Diagnostic
 from opgen.model import Plan
 from opgen.render import document_timestamp
 from opgen.render.html import operational_plan_html
-from opgen.render.pop import fit_plan_on_a_page
-from opgen.render.weasy import document_to_pdf
 
 
 def _identifier_seed(plan: Plan, kind: str) -> str:
@@ -17,6 +16,9 @@ def _identifier_seed(plan: Plan, kind: str) -> str:
 
 def plan_on_a_page_pdf(plan: Plan, diagnostics: list[Diagnostic]) -> tuple[str, bytes]:
     """The plan on a page: (the HTML rendered, PDF bytes). Always exactly one page."""
+    from opgen.render.pop import fit_plan_on_a_page
+    from opgen.render.weasy import document_to_pdf
+
     fit = fit_plan_on_a_page(plan, list(diagnostics or []))
     pdf = document_to_pdf(fit.document, html=fit.html, timestamp=document_timestamp(plan.meta.date),
                           identifier_seed=_identifier_seed(plan, "plan-on-a-page"))

@@ -168,12 +168,40 @@ def split(full_html: str) -> Split:
                 return match.group(0)
             return f'href="{DEST_PREFIX}{match.group(1)}"'
 
-        inner = _HREF.sub(relink, inner)
+        inner = _ids_inward(_HREF.sub(relink, inner))
         page = f"{head}{body_open}{preamble}{inner}</body>\n</html>\n"
         parts.append(Part(name, page, ids[name], named))
     meta = {name: html_lib.unescape(content) for name, content in
             re.findall(r'<meta name="(author|description|keywords)" content="([^"]*)">', head)}
     return Split(parts, title, lang, header, footer, header_lead, meta)
+
+
+# WeasyPrint gives an element with an id a style of its own (the id is an anchor declaration, so no
+# two such elements can share one), and so every element inside it too: a chapter's or an action's
+# id made each of its thousands of elements compute its styles afresh (a third of a part's layout).
+# In a part an id moves inward to the element's first child while that child starts at once and has
+# none (a chapter's to its heading, an action's to its reference, a row's to its first cell), where
+# the anchor lands on the same page; never into a table's header row, which repeats on every page.
+_ID_INWARD = re.compile(
+    r'<(?P<outer>section|article|div|nav|table|caption|tbody|tr|td|th|li|ul|ol|dl|dt|dd|p|h[1-6]|span|strong|em)'
+    r'(?P<before>\b[^>]*?) id="(?P<id>[^"]*)"(?P<after>[^>]*)>(?P<gap>\s*)'
+    r'<(?P<inner>section|article|div|table|caption|tbody|tr|td|th|li|ul|ol|dl|dt|dd|p|h[1-6]|span|strong|em|a)'
+    r'(?P<rest>\b(?![^>]*\sid=)[^>]*)>')
+
+
+def _ids_inward(html: str) -> str:
+    """`html` with each id moved as far inward as _ID_INWARD allows (the same anchors, on the same
+    pages; only a link's landing point moves, from a box's edge to its first line)."""
+    def move(m: re.Match) -> str:
+        return (f'<{m["outer"]}{m["before"]}{m["after"]}>{m["gap"]}'
+                f'<{m["inner"]}{m["rest"]} id="{m["id"]}">')
+
+    for _ in range(8):    # one level a pass; no chain in opgen's pages is deeper
+        moved = _ID_INWARD.sub(move, html)
+        if moved == html:
+            break
+        html = moved
+    return html
 
 
 def _pieces(element: str, opening: str) -> list[str]:
@@ -328,6 +356,10 @@ def _contents_html(part: Part, pages: dict[str, int], digits: int) -> str:
     return part.html[:at] + style + body
 
 
+def _here(fn: Callable, arg):
+    return fn(arg)
+
+
 @dataclass
 class Built:
     pdf: bytes
@@ -383,8 +415,10 @@ class PlanBuild:
             jobs.append((self.sketch, self.stamp, self._seed(CONTENTS)))
         return jobs
 
-    def finish(self, results: Iterable[tuple[bytes, dict]]) -> Built:
-        """The merged PDF from the results of `jobs()`, in the same order."""
+    def finish(self, results: Iterable[tuple[bytes, dict]], *, run: Callable[[Callable, object], object] = _here) -> Built:
+        """The merged PDF from the results of `jobs()`, in the same order. `run(fn, arg)` returns
+        fn(arg) for the layouts still needed (the contents, the page furniture): here by default, in a
+        worker process for a build with -j N."""
         from opgen.render.merge import Furniture, Part as MergePart, merge
 
         results = list(results)
@@ -397,7 +431,7 @@ class PlanBuild:
             self.laid_out.append(name)
         order = [p.name for p in self.split.parts]
         if CONTENTS in order:
-            self.found[CONTENTS] = self._contents(order)
+            self.found[CONTENTS] = self._contents(order, run)
         pages = {name: int(self.found[name][1]["pages"]) for name in order}
         starts, page = {}, 1
         for name in order:
@@ -427,10 +461,11 @@ class PlanBuild:
         merged = merge([MergePart(pdf=self.found[name][0]) for name in order], title=self.split.title,
                        lang=self.split.lang, timestamp=self.timestamp, identifier_seed=self.seed,
                        furniture=furniture, author=self.split.meta.get("author", ""),
-                       subject=self.split.meta.get("description", ""), keywords=self.split.meta.get("keywords", ""))
+                       subject=self.split.meta.get("description", ""), keywords=self.split.meta.get("keywords", ""),
+                       run=run)
         return Built(merged, list(self.laid_out), order, pages)
 
-    def _contents(self, order: list[str]) -> tuple[bytes, dict]:
+    def _contents(self, order: list[str], run: Callable[[Callable, object], object]) -> tuple[bytes, dict]:
         """The contents, laid out last: as long as it was for the same entries (the last build's
         count, else one page), laid out again (at most twice more) if its length differs; each
         layout cached by its HTML like any part."""
@@ -456,7 +491,7 @@ class PlanBuild:
             key = part_key(html, self.cache.toolchain)
             hit = self.cache.get(key)
             if hit is None:
-                hit = layout((html, self.stamp, self._seed(CONTENTS)))
+                hit = run(layout, (html, self.stamp, self._seed(CONTENTS)))
                 self.cache.put(key, *hit)
                 self.laid_out.append(CONTENTS)
             if int(hit[1]["pages"]) == count or attempt == 2:
