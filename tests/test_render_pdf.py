@@ -300,8 +300,8 @@ def test_sections_without_data_are_omitted():
 def test_thousand_action_plan_on_a_page_is_one_page_with_overflow_summary(monkeypatch):
     result = plan_from_data(big_data(1000), "big.yaml")
     layouts = []
-    real = pop_module.render_document
-    monkeypatch.setattr(pop_module, "render_document", lambda html: layouts.append(1) or real(html))
+    real = pop_module.render_with_shared_styles
+    monkeypatch.setattr(pop_module, "render_with_shared_styles", lambda html: layouts.append(1) or real(html))
     html, pdf = plan_on_a_page_pdf(result.plan, result.report.diagnostics)
     assert len(layouts) <= 8  # a good first guess and a short search, not one layout per action
     assert page_count(pdf) == 1

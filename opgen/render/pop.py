@@ -21,7 +21,7 @@ from opgen.model import RAG_LABELS, Plan, nested
 from opgen.render.html import (RAG_KEYS, _action_pill, band_pill, identity, last_target, plain, rag_pill,
                                short_rich, truncate)
 from opgen.render.jinja import render
-from opgen.render.weasy import render_document
+from opgen.render.weasy import render_with_shared_styles
 
 @dataclass(frozen=True)
 class PopLimits:
@@ -447,7 +447,7 @@ def fit_plan_on_a_page(plan: Plan, diagnostics: list[Diagnostic]) -> PopFit:
         nonlocal renders
         if limits not in kept:
             html = plan_on_a_page_html(plan, diagnostics, limits)
-            document = render_document(html)
+            document = render_with_shared_styles(html)   # the stylesheets parsed once for every trial
             renders += 1
             pages[limits] = len(document.pages)
             if pages[limits] != 1:
