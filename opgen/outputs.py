@@ -205,11 +205,12 @@ def _up_to_date(job: PlanJob, output: str) -> bool:
 
 
 def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False, strict: bool = False,
-            plan_bytes: bytes | None = None) -> PlanJob:
+            plan_bytes: bytes | None = None, before_load: Callable[[], None] | None = None) -> PlanJob:
     """Read a plan, load and validate it (at most once; not at all when neither the file nor the
     toolchain changed since its outputs were made), and decide which of `wanted` are out of date.
     `plan_bytes`: the file's content already read (opgen watch builds the version it previewed, not
-    whatever the file holds by the time the build starts)."""
+    whatever the file holds by the time the build starts). `before_load`: called before a plan is
+    loaded, that is when something may need building (opgen build starts its render server there)."""
     job = PlanJob(path, out_dir)
     if plan_bytes is not None:
         job.plan_bytes = plan_bytes
@@ -230,6 +231,8 @@ def prepare(path: Path, out_dir: Path, wanted: list[str], *, force: bool = False
         if not job.pending:
             job.failed = strict and any(d.severity == WARNING for d in job.diagnostics)
             return job
+    if before_load is not None:
+        before_load()
     _load(job, strict)
     if not job.failed:
         job.pending = [o for o in wanted if force or not _up_to_date(job, o)]

@@ -292,3 +292,18 @@ def test_unreadable_folder_is_named_and_the_others_still_build(plans, tmp_path, 
     assert main(["build", str(locked), str(plans / "rb.yaml"), "--out", str(tmp_path / "b"), "--format", "docx"]) == 2
     assert f"{locked}: cannot read the folder: Permission denied" in capsys.readouterr().err
     assert (tmp_path / "b" / "rb" / "annex.docx").exists()
+
+
+def test_an_up_to_date_parallel_build_starts_no_render_server(plans, tmp_path, monkeypatch):
+    """`opgen build -j 2` in a pre-commit hook with nothing changed stays a no-op: no process importing
+    WeasyPrint behind it (holding the hook's output open while it does)."""
+    import opgen.render_pool as render_pool
+
+    out = str(tmp_path / "b")
+    assert main(["build", str(plans), "--out", out, "--format", "docx"]) == 0
+    started = []
+    monkeypatch.setattr(render_pool, "start_server", lambda: started.append(1))
+    assert main(["build", str(plans), "--out", out, "--format", "docx", "-j", "2"]) == 0
+    assert started == []
+    assert main(["build", str(plans), "--out", out, "--format", "docx", "-j", "2", "--force"]) == 0
+    assert started   # a plan to build: the server warms up while it loads

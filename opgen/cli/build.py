@@ -63,17 +63,17 @@ def run(args) -> int:
     out_root = Path(args.out)
     started = time.perf_counter()
 
-    if args.jobs > 1:   # the render server warms up while the plans load
-        from opgen.render_pool import start_server
-
-        start_server()
+    before_load = None
+    if args.jobs > 1:   # the render server warms up while the plans load; not at all when nothing changed
+        from opgen.render_pool import start_server as before_load
     names, refused = outputs.output_names(plans)
     jobs = []
     for path in plans:
         if path in refused:
             job = outputs.PlanJob(path, out_root, problem=refused[path], failed=True)
         else:
-            job = outputs.prepare(path, out_root / names[path], wanted, force=args.force, strict=args.strict)
+            job = outputs.prepare(path, out_root / names[path], wanted, force=args.force, strict=args.strict,
+                                  before_load=before_load)
         if job.problem:
             print(f"{path}: error: {job.problem}", file=sys.stderr)
         print_diagnostics(job.diagnostics, stream=sys.stdout, strict=args.strict)
