@@ -273,20 +273,23 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
         from opgen.render import web
 
         rendered = {}
+        full_page = None   # the full plan's view and HTML, made for its PDF and reused by its web edition
         if wants_pdf and document == "plan-on-a-page":
             from opgen.render.pdf import plan_on_a_page_pdf
 
             rendered["plan-on-a-page.pdf"] = plan_on_a_page_pdf(plan, diagnostics)[1]
         elif wants_pdf:
-            from opgen.render.pdf import operational_plan_pdf
+            from opgen.render.pdf import operational_plan_parts
             from opgen.render.plan_parts import PartCache
 
             cache = PartCache(parts_dir, toolchain=toolchain_hash())
-            rendered["operational-plan.pdf"] = operational_plan_pdf(plan, diagnostics, cache=cache)[1]
+            full_page, built = operational_plan_parts(plan, diagnostics, cache=cache)
+            rendered["operational-plan.pdf"] = built.pdf
             cache.prune()
-        if f"{document}.html" in outputs:
-            page = web.plan_on_a_page_web if document == "plan-on-a-page" else web.operational_plan_web
-            rendered[f"{document}.html"] = page(plan, diagnostics).encode("utf-8")
+        if document == "plan-on-a-page" and "plan-on-a-page.html" in outputs:
+            rendered["plan-on-a-page.html"] = web.plan_on_a_page_web(plan, diagnostics).encode("utf-8")
+        elif f"{document}.html" in outputs:
+            rendered[f"{document}.html"] = web.operational_plan_web(plan, diagnostics, full_page).encode("utf-8")
     return {o: rendered[o] for o in outputs}, time.perf_counter() - started
 
 
@@ -347,7 +350,7 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                          "error": None, "web": None}
                 try:
                     cache = PartCache(job.out_dir / PARTS_DIR, toolchain=toolchain_hash())
-                    state["html"], state["build"] = operational_plan_build(job.plan, job.diagnostics, cache=cache)
+                    state["page"], state["build"] = operational_plan_build(job.plan, job.diagnostics, cache=cache)
                     state["cache"] = cache
                     layouts = state["build"].jobs()
                 except Exception as e:  # noqa: BLE001 - one document's failure must not stop the others
@@ -431,7 +434,7 @@ def _web_edition(state: dict) -> bytes:
     from opgen.render.web import operational_plan_web
 
     job = state["job"]
-    state["web"] = operational_plan_web(job.plan, job.diagnostics).encode("utf-8")
+    state["web"] = operational_plan_web(job.plan, job.diagnostics, state["page"]).encode("utf-8")
     return state["web"]
 
 

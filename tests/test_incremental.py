@@ -46,9 +46,9 @@ def builds(tmp_path_factory):
                                ("grown", GROWN, warm)):
         r = _plan(text)
         cache = PartCache(folder)
-        html, built = operational_plan_parts(r.plan, r.report.diagnostics, cache=cache)
+        page, built = operational_plan_parts(r.plan, r.report.diagnostics, cache=cache)
         cache.prune()
-        out[name] = (html, built, sorted(p.name for p in folder.iterdir()))
+        out[name] = (page.html, built, sorted(p.name for p in folder.iterdir()))
     return out
 
 

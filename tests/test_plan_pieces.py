@@ -115,8 +115,8 @@ def test_pieces_merge_into_one_chapter_with_right_pages_contents_and_links(monke
     match, links that land; and a rebuild from the cache gives the same bytes."""
     monkeypatch.setattr(plan_parts, "PIECE_CHARS", 4_000)
     result = plan_from_bytes(SKC.encode("utf-8"), "skc.yaml")
-    html, built = operational_plan_parts(result.plan, result.report.diagnostics, cache=PartCache(tmp_path))
-    parts = split(html).parts
+    page, built = operational_plan_parts(result.plan, result.report.diagnostics, cache=PartCache(tmp_path))
+    parts = split(page.html).parts
     pieces = [p for p in parts if "~" in p.name]
     assert pieces, "the test no longer cuts a chapter"
     texts = _page_texts(built.pdf)

@@ -182,3 +182,20 @@ def test_html_is_an_alias_of_web(tmp_path):
     assert main(["build", str(plan), "--out", str(tmp_path / "b"), "--format", "web"]) == 0
     for page in PAGES:
         assert (tmp_path / "a" / plan.stem / page).read_bytes() == (tmp_path / "b" / plan.stem / page).read_bytes()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_built_beside_the_pdf_the_same_bytes_as_alone(tmp_path, jobs):
+    """The full plan's web edition reuses the view and HTML its PDF was made from: built with every
+    output (in one process, or with workers) it is byte for byte the page `--format web` makes alone."""
+    plan = ROOT / "plans" / "south-kent-coast-2014-16.yaml"
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1420070400")
+    pages = {}
+    for fmt in ("web", "all"):
+        out = tmp_path / fmt
+        done = subprocess.run([sys.executable, "-m", "opgen", "build", str(plan), "--out", str(out), "--format", fmt,
+                               "-j", jobs], capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stderr
+        pages[fmt] = (out / plan.stem / "operational-plan.html").read_bytes()
+    assert (tmp_path / "all" / plan.stem / "operational-plan.pdf").is_file()
+    assert pages["all"] == pages["web"]

@@ -871,9 +871,22 @@ def _anchors(plan: Plan) -> Anchors:
     return out
 
 
+@dataclass(frozen=True)
+class FullPlanPage:
+    """The full operational plan's view and its HTML rendered from it: made once a build for the PDF
+    and its web edition, which reshapes the same page (opgen.render.web)."""
+    view: dict[str, Any]
+    html: str
+
+
+def operational_plan_page(plan: Plan, diagnostics: list[Diagnostic]) -> FullPlanPage:
+    view = full_view(plan, list(diagnostics or []))
+    return FullPlanPage(view, render("operational-plan.html.j2", **view))
+
+
 def operational_plan_html(plan: Plan, diagnostics: list[Diagnostic]) -> str:
     """The full operational plan as HTML, for WeasyPrint (A4 portrait with landscape wide tables)."""
-    return render("operational-plan.html.j2", **full_view(plan, list(diagnostics or [])))
+    return operational_plan_page(plan, diagnostics).html
 
 
 # --- data tables ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from opgen.diagnostics import Diagnostic
 from opgen.model import Plan
 from opgen.render import document_timestamp
-from opgen.render.html import operational_plan_html
+from opgen.render.html import operational_plan_page
 
 
 def _identifier_seed(plan: Plan, kind: str) -> str:
@@ -30,23 +30,24 @@ def operational_plan_pdf(plan: Plan, diagnostics: list[Diagnostic], *, cache=Non
     """The full operational plan: (the HTML rendered, PDF bytes), built in parts
     (opgen.render.plan_parts): `cache` a PartCache (parts already laid out), `map_fn` a process
     pool's map to lay out the rest in parallel."""
-    html, built = operational_plan_parts(plan, diagnostics, cache=cache, map_fn=map_fn)
-    return html, built.pdf
+    page, built = operational_plan_parts(plan, diagnostics, cache=cache, map_fn=map_fn)
+    return page.html, built.pdf
 
 
 def operational_plan_build(plan: Plan, diagnostics: list[Diagnostic], *, cache=None):
-    """(the full plan's HTML, a plan_parts.PlanBuild for it): its parts still to lay out are
-    `.jobs()`, and `.finish(results)` makes the PDF; for a caller that schedules the layouts itself."""
+    """(the full plan's page, an opgen.render.html.FullPlanPage: its view and HTML, which its web
+    edition reuses; a plan_parts.PlanBuild for it): its parts still to lay out are `.jobs()`, and
+    `.finish(results)` makes the PDF; for a caller that schedules the layouts itself."""
     from opgen.render.plan_parts import PlanBuild
 
-    html = operational_plan_html(plan, list(diagnostics or []))
-    return html, PlanBuild(html, timestamp=document_timestamp(plan.meta.date),
+    page = operational_plan_page(plan, list(diagnostics or []))
+    return page, PlanBuild(page.html, timestamp=document_timestamp(plan.meta.date),
                            seed=_identifier_seed(plan, "operational-plan"), cache=cache)
 
 
 def operational_plan_parts(plan: Plan, diagnostics: list[Diagnostic], *, cache=None, map_fn=map):
-    """(the full plan's HTML, plan_parts.Built: the PDF and which parts were laid out)."""
+    """(the full plan's page (view and HTML), plan_parts.Built: the PDF and which parts were laid out)."""
     from opgen.render.plan_parts import layout
 
-    html, job = operational_plan_build(plan, diagnostics, cache=cache)
-    return html, job.finish(list(map_fn(layout, job.jobs())))
+    page, job = operational_plan_build(plan, diagnostics, cache=cache)
+    return page, job.finish(list(map_fn(layout, job.jobs())))

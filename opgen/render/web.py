@@ -44,12 +44,15 @@ MAIN_ID = "main"
 
 # --- the two web editions ----------------------------------------------------------------------
 
-def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic]) -> str:
-    """The full operational plan as one self-contained accessible HTML page."""
-    from opgen.render.html import full_view
+def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic], page=None) -> str:
+    """The full operational plan as one self-contained accessible HTML page. `page`: the
+    opgen.render.html.FullPlanPage the build made for the PDF (the same view and HTML), if it has one."""
+    from opgen.render.html import operational_plan_page
 
-    view = full_view(plan, list(diagnostics or []))
-    doc = parse_page(render("operational-plan.html.j2", **view))
+    if page is None:
+        page = operational_plan_page(plan, diagnostics)
+    view = page.view
+    doc = parse_page(page.html)
     _inline_logo(doc, plan)
     body = doc.find("body")
     _drop_print_furniture(body)
