@@ -1324,6 +1324,14 @@ def qipp_headline(year_label: str, net: Total, unit: MoneyUnit) -> str:
     return f"QIPP net saving {year_label}: {figure}"
 
 
+def rag_column_heading(as_at_label: str, no_rag_plan: bool) -> str:
+    """The heading of a programme's actions summary's RAG column: 'RAG 2015/16 Q1'; 'Status' where the
+    plan reports no RAG (the column then shows complete, paused... actions' status)."""
+    if no_rag_plan:
+        return "Status"
+    return f"RAG {as_at_label}" if as_at_label else "RAG"
+
+
 def no_rag_in_plan(as_at_label: str, actions: int) -> str:
     """Said once where a plan reports no RAG for any action, instead of a 'Not reported' on each."""
     what = "the action" if actions == 1 else f"any of the {actions:,} actions"

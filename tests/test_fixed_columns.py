@@ -106,3 +106,24 @@ def test_no_reference_or_pill_runs_out_of_its_column():
                         assert inner.position_x + inner.width <= right + 0.5, (
                             font, inner.text, (inner.position_x + inner.width - right) / PX_PER_MM)
         assert checked > 100, checked
+
+
+def test_the_rag_heading_is_one_line_in_either_font():
+    """'RAG 2015/16 Q2' above a column of narrow pills (Amber, Green) stays on one line: the column is
+    as wide as its heading too."""
+    for font in FONTS:
+        result = plan_from_bytes(_long_references(font).encode("utf-8"), "long-refs.yaml")
+        html = operational_plan_html(result.plan, result.report.diagnostics)
+        assert ">RAG 2015/16 Q2</th>" in html
+        document = render_document(html)
+        headings = 0
+        for page in document.pages:
+            for cell in _boxes(page._page_box):
+                element = getattr(cell, "element", None)
+                if (type(cell).__name__ == "TableCellBox" and element is not None and element.tag == "th"
+                        and "c-rag" in (element.get("class") or "").split()):
+                    headings += 1
+                    lines = [b for b in _boxes(cell) if type(b).__name__ == "LineBox"]
+                    assert len(lines) == 1, (font, [" ".join(t.text for t in _boxes(line) if hasattr(t, "text"))
+                                                    for line in lines])
+        assert headings >= 1

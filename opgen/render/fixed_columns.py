@@ -15,8 +15,9 @@ from typing import Any, Iterable
 
 from opgen.render.fontmetrics import PT_PER_MM, text_width_mm
 
-# the sizes operational-plan.css gives these cells (.grid, table.milestones, .ref, .full .pill)
+# the sizes operational-plan.css gives these cells (.grid, table.milestones, .ref, .full .pill, .grid thead th)
 SUMMARY_SIZE_PT = 8.6
+HEADING_SIZE_PT, HEADING_WEIGHT = 7.9, 700
 MILESTONES_SIZE_PT = 8.2
 REF_WEIGHT = 600
 PILL_SIZE_PT, PILL_WEIGHT, PILL_LETTER_SPACING_EM = 7.5, 600, 0.01
@@ -41,12 +42,15 @@ def _widest(widths: Iterable[float], least: float) -> str:
     return _mm(max([least, *widths]))
 
 
-def summary_columns(actions: list[dict[str, Any]], font: str) -> dict[str, str]:
-    """{"ref", "rag"}: CSS widths of a programme's actions summary's reference and RAG columns."""
+def summary_columns(actions: list[dict[str, Any]], font: str, rag_heading: str = "") -> dict[str, str]:
+    """{"ref", "rag"}: CSS widths of a programme's actions summary's reference and RAG columns (the RAG
+    column as wide as its heading too, 'RAG 2015/16 Q1' on one line)."""
+    heading = text_width_mm(rag_heading, HEADING_SIZE_PT, font=font, weight=HEADING_WEIGHT)
     return {
         "ref": _widest((text_width_mm(a["id"], SUMMARY_SIZE_PT, font=font, weight=REF_WEIGHT)
                         + (SUB_ACTION_INDENT_MM if a["depth"] else 0) for a in actions), SUMMARY_REF_MM),
-        "rag": _widest((pill_width_mm(a["rag"].label, font) for a in actions if a["rag"]), SUMMARY_RAG_MM),
+        "rag": _widest([heading, *(pill_width_mm(a["rag"].label, font) for a in actions if a["rag"])],
+                       SUMMARY_RAG_MM),
     }
 
 

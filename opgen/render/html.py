@@ -645,9 +645,13 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
                 if a["rag"].css == "rag-none":
                     a["rag"] = None
     font = plan.theme.font if plan.theme else DEFAULT_FONT
+    no_rag_plan = (display.no_rag_in_plan(display.as_at(meta), len(plan.actions))
+                   if plan.actions and not any(a.rag for a in plan.actions) else "")
+    rag_heading = display.rag_column_heading(display.as_at(meta), bool(no_rag_plan))
     for d in domains:
         d["rag_column"] = any(a["rag"] for a in d["actions"])
-        d["columns"] = fixed_columns.summary_columns(d["actions"], font)
+        d["rag_heading"] = rag_heading
+        d["columns"] = fixed_columns.summary_columns(d["actions"], font, rag_heading)
         for a in d["actions"]:
             a["milestone_columns"] = fixed_columns.milestone_columns(a["milestones"], font)
     # a short programme runs on after the one before it instead of starting a page of its own: a
@@ -813,8 +817,7 @@ def full_view(plan: Plan, diagnostics: list[Diagnostic]) -> dict[str, Any]:
         "tbcs": tbcs,
         "warnings": warnings,
         "summary": summary,
-        "no_rag_plan": (display.no_rag_in_plan(display.as_at(meta), len(plan.actions))
-                        if plan.actions and not any(a.rag for a in plan.actions) else ""),
+        "no_rag_plan": no_rag_plan,
         "no_rag_short": display.no_rag_as_at(display.as_at(meta)),
         "description": (f"{plan.organisation.name}: {meta.title}, {meta.period_label}. "
                         f"Version {display.version(meta.version)}, {display.status(meta.status)}."),
