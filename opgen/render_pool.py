@@ -114,12 +114,17 @@ class RenderPool:
 
     def _in_process(self, fn: Callable, args: tuple):
         receive, send = self._context.Pipe(duplex=False)
-        process = self._context.Process(target=_run_task, args=(send, fn, args, dict(os.environ)), daemon=True)
-        with self._lock:
-            if self._killed:
-                raise CancelledError()
-            process.start()
-            self._running.add(process)
+        try:
+            process = self._context.Process(target=_run_task, args=(send, fn, args, dict(os.environ)), daemon=True)
+            with self._lock:
+                if self._killed:
+                    raise CancelledError()
+                process.start()
+                self._running.add(process)
+        except BaseException:   # not started (the build cancelled, the server gone): no pipe left open
+            receive.close()
+            send.close()
+            raise
         send.close()
         try:
             try:

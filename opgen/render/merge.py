@@ -623,6 +623,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _here(fn: Callable, arg):
+    return fn(arg)
+
+
 def furniture_sheet(html: str) -> bytes:
     """The furniture's texts laid out (the sheet _stamp_furniture takes them from), as PDF bytes."""
     from opgen.render.weasy import render_document
@@ -753,7 +757,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
         merger.write_outline()
         repage_links(out)     # a link's description names the page it goes to: pages have moved
         if furniture is not None:
-            _stamp_furniture(out, furniture, run or (lambda fn, arg: fn(arg)))
+            _stamp_furniture(out, furniture, run or _here)
 
         pdf_date, xmp_date = _pdf_date(timestamp)
         producer = "; ".join(dict.fromkeys(p for p in merger.producers if p)) or "opgen"
