@@ -4,7 +4,8 @@ Measured in one run, on one plan (default the South Kent Coast 2014-16 example):
 
 1. one WeasyPrint run over the whole HTML (how the full plan was built before parts), for scale;
 2. cold: the full plan's PDF in parts, with an empty part cache (one process);
-3. cold with -j N: the same, its parts laid out in N worker processes;
+3. cold with -j N: the same, its parts laid out in N worker processes (opgen.render_pool, as
+   `opgen build -j N` lays them out);
 4. incremental: after a one-field edit (a line of the first action's description), the same cache.
 
 Reports seconds, pages, the ratio incremental / cold (goal <= 0.35) and the parts laid out again,
@@ -17,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -35,6 +34,7 @@ from opgen.render.html import operational_plan_html  # noqa: E402
 from opgen.render.pdf import operational_plan_parts  # noqa: E402
 from opgen.render.plan_parts import PartCache  # noqa: E402
 from opgen.render.weasy import html_to_pdf  # noqa: E402
+from opgen.render_pool import RenderPool, start_server  # noqa: E402
 
 
 def edit(text: str) -> str:
@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=0, help="a generated plan of this many actions instead")
     parser.add_argument("-j", type=int, default=2)
     args = parser.parse_args()
+    start_server()   # as `opgen build -j N` does before a plan loads: warm by the time its parts come
     if args.actions:
         text = yaml.safe_dump(big_plan(args.actions), sort_keys=False, allow_unicode=True)
         name = f"generated plan, {args.actions:,} actions"
@@ -85,8 +86,7 @@ def main() -> None:
         cache = PartCache(tmp / "a", toolchain=toolchain_hash())
         (_, cold), t_cold = timed(lambda: operational_plan_parts(plan, diags, cache=cache))
         cache.prune()
-        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ProcessPoolExecutor(max_workers=args.j, mp_context=context) as pool:
+        with RenderPool(args.j) as pool:   # the build's own workers: a fresh process a part
             (_, cold_j), t_cold_j = timed(lambda: operational_plan_parts(plan, diags, cache=PartCache(tmp / "b", toolchain=toolchain_hash()),
                                                                          map_fn=pool.map))
         cache = PartCache(tmp / "a", toolchain=toolchain_hash())

@@ -5,6 +5,12 @@ repeated with new ids) are each built cold (`--force`, a fresh output folder). F
 the wall time of the whole build, each document's own time (the seconds `opgen build` prints per
 document, measured inside its worker), pages, time per page, and peak memory.
 
+Each build is run cold (`--force`, a fresh output folder): once with a poller reading /proc, for its
+memory, and `--rounds` times (3) with nothing watching it, for its wall and CPU time, the median
+reported (the poller reads every process's page tables on the same two cores: it made one 10.6 s
+build take 13.4 s; and on a shared virtual machine one build of the baseline took 24.4 s, another
+36.4 s).
+
 Peak memory is the largest SUM of resident set sizes of the build's whole process tree (the `opgen`
 process, its render server and worker processes), polled from /proc every 50 ms; it is what the machine must have
 free. `getrusage(RUSAGE_CHILDREN).ru_maxrss` (the largest single process) is printed beside it.
@@ -114,7 +120,10 @@ def _become_subreaper() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
 
 
-def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
+def build(plan: Path, out: Path, pythonpath: str | None, *, watch_memory: bool = True) -> dict:
+    """One cold build. With `watch_memory`, the process tree's memory is polled from /proc while it runs;
+    the poller reads every process's page tables on the two cores the build runs on (seen: 2.8 s added
+    to a 10.6 s build), so the times reported are those of a build run without it (see measure)."""
     env = dict(ENV)
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
@@ -125,13 +134,14 @@ def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
     started = time.perf_counter()
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd="/")
     peak = peak_pss = polls = 0
-    while process.poll() is None:
+    while watch_memory and process.poll() is None:
         tree = _descendants(process.pid)
         peak = max(peak, _rss(tree))
         if polls % PSS_EVERY == 0:
             peak_pss = max(peak_pss, _pss(tree))
         polls += 1
         time.sleep(0.05)
+    process.wait()
     seconds = time.perf_counter() - started
     output = process.stdout.read().decode()
     _reap_orphans()
@@ -149,6 +159,28 @@ def build(plan: Path, out: Path, pythonpath: str | None) -> dict:
     pages = {name: _pages(folder / f"{name}.pdf") for name in ("operational-plan", "plan-on-a-page")}
     return {"seconds": seconds, "cpu": cpu, "peak": peak, "pss": peak_pss, "documents": documents, "pages": pages,
             "maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+
+
+def measure(plan: Path, out: Path, base: str | None, rounds: int) -> tuple[dict, dict | None]:
+    """The current code's and the baseline's builds of `plan`: each one's peak memory from a run with the
+    /proc poller, then its time and CPU from `rounds` runs with nothing watching, the current code and
+    the baseline taking turns (so both meet the same spells of load on a shared machine); the median
+    of the rounds is reported (each run cold: a fresh output folder)."""
+    versions = {"now": None} | ({"base": base} if base else {})
+    watched = {name: build(plan, out / name / "watched", path) for name, path in versions.items()}
+    timed: dict[str, list[dict]] = {name: [] for name in versions}
+    for r in range(rounds):
+        for name, path in versions.items():
+            timed[name].append(build(plan, out / name / f"timed-{r}", path, watch_memory=False))
+    results = {}
+    for name in versions:
+        runs = sorted(timed[name], key=lambda run: run["seconds"])
+        middle = runs[len(runs) // 2]
+        results[name] = dict(middle, peak=watched[name]["peak"], pss=watched[name]["pss"],
+                             maxrss=watched[name]["maxrss"], watched_seconds=watched[name]["seconds"],
+                             rounds=[run["seconds"] for run in timed[name]],
+                             cpu=sorted(run["cpu"] for run in runs)[len(runs) // 2])
+    return results["now"], results.get("base")
 
 
 def _pages(pdf: Path) -> int:
@@ -172,6 +204,7 @@ def main() -> None:
     parser.add_argument("--baseline-ref", default="c3d2423")
     parser.add_argument("--no-baseline", action="store_true", help="build with the current code only")
     parser.add_argument("--baseline-seconds", type=float, help="compare 1,000 actions against this fixed time")
+    parser.add_argument("--rounds", type=int, default=3, help="timed builds of each version, taking turns (median)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     _become_subreaper()
@@ -181,8 +214,7 @@ def main() -> None:
         rows = []
         for n in sizes:
             plan = write_plan(big_plan(n), tmp / f"big-{n}.yaml")
-            now = build(plan, tmp / f"now-{n}", None)
-            before = build(plan, tmp / f"base-{n}", base) if base else None
+            now, before = measure(plan, tmp / f"size-{n}", base, args.rounds)
             rows.append((n, now, before))
             _print_row(n, now, before, args)
         print()
@@ -203,7 +235,9 @@ def main() -> None:
 def _print_row(n: int, now: dict, before: dict | None, args) -> None:
     def line(label, r):
         docs = ", ".join(f"{DOCUMENTS.get(k, k)} {v:.1f} s" for k, v in r["documents"].items())
-        return (f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU (all processes), peak {r['peak'] / 2**20:.0f} MiB RSS / {r['pss'] / 2**20:.0f} MiB PSS (tree), largest process "
+        return (f"  {label}: {r['seconds']:.1f} s wall, the median of {', '.join(f'{x:.1f}' for x in r['rounds'])} "
+                f"({r['watched_seconds']:.1f} s with the memory poller), "
+                f"{r['cpu']:.1f} s CPU (all processes), peak {r['peak'] / 2**20:.0f} MiB RSS / {r['pss'] / 2**20:.0f} MiB PSS (tree), largest process "
                 f"{r['maxrss'] / 2**20:.0f} MiB; pages {r['pages']}; {docs}")
 
     print(f"{n} actions")
