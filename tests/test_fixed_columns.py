@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from functools import lru_cache
 
 import yaml
 from hypothesis import given, settings, strategies as st
@@ -85,26 +86,37 @@ def _long_references(font: str) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+@lru_cache(maxsize=None)
+def _laid_out(font: str):
+    """(the HTML, the WeasyPrint document) of the full plan of _long_references(font)."""
+    result = plan_from_bytes(_long_references(font).encode("utf-8"), "long-refs.yaml")
+    assert result.ok, [d.message for d in result.report.errors]
+    html = operational_plan_html(result.plan, result.report.diagnostics)
+    return html, render_document(html)
+
+
+def _cells(document, wanted: set[str]):
+    """The table cells (th and td) with any of the classes `wanted`, on every page."""
+    for page in document.pages:
+        for cell in _boxes(page._page_box):
+            element = getattr(cell, "element", None)
+            if (type(cell).__name__ == "TableCellBox" and element is not None
+                    and set((element.get("class") or "").split()) & wanted):
+                yield cell
+
+
 def test_no_reference_or_pill_runs_out_of_its_column():
     for font in FONTS:
-        result = plan_from_bytes(_long_references(font).encode("utf-8"), "long-refs.yaml")
-        assert result.ok, [d.message for d in result.report.errors]
-        html = operational_plan_html(result.plan, result.report.diagnostics)
+        html, document = _laid_out(font)
         assert 'style="width: ' in html
-        document = render_document(html)
         checked = 0
-        for page in document.pages:
-            for cell in _boxes(page._page_box):
-                classes = (getattr(cell, "element", None) is not None and type(cell).__name__ == "TableCellBox"
-                           and set((cell.element.get("class") or "").split()))
-                if not classes or not classes & {"c-ref", "c-rag", "c-status"}:
-                    continue
-                right = cell.content_box_x() + cell.width
-                for inner in _boxes(cell):
-                    if type(inner).__name__ == "TextBox":
-                        checked += 1
-                        assert inner.position_x + inner.width <= right + 0.5, (
-                            font, inner.text, (inner.position_x + inner.width - right) / PX_PER_MM)
+        for cell in _cells(document, {"c-ref", "c-rag", "c-status"}):
+            right = cell.content_box_x() + cell.width
+            for inner in _boxes(cell):
+                if type(inner).__name__ == "TextBox":
+                    checked += 1
+                    assert inner.position_x + inner.width <= right + 0.5, (
+                        font, inner.text, (inner.position_x + inner.width - right) / PX_PER_MM)
         assert checked > 100, checked
 
 
@@ -112,18 +124,11 @@ def test_the_rag_heading_is_one_line_in_either_font():
     """'RAG 2015/16 Q2' above a column of narrow pills (Amber, Green) stays on one line: the column is
     as wide as its heading too."""
     for font in FONTS:
-        result = plan_from_bytes(_long_references(font).encode("utf-8"), "long-refs.yaml")
-        html = operational_plan_html(result.plan, result.report.diagnostics)
+        html, document = _laid_out(font)
         assert ">RAG 2015/16 Q2</th>" in html
-        document = render_document(html)
-        headings = 0
-        for page in document.pages:
-            for cell in _boxes(page._page_box):
-                element = getattr(cell, "element", None)
-                if (type(cell).__name__ == "TableCellBox" and element is not None and element.tag == "th"
-                        and "c-rag" in (element.get("class") or "").split()):
-                    headings += 1
-                    lines = [b for b in _boxes(cell) if type(b).__name__ == "LineBox"]
-                    assert len(lines) == 1, (font, [" ".join(t.text for t in _boxes(line) if hasattr(t, "text"))
-                                                    for line in lines])
-        assert headings >= 1
+        headings = [cell for cell in _cells(document, {"c-rag"}) if cell.element.tag == "th"]
+        assert headings
+        for cell in headings:
+            lines = [b for b in _boxes(cell) if type(b).__name__ == "LineBox"]
+            assert len(lines) == 1, (font, [" ".join(t.text for t in _boxes(line) if hasattr(t, "text"))
+                                            for line in lines])
