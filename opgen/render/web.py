@@ -21,6 +21,7 @@ pack's web editions use it too.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -29,6 +30,9 @@ from opgen.diagnostics import Diagnostic
 from opgen.model import Plan
 from opgen.render.inline import parse_page, self_contained, serialise_page
 from opgen.render.jinja import render
+
+if TYPE_CHECKING:
+    from opgen.render.html import FullPlanPage
 
 WEB_CSS = "web.css"
 # (file in templates/, media it applies to or None for all): the shared typography and pills for
@@ -44,7 +48,7 @@ MAIN_ID = "main"
 
 # --- the two web editions ----------------------------------------------------------------------
 
-def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic], page=None) -> str:
+def operational_plan_web(plan: Plan, diagnostics: list[Diagnostic], page: FullPlanPage | None = None) -> str:
     """The full operational plan as one self-contained accessible HTML page. `page`: the
     opgen.render.html.FullPlanPage the build made for the PDF (the same view and HTML), if it has one."""
     from opgen.render.html import operational_plan_page
