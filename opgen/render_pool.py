@@ -25,6 +25,8 @@ import threading
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import Any, Callable, Iterable
 
+from opgen.stack_room import with_stack_room
+
 # Imported by the server before it forks a worker: see opgen/render/preload.py.
 PRELOAD = ["opgen.render.preload"]
 
@@ -74,7 +76,7 @@ def _run_task(conn, fn: Callable, args: tuple, environ: dict[str, str]) -> None:
         os.environ.clear()
         os.environ.update(environ)
     try:
-        outcome = ("ok", fn(*args))
+        outcome = ("ok", with_stack_room(fn, *args))   # a layout's deep calls: no memory mapped at each
     except BaseException as e:  # noqa: BLE001 - every failure goes back to the build as its error
         outcome = ("error", e)
     try:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from opgen.render_pool import die_with_parent
+from opgen.stack_room import with_stack_room
 
 
 def _emit(event: str, **fields) -> None:
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     plan_bytes = sys.stdin.buffer.read()
     try:
-        return build(Path(args[0]), Path(args[1]), plan_bytes, jobs)
+        return with_stack_room(build, Path(args[0]), Path(args[1]), plan_bytes, jobs)
     except SystemExit:
         raise
     except Exception as e:  # noqa: BLE001 - reported by the watcher as one line, never a traceback

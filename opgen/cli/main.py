@@ -14,6 +14,7 @@ from opgen import __version__
 from opgen.cli import build, diff, history, init, migrate, new, pack, return_, schema, validate, watch
 from opgen.cli.output import say
 from opgen.diagnostics import UserError
+from opgen.stack_room import with_stack_room
 
 EXIT_OK, EXIT_TROUBLE = 0, 2
 COMMANDS = (validate, build, watch, pack, diff, history, new, init, migrate, return_, schema)
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_TROUBLE
     _terminate_cleanly()
     try:
-        return args.func(args)
+        return with_stack_room(args.func, args)   # room for deep calls (a -j 1 build's layouts)
     except UserError as e:
         say(str(e))
         return EXIT_TROUBLE
