@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import opgen.render.weasyprint_import  # noqa: F401 - first: WeasyPrint's libraries found without gcc
+import opgen.render.workarounds  # noqa: F401 - first: WeasyPrint imported without gcc, its parser cache mended
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
