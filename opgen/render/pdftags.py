@@ -672,7 +672,9 @@ def fix_structure(pdf: bytes, *, watermark: str | None = None, continued: Sequen
     `watermark`: the text of an element repeated on every page as a watermark ("DRAFT"), made a
     watermark artifact. `continued[i]`: how many levels of elements run on from page i + 1 to page
     i + 2 (a section, its table, the table's body: 3), which are joined. A PDF with no structure
-    tree comes back as it was."""
+    tree comes back as it was; any other is saved with its streams compressed: opgen.render.weasy has
+    WeasyPrint write them uncompressed, as QPDF compresses them here faster than pydyf would (at zlib's
+    level 6, not 9: a 42-page part 0.11 s sooner, 0.04% bigger)."""
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root.get("/StructTreeRoot")
         if not isinstance(root, Dictionary):

@@ -155,7 +155,8 @@ def document_to_pdf(document, *, html: str, timestamp: dt.datetime, identifier_s
     document.metadata.modified = stamp
     identifier = hashlib.md5((identifier_seed or html).encode("utf-8")).hexdigest().encode("ascii")
     with fewer_collections():
-        pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1")
+        pdf = document.write_pdf(pdf_identifier=identifier, pdf_tags=True, pdf_variant="pdf/ua-1",
+                                 uncompressed_pdf=True)   # tagged: fix_structure saves it compressed, sooner
         # WeasyPrint's tags do not hold up read back (furniture, watermark, links, split tables): mend them
         watermark, continued = layout_hints(document)
         return fix_structure(pdf, watermark=watermark, continued=continued)
