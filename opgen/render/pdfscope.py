@@ -11,7 +11,6 @@ header in a table's head or first row, and a row header when it starts a later r
 
 from __future__ import annotations
 
-import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from opgen.render.pdfstruct import kids
@@ -91,24 +90,4 @@ def scope_table(table) -> int:
             scope = Name.Both if as_row and as_column else Name.Row if as_row else Name.Column
             _table_attributes(cell).Scope = scope
             count += 1
-    return count
-
-
-def add_table_scope(pdf: pikepdf.Pdf) -> int:
-    """Give every TH in the PDF's structure tree its /Scope (in place); return how many."""
-    root = pdf.Root.get("/StructTreeRoot")
-    if root is None:
-        return 0
-    count = 0
-    stack = list(reversed(_elements(root)))
-    seen: set = set()
-    while stack:
-        elem = stack.pop()
-        if elem.is_indirect:
-            if elem.objgen in seen:
-                continue
-            seen.add(elem.objgen)
-        if str(elem.get("/S")) == "/Table":
-            count += scope_table(elem)
-        stack.extend(reversed(_elements(elem)))
     return count

@@ -42,7 +42,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from opgen import display
-from opgen.render.pdfscope import add_table_scope
+from opgen.render.pdfscope import scope_table
 from opgen.render.pdfstruct import dests, is_struct_elem, kids, number_tree, replace_static_id
 
 # --- scanning a content stream ------------------------------------------------------------------
@@ -679,8 +679,10 @@ def fix_structure(pdf: bytes, *, watermark: str | None = None, continued: Sequen
         root = doc.Root.get("/StructTreeRoot")
         if not isinstance(root, Dictionary):
             return pdf
-        add_table_scope(doc)      # in the same pass: opening and saving a long part costs a tenth of a second
         fixer = _Fixer(doc, root)
+        for e in fixer.walk(fixer.tops):   # table headers' scope, in the same pass (opening and saving a
+            if e.s == "/Table":             # long part costs a tenth of a second), on the tree read once
+                scope_table(e.obj)
         fixer.furniture(watermark)
         fixer.join_continued(continued)
         fixer.lists()
