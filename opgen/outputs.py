@@ -376,7 +376,7 @@ def run_tasks(tasks, workers: int, on_built: Callable[[PlanJob, list[Path], floa
                     return
                 try:
                     results = [state["results"][i] for i in range(len(state["results"]))]
-                    pdf = state["build"].finish(results, run=in_worker).pdf
+                    pdf = state["build"].finish(results, run=in_worker, concurrent=True).pdf
                     state["cache"].prune()
                     rendered = {"operational-plan.pdf": pdf}
                     if "operational-plan.html" in outputs:

@@ -603,3 +603,34 @@ def test_furniture_may_sit_closer_to_the_edges_of_a_page_that_uses_its_margins(t
     assert height - 5.5 * MM <= words["Kent"][4] <= height - 3 * MM
     width = float(pdf.pages[0].mediabox[2])
     assert words["Running"][1] == pytest.approx(9 * MM, abs=1) and words["1"][3] == pytest.approx(width - 9 * MM, abs=1)
+
+
+def test_a_part_laid_out_late_is_merged_into_its_place(tmp_path):
+    """A part given as a callable (a build's contents, still being laid out) is merged after the others,
+    into its place: the same pages, text, bookmarks, links, structure and furniture as in order, and
+    the callable is called once the parts before and after it are in."""
+    parts = [Part(report_part("Alpha", 2, "A4", link_to="c"), anchor="a", bookmark="Alpha CCG"),
+             Part(report_part("Beta", 1, "A4 landscape"), anchor="b"),
+             Part(report_part("Gamma", 3, "A4", link_to="a"), anchor="c", bookmark="Gamma CCG")]
+    in_order, _ = three_parts()
+    calls = []
+
+    def beta_later() -> bytes:
+        calls.append("beta")
+        return parts[1].pdf
+
+    def furniture_later():
+        calls.append("furniture")
+        return furniture_for(6)
+
+    late = do_merge([parts[0], Part(beta_later, anchor="b"), parts[2]], furniture_later)
+    assert calls == ["beta", "furniture"]
+    a, b = open_pdf(in_order), open_pdf(late)
+    assert [list(p.mediabox) for p in a.pages] == [list(p.mediabox) for p in b.pages]
+    assert pdftotext_pages(late, tmp_path) == pdftotext_pages(in_order, tmp_path)
+    assert outline(b) == outline(a)
+    assert link_targets(b) == link_targets(a)
+    def shape(pdf):
+        return [(str(e.S), str(parent.get("/S", "/StructTreeRoot"))) for e, parent in walk_structure(pdf)]
+    assert shape(b) == shape(a)
+    assert_structure_holds(b)

@@ -51,7 +51,8 @@ FURNITURE_INSET_MM = 20          # from the left and right edges, where opgen's 
 
 @dataclass
 class Part:
-    pdf: bytes
+    pdf: bytes | Callable[[], bytes]   # or, for a part still being laid out, what waits for its bytes:
+                                       # merged after the others, into its place (a build's contents)
     anchor: str | None = None      # a link to "pack-part:<anchor>" anywhere goes to this part's first page
     bookmark: str | None = None    # a top-level bookmark for the part; the part's own bookmarks nest under it
 
@@ -122,8 +123,10 @@ class _Merger:
         self.class_map: dict[str, object] = {}
         self.ids: dict[bytes, object] = {}
         self.dests: dict[bytes, object] = {}
-        self.outline: list[dict] = []
-        self.first_pages: list[pikepdf.Object] = []
+        self.part_outline: dict[int, list[dict]] = {}   # by part index: merged in the parts' order
+        self.first_pages: dict[int, pikepdf.Object] = {}
+        self.part_pages: dict[int, int] = {}            # by part index: how many pages it has
+        self.part_tops: dict[int, list] = {}             # by part index: its top-level structure elements
         self.pack_links: list[tuple[pikepdf.Object, str]] = []
         self.dest_links: list[tuple[pikepdf.Object, bytes]] = []
         self.tagged = False
@@ -145,12 +148,17 @@ class _Merger:
         self.uaid.add(found.group(1) if found else "")
         if len(src.pages) == 0:
             raise ValueError(f"part {index + 1} has no pages")
-        start = len(self.out.pages)
+        start = sum(n for i, n in self.part_pages.items() if i < index)   # the pages of the parts before it
         with warnings.catch_warnings():  # named destinations are merged below, by hand
             warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-            self.out.pages.extend(src.pages)
-        pages = [self.out.pages[i].obj for i in range(start, len(self.out.pages))]
-        self.first_pages.append(pages[0])
+            if start == len(self.out.pages):
+                self.out.pages.extend(src.pages)
+            else:   # a part added after the ones behind it (laid out late): into its place
+                for offset, page in enumerate(src.pages):
+                    self.out.pages.insert(start + offset, page)
+        self.part_pages[index] = len(src.pages)
+        pages = [self.out.pages[i].obj for i in range(start, start + len(src.pages))]
+        self.first_pages[index] = pages[0]
 
         # Copy everything document-level in one go, after the pages, so QPDF maps each reference to
         # a source page onto the page already copied (the tests check every /Pg lands on a merged page).
@@ -166,10 +174,9 @@ class _Merger:
         self._retarget_links(pages, dest_renames)
         items = self._outline_items(copied.get("/Outlines"), dest_renames)
         if part.bookmark:
-            self.outline.append({"title": part.bookmark, "dest": self._page_dest(pages[0]),
-                                 "children": items, "closed": bool(items)})
-        else:
-            self.outline.extend(items)
+            items = [{"title": part.bookmark, "dest": self._page_dest(pages[0]), "children": items,
+                      "closed": bool(items)}]
+        self.part_outline[index] = items
 
     # named destinations
     def _merge_dests(self, index: int, copied) -> dict[bytes, bytes]:
@@ -278,7 +285,7 @@ class _Merger:
         part_lang = src.Root.get("/Lang")
         doc_lang = doc.get("/Lang") if doc is not None else None
         lang = doc_lang if doc_lang is not None else part_lang
-        kids = self.doc_elem.K
+        kids = self.part_tops[index] = []
         for top in tops:
             if isinstance(top, Dictionary) and "/S" in top:
                 top.P = self.doc_elem
@@ -402,6 +409,11 @@ class _Merger:
             if str(annot.get("/Contents", "")).startswith(DEST_LINK):
                 annot.Contents = String(name)
 
+    @property
+    def outline(self) -> list[dict]:
+        """The bookmarks, the parts' in the parts' order (whatever order they were added in)."""
+        return [entry for index in sorted(self.part_outline) for entry in self.part_outline[index]]
+
     def write_outline(self) -> None:
         if not self.outline:
             return
@@ -436,6 +448,7 @@ class _Merger:
     def write_structure(self) -> None:
         if not self.tagged:
             return
+        self.doc_elem.K = Array([top for index in sorted(self.part_tops) for top in self.part_tops[index]])
         nums = Array()
         for key in sorted(self.parent_tree):
             nums.append(key)
@@ -735,18 +748,27 @@ def _xmp(title: str, lang: str, producer: str, stamp: str, ua_part: str, author:
 
 
 def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.datetime, identifier_seed: str,
-          furniture: list[Furniture] | None = None, author: str = "", subject: str = "",
+          furniture: list[Furniture] | Callable[[], list[Furniture]] | None = None, author: str = "", subject: str = "",
           keywords: str = "", run: Callable[[Callable, object], object] | None = None) -> bytes:
     """One tagged PDF of the parts' pages in order (see the module's docstring). `furniture`, when
     given, has one entry per page of the result; `author`, `subject` and `keywords` the document
-    information a reader's Properties shows, as WeasyPrint writes them from <meta>. Raises ValueError for a link to an unknown
-    `pack-part:` anchor, two parts with one anchor, or furniture for the wrong number of pages."""
+    information a reader's Properties shows, as WeasyPrint writes them from <meta>. A part whose `pdf`
+    is a callable (a part still being laid out) is merged after the others, into its place, so the
+    caller's layout and this merge run at once; `furniture` may be a callable too, called once every
+    part is in. Raises ValueError for a link to an unknown `pack-part:` anchor, two parts with one
+    anchor, or furniture for the wrong number of pages."""
     if not parts:
         raise ValueError("nothing to merge: no parts")
     merger = _Merger(lang)
     try:
+        late = [i for i, part in enumerate(parts) if callable(part.pdf)]
         for i, part in enumerate(parts):
-            merger.add(i, part)
+            if i not in late:
+                merger.add(i, part)
+        for i in late:
+            merger.add(i, Part(parts[i].pdf(), parts[i].anchor, parts[i].bookmark))
+        if callable(furniture):
+            furniture = furniture()
         out = merger.out
         if furniture is not None and len(furniture) != len(out.pages):
             raise ValueError(f"furniture is given for {len(furniture)} pages, but the parts have {len(out.pages)}")

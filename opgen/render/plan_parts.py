@@ -30,6 +30,7 @@ import json
 import math
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -415,11 +416,14 @@ class PlanBuild:
             jobs.append((self.sketch, self.stamp, self._seed(CONTENTS)))
         return jobs
 
-    def finish(self, results: Iterable[tuple[bytes, dict]], *, run: Callable[[Callable, object], object] = _here) -> Built:
+    def finish(self, results: Iterable[tuple[bytes, dict]], *, run: Callable[[Callable, object], object] = _here,
+               concurrent: bool = False) -> Built:
         """The merged PDF from the results of `jobs()`, in the same order. `run(fn, arg)` returns
         fn(arg) for the layouts still needed (the contents, the page furniture): here by default, in a
-        worker process for a build with -j N."""
-        from opgen.render.merge import Furniture, Part as MergePart, merge
+        worker process for a build with -j N. `concurrent`: the contents is laid out (through `run`,
+        from a thread) while the merge takes in the other parts; otherwise when the merge comes to it.
+        Either way the merge takes the contents in last, so the bytes are the same."""
+        from opgen.render.merge import Part as MergePart, merge
 
         results = list(results)
         if self.sketch is not None:
@@ -430,15 +434,44 @@ class PlanBuild:
             self.found[name] = (pdf, meta)
             self.laid_out.append(name)
         order = [p.name for p in self.split.parts]
-        if CONTENTS in order:
-            self.found[CONTENTS] = self._contents(order, run)
+        parts = [MergePart(pdf=self._contents_pdf(order, run, concurrent) if name == CONTENTS else self.found[name][0])
+                 for name in order]
+        merged = merge(parts, title=self.split.title, lang=self.split.lang, timestamp=self.timestamp,
+                       identifier_seed=self.seed, furniture=lambda: self._furniture(order),
+                       author=self.split.meta.get("author", ""), subject=self.split.meta.get("description", ""),
+                       keywords=self.split.meta.get("keywords", ""), run=run)
+        pages = {name: int(self.found[name][1]["pages"]) for name in order}
+        return Built(merged, list(self.laid_out), order, pages)
+
+    def _contents_pdf(self, order: list[str], run: Callable[[Callable, object], object],
+                      concurrent: bool) -> Callable[[], bytes]:
+        """What the merge calls for the contents' PDF (opgen.render.merge.Part): the contents laid out
+        then, or (concurrent) started now in a thread of its own and waited for then."""
+        if concurrent:
+            threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opgen-contents")
+            future = threads.submit(self._contents, order, run)
+            threads.shutdown(wait=False)
+            laid_out = future.result
+        else:
+            def laid_out() -> tuple[bytes, dict]:
+                return self._contents(order, run)
+
+        def contents() -> bytes:
+            self.found[CONTENTS] = laid_out()
+            return self.found[CONTENTS][0]
+        return contents
+
+    def _furniture(self, order: list[str]) -> list:
+        """Each page's running head, chapter, footer and "Page X of Y" (none on the cover), once every
+        part's length is known (the contents' too)."""
+        from opgen.render.merge import Furniture
+
         pages = {name: int(self.found[name][1]["pages"]) for name in order}
         starts, page = {}, 1
         for name in order:
             starts[name] = page
             page += pages[name]
         total = page - 1
-
         furniture = []
         section = ""
         for part in self.split.parts:
@@ -458,12 +491,7 @@ class PlanBuild:
                                            header_right=section or None,
                                            footer=self.split.footer or None,
                                            page_label=display.page_of(number, total), **where))
-        merged = merge([MergePart(pdf=self.found[name][0]) for name in order], title=self.split.title,
-                       lang=self.split.lang, timestamp=self.timestamp, identifier_seed=self.seed,
-                       furniture=furniture, author=self.split.meta.get("author", ""),
-                       subject=self.split.meta.get("description", ""), keywords=self.split.meta.get("keywords", ""),
-                       run=run)
-        return Built(merged, list(self.laid_out), order, pages)
+        return furniture
 
     def _contents(self, order: list[str], run: Callable[[Callable, object], object]) -> tuple[bytes, dict]:
         """The contents, laid out last: as long as it was for the same entries (the last build's
