@@ -286,10 +286,10 @@ def render_document(plan, diagnostics: list[Diagnostic], document: str,
             full_page, built = operational_plan_parts(plan, diagnostics, cache=cache)
             rendered["operational-plan.pdf"] = built.pdf
             cache.prune()
-        if document == "plan-on-a-page" and "plan-on-a-page.html" in outputs:
-            rendered["plan-on-a-page.html"] = web.plan_on_a_page_web(plan, diagnostics).encode("utf-8")
-        elif f"{document}.html" in outputs:
-            rendered[f"{document}.html"] = web.operational_plan_web(plan, diagnostics, full_page).encode("utf-8")
+        if f"{document}.html" in outputs:
+            page = (web.plan_on_a_page_web(plan, diagnostics) if document == "plan-on-a-page"
+                    else web.operational_plan_web(plan, diagnostics, full_page))
+            rendered[f"{document}.html"] = page.encode("utf-8")
     return {o: rendered[o] for o in outputs}, time.perf_counter() - started
 
 

@@ -763,7 +763,7 @@ def merge(parts: list[Part], *, title: str, lang: str = "en-GB", timestamp: dt.d
     try:
         late = [i for i, part in enumerate(parts) if callable(part.pdf)]
         for i, part in enumerate(parts):
-            if i not in late:
+            if not callable(part.pdf):
                 merger.add(i, part)
         for i in late:
             merger.add(i, Part(parts[i].pdf(), parts[i].anchor, parts[i].bookmark))

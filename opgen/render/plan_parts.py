@@ -440,8 +440,7 @@ class PlanBuild:
                        identifier_seed=self.seed, furniture=lambda: self._furniture(order),
                        author=self.split.meta.get("author", ""), subject=self.split.meta.get("description", ""),
                        keywords=self.split.meta.get("keywords", ""), run=run)
-        pages = {name: int(self.found[name][1]["pages"]) for name in order}
-        return Built(merged, list(self.laid_out), order, pages)
+        return Built(merged, list(self.laid_out), order, self._pages(order))
 
     def _contents_pdf(self, order: list[str], run: Callable[[Callable, object], object],
                       concurrent: bool) -> Callable[[], bytes]:
@@ -461,12 +460,15 @@ class PlanBuild:
             return self.found[CONTENTS][0]
         return contents
 
+    def _pages(self, order: list[str]) -> dict[str, int]:
+        return {name: int(self.found[name][1]["pages"]) for name in order}
+
     def _furniture(self, order: list[str]) -> list:
         """Each page's running head, chapter, footer and "Page X of Y" (none on the cover), once every
         part's length is known (the contents' too)."""
         from opgen.render.merge import Furniture
 
-        pages = {name: int(self.found[name][1]["pages"]) for name in order}
+        pages = self._pages(order)
         starts, page = {}, 1
         for name in order:
             starts[name] = page
